@@ -48,3 +48,10 @@ impl JsonPath {
         Err("unimplemented".into())
     }
 }
+
+impl JsonPath {
+    /// The path in Jayway's normalized form, as AWS quotes it in errors: `$['a']['b'][0]`.
+    pub fn normalized(&self) -> String {
+        self.text.clone()
+    }
+}

@@ -1,7 +1,14 @@
 //! asl-sim: an AWS Step Functions simulator.
 
+pub mod choice;
+pub mod driver;
 pub mod error;
+pub mod exec;
+pub mod history;
+pub mod intrinsics;
 pub mod jsonpath;
+pub mod mock;
+pub mod model;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

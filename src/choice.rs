@@ -1,0 +1,341 @@
+//! Choice rules in JSONPath mode: comparison operators, `*Path` operands, `Is*` tests, `And`/`Or`/`Not`.
+
+use std::cmp::Ordering;
+
+use serde_json::Value;
+
+use crate::jsonpath::JsonPath;
+use crate::model::parse_timestamp;
+
+/// A parsed Choice rule.
+#[derive(Debug, Clone)]
+pub enum ChoiceRule {
+    And(Vec<ChoiceRule>),
+    Or(Vec<ChoiceRule>),
+    Not(Box<ChoiceRule>),
+    Compare { variable: JsonPath, op: Op, operand: Operand },
+}
+
+/// What a comparison compares against.
+#[derive(Debug, Clone)]
+pub enum Operand {
+    Value(Value),
+    Path(JsonPath),
+}
+
+/// The comparison operators (without their `Path` suffix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    StringEquals,
+    StringLessThan,
+    StringGreaterThan,
+    StringLessThanEquals,
+    StringGreaterThanEquals,
+    StringMatches,
+    NumericEquals,
+    NumericLessThan,
+    NumericGreaterThan,
+    NumericLessThanEquals,
+    NumericGreaterThanEquals,
+    BooleanEquals,
+    TimestampEquals,
+    TimestampLessThan,
+    TimestampGreaterThan,
+    TimestampLessThanEquals,
+    TimestampGreaterThanEquals,
+    IsNull,
+    IsPresent,
+    IsNumeric,
+    IsString,
+    IsBoolean,
+    IsTimestamp,
+}
+
+const OPS: &[(&str, Op)] = &[
+    ("StringEquals", Op::StringEquals),
+    ("StringLessThan", Op::StringLessThan),
+    ("StringGreaterThan", Op::StringGreaterThan),
+    ("StringLessThanEquals", Op::StringLessThanEquals),
+    ("StringGreaterThanEquals", Op::StringGreaterThanEquals),
+    ("StringMatches", Op::StringMatches),
+    ("NumericEquals", Op::NumericEquals),
+    ("NumericLessThan", Op::NumericLessThan),
+    ("NumericGreaterThan", Op::NumericGreaterThan),
+    ("NumericLessThanEquals", Op::NumericLessThanEquals),
+    ("NumericGreaterThanEquals", Op::NumericGreaterThanEquals),
+    ("BooleanEquals", Op::BooleanEquals),
+    ("TimestampEquals", Op::TimestampEquals),
+    ("TimestampLessThan", Op::TimestampLessThan),
+    ("TimestampGreaterThan", Op::TimestampGreaterThan),
+    ("TimestampLessThanEquals", Op::TimestampLessThanEquals),
+    ("TimestampGreaterThanEquals", Op::TimestampGreaterThanEquals),
+    ("IsNull", Op::IsNull),
+    ("IsPresent", Op::IsPresent),
+    ("IsNumeric", Op::IsNumeric),
+    ("IsString", Op::IsString),
+    ("IsBoolean", Op::IsBoolean),
+    ("IsTimestamp", Op::IsTimestamp),
+];
+
+/// A runtime problem while evaluating a rule: the path that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidPath(pub String);
+
+impl ChoiceRule {
+    /// Parses one rule object (a top-level rule may carry `Next`, which the caller reads).
+    pub fn parse(v: &Value, at: &str) -> Result<ChoiceRule, String> {
+        let obj = v.as_object().ok_or_else(|| format!("a Choice rule must be an object at {at}"))?;
+        let list = |key: &str| -> Result<Vec<ChoiceRule>, String> {
+            match obj.get(key) {
+                Some(Value::Array(rules)) => rules
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| ChoiceRule::parse(r, &format!("{at}/{key}/{i}")))
+                    .collect(),
+                _ => Err(format!("{key} must be an array at {at}")),
+            }
+        };
+        if obj.contains_key("And") {
+            return Ok(ChoiceRule::And(list("And")?));
+        }
+        if obj.contains_key("Or") {
+            return Ok(ChoiceRule::Or(list("Or")?));
+        }
+        if let Some(n) = obj.get("Not") {
+            return Ok(ChoiceRule::Not(Box::new(ChoiceRule::parse(n, &format!("{at}/Not"))?)));
+        }
+        let variable = obj
+            .get("Variable")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("Variable is required at {at}"))?;
+        let variable = JsonPath::parse(variable).map_err(|e| format!("invalid Variable at {at}: {e}"))?;
+        for (name, op) in OPS {
+            if let Some(v) = obj.get(*name) {
+                return Ok(ChoiceRule::Compare { variable, op: *op, operand: Operand::Value(v.clone()) });
+            }
+            if let Some(p) = obj.get(&format!("{name}Path")) {
+                let p = p.as_str().ok_or_else(|| format!("{name}Path must be a string at {at}"))?;
+                let p = JsonPath::parse(p).map_err(|e| format!("invalid {name}Path at {at}: {e}"))?;
+                return Ok(ChoiceRule::Compare { variable, op: *op, operand: Operand::Path(p) });
+            }
+        }
+        Err(format!("a Choice rule needs a comparison operator at {at}"))
+    }
+
+    /// True when evaluating the rule may read the context object.
+    pub fn uses_context(&self) -> bool {
+        match self {
+            ChoiceRule::And(r) | ChoiceRule::Or(r) => r.iter().any(ChoiceRule::uses_context),
+            ChoiceRule::Not(r) => r.uses_context(),
+            ChoiceRule::Compare { variable, operand, .. } => {
+                variable.is_context() || matches!(operand, Operand::Path(p) if p.is_context())
+            }
+        }
+    }
+
+    /// Evaluates the rule against a state's effective input and the context object.
+    pub fn eval(&self, input: &Value, context: &Value) -> Result<bool, InvalidPath> {
+        match self {
+            ChoiceRule::And(rules) => {
+                for r in rules {
+                    if !r.eval(input, context)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            ChoiceRule::Or(rules) => {
+                for r in rules {
+                    if r.eval(input, context)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            ChoiceRule::Not(r) => Ok(!r.eval(input, context)?),
+            ChoiceRule::Compare { variable, op, operand } => {
+                let doc = |p: &JsonPath| if p.is_context() { context } else { input };
+                let found = select(variable, doc(variable));
+                if *op == Op::IsPresent {
+                    return Ok(found.is_some() == operand_bool(operand));
+                }
+                let Some(value) = found else {
+                    return Err(InvalidPath(variable.text().to_string()));
+                };
+                let rhs_owned;
+                let rhs: &Value = match operand {
+                    Operand::Value(v) => v,
+                    Operand::Path(p) => match select(p, doc(p)) {
+                        Some(v) => {
+                            rhs_owned = v;
+                            rhs_owned.as_ref()
+                        }
+                        None => return Err(InvalidPath(p.text().to_string())),
+                    },
+                };
+                Ok(compare(*op, value.as_ref(), rhs))
+            }
+        }
+    }
+}
+
+/// A path's value, borrowed when the path is definite.
+enum Found<'a> {
+    Ref(&'a Value),
+    Owned(Value),
+}
+
+impl AsRef<Value> for Found<'_> {
+    fn as_ref(&self) -> &Value {
+        match self {
+            Found::Ref(v) => v,
+            Found::Owned(v) => v,
+        }
+    }
+}
+
+fn select<'a>(path: &JsonPath, doc: &'a Value) -> Option<Found<'a>> {
+    if path.is_definite() {
+        path.select_ref(doc).map(Found::Ref)
+    } else {
+        path.select(doc).map(Found::Owned)
+    }
+}
+
+fn operand_bool(operand: &Operand) -> bool {
+    matches!(operand, Operand::Value(Value::Bool(true)))
+}
+
+fn compare(op: Op, v: &Value, rhs: &Value) -> bool {
+    use Op::*;
+    match op {
+        StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals | StringGreaterThanEquals => {
+            match (v.as_str(), rhs.as_str()) {
+                (Some(a), Some(b)) => ordering_holds(op, a.cmp(b)),
+                _ => false,
+            }
+        }
+        StringMatches => match (v.as_str(), rhs.as_str()) {
+            (Some(a), Some(pattern)) => string_matches(a, pattern),
+            _ => false,
+        },
+        NumericEquals | NumericLessThan | NumericGreaterThan | NumericLessThanEquals | NumericGreaterThanEquals => {
+            match (v, rhs) {
+                (Value::Number(a), Value::Number(b)) => match cmp_numbers(a, b) {
+                    Some(o) => ordering_holds(op, o),
+                    None => false,
+                },
+                _ => false,
+            }
+        }
+        BooleanEquals => matches!((v, rhs), (Value::Bool(a), Value::Bool(b)) if a == b),
+        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals
+        | TimestampGreaterThanEquals => {
+            match (v.as_str().and_then(parse_timestamp_nanos), rhs.as_str().and_then(parse_timestamp_nanos)) {
+                (Some(a), Some(b)) => ordering_holds(op, a.cmp(&b)),
+                _ => false,
+            }
+        }
+        IsNull => v.is_null() == (rhs == &Value::Bool(true)),
+        IsNumeric => v.is_number() == (rhs == &Value::Bool(true)),
+        IsString => v.is_string() == (rhs == &Value::Bool(true)),
+        IsBoolean => v.is_boolean() == (rhs == &Value::Bool(true)),
+        IsTimestamp => v.as_str().and_then(parse_timestamp_nanos).is_some() == (rhs == &Value::Bool(true)),
+        IsPresent => true,
+    }
+}
+
+fn parse_timestamp_nanos(s: &str) -> Option<(i64, u32)> {
+    parse_timestamp(s)?;
+    let d = chrono::DateTime::parse_from_rfc3339(s).ok()?;
+    Some((d.timestamp(), d.timestamp_subsec_nanos()))
+}
+
+fn ordering_holds(op: Op, o: Ordering) -> bool {
+    use Op::*;
+    match op {
+        StringEquals | NumericEquals | TimestampEquals => o == Ordering::Equal,
+        StringLessThan | NumericLessThan | TimestampLessThan => o == Ordering::Less,
+        StringGreaterThan | NumericGreaterThan | TimestampGreaterThan => o == Ordering::Greater,
+        StringLessThanEquals | NumericLessThanEquals | TimestampLessThanEquals => o != Ordering::Greater,
+        StringGreaterThanEquals | NumericGreaterThanEquals | TimestampGreaterThanEquals => o != Ordering::Less,
+        _ => false,
+    }
+}
+
+fn cmp_numbers(a: &serde_json::Number, b: &serde_json::Number) -> Option<Ordering> {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return Some(x.cmp(&y));
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return Some(x.cmp(&y));
+    }
+    a.as_f64()?.partial_cmp(&b.as_f64()?)
+}
+
+/// `StringMatches`: `*` matches any run of characters; `\*` is a literal star and `\\` a backslash.
+pub fn string_matches(text: &str, pattern: &str) -> bool {
+    #[derive(PartialEq)]
+    enum Tok {
+        Star,
+        Char(char),
+    }
+    let mut toks = Vec::new();
+    let mut it = pattern.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => match it.next() {
+                Some(n) => toks.push(Tok::Char(n)),
+                None => toks.push(Tok::Char('\\')),
+            },
+            '*' => toks.push(Tok::Star),
+            c => toks.push(Tok::Char(c)),
+        }
+    }
+    let text: Vec<char> = text.chars().collect();
+    // Iterative wildcard match with backtracking to the last star.
+    let (mut t, mut p) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match toks.get(p) {
+            Some(Tok::Char(c)) if *c == text[t] => {
+                t += 1;
+                p += 1;
+            }
+            Some(Tok::Star) => {
+                star = Some((p, t));
+                p += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    while let Some(Tok::Star) = toks.get(p) {
+        p += 1;
+    }
+    p == toks.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(string_matches("log-2024.txt", "log-*.txt"));
+        assert!(string_matches("abc", "*"));
+        assert!(string_matches("", "*"));
+        assert!(!string_matches("abc", "ab"));
+        assert!(string_matches("a*c", r"a\*c"));
+        assert!(!string_matches("abc", r"a\*c"));
+        assert!(string_matches(r"a\c", r"a\\c"));
+        assert!(string_matches("aXbXc", "*b*c"));
+        assert!(!string_matches("aXbXd", "*b*c"));
+    }
+}

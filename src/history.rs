@@ -1,0 +1,89 @@
+//! History events in the shape of AWS's `GetExecutionHistory`: the single record of a run.
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// One history event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: u64,
+    pub previous_event_id: u64,
+    /// Epoch milliseconds on the execution's clock.
+    pub timestamp: i64,
+    /// AWS's event type, such as `PassStateEntered`.
+    pub kind: String,
+    /// The `*EventDetails` member: its key (such as `stateEnteredEventDetails`) and body.
+    pub details: Option<(&'static str, Value)>,
+}
+
+impl Event {
+    /// The details body, or `null`.
+    pub fn details_body(&self) -> &Value {
+        static NULL: Value = Value::Null;
+        self.details.as_ref().map(|(_, v)| v).unwrap_or(&NULL)
+    }
+}
+
+/// Formats epoch milliseconds as ISO 8601 with milliseconds and `Z`, as AWS writes times.
+pub fn iso_millis(ms: i64) -> String {
+    match chrono::DateTime::from_timestamp_millis(ms) {
+        Some(d) => d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        None => "1970-01-01T00:00:00.000Z".to_string(),
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("timestamp", &iso_millis(self.timestamp))?;
+        m.serialize_entry("type", &self.kind)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("previousEventId", &self.previous_event_id)?;
+        if let Some((key, body)) = &self.details {
+            m.serialize_entry(key, body)?;
+        }
+        m.end()
+    }
+}
+
+/// JSON text of a value, as AWS puts payloads into event details.
+pub fn json_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
+}
+
+/// `{"truncated": false}`.
+pub fn not_truncated() -> Value {
+    json!({"truncated": false})
+}
+
+/// Details of `*StateEntered`.
+pub fn state_entered(name: &str, input: &Value) -> (&'static str, Value) {
+    ("stateEnteredEventDetails", json!({"name": name, "input": json_text(input), "inputDetails": not_truncated()}))
+}
+
+/// Details of `*StateExited`.
+pub fn state_exited(name: &str, output: &Value) -> (&'static str, Value) {
+    ("stateExitedEventDetails", json!({"name": name, "output": json_text(output), "outputDetails": not_truncated()}))
+}
+
+/// Event types whose details are `{error, cause}` under the given key, for failures.
+pub fn failure_details(key: &'static str, error: &str, cause: &str) -> (&'static str, Value) {
+    (key, json!({"error": error, "cause": cause}))
+}
+
+/// AWS's Express log levels: which event types each level writes.
+pub fn logged_at_level(kind: &str, level: &str) -> bool {
+    match level {
+        "ALL" => true,
+        "ERROR" => {
+            logged_at_level(kind, "FATAL")
+                || kind.ends_with("Failed")
+                || kind.ends_with("TimedOut")
+                || kind.ends_with("Aborted")
+                || kind == "FailStateEntered"
+        }
+        "FATAL" => matches!(kind, "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"),
+        _ => false,
+    }
+}
