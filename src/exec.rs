@@ -282,12 +282,13 @@ impl Execution {
             "inputDetails": history::not_truncated(),
             "roleArn": ex.config.identity.role_arn,
         });
-        let started = ex.emit(0, "ExecutionStarted", Some(("executionStartedEventDetails", details)));
+        // AWS records the first state's entry with previousEventId 0, not 1.
+        ex.emit(0, "ExecutionStarted", Some(("executionStartedEventDetails", details)));
         if let Some(d) = deadline {
             ex.timers.insert((d, 0), usize::MAX);
         }
         let start = machine.start_at;
-        ex.spawn(machine, start, input, None, started, None);
+        ex.spawn(machine, start, input, None, 0, None);
         ex
     }
 
@@ -784,7 +785,9 @@ impl Execution {
                 } else {
                     eff
                 };
-                let v = p.select(doc).ok_or_else(|| Fault::Runtime(invalid_path_message(p, doc)))?;
+                let v = p.select(doc).ok_or_else(|| {
+                    Fault::Runtime(format!("The SecondsPath parameter does not reference an input value: {}", p.text()))
+                })?;
                 let shown = history::json_text(&v);
                 let n = match &v {
                     Value::Number(n) if n.is_i64() => n.as_i64().unwrap_or(0),
@@ -814,7 +817,9 @@ impl Execution {
                 } else {
                     eff
                 };
-                let v = p.select(doc).ok_or_else(|| Fault::Runtime(invalid_path_message(p, doc)))?;
+                let v = p.select(doc).ok_or_else(|| {
+                    Fault::Runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.text()))
+                })?;
                 let parsed = v.as_str().and_then(crate::model::parse_timestamp);
                 parsed.ok_or_else(|| {
                     let shown = match &v {

@@ -9,6 +9,8 @@ pub mod intrinsics;
 pub mod jsonpath;
 pub mod mock;
 pub mod model;
+pub mod simulator;
+pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use asl_sim::driver::{self, StateMachine, TaskAnswers};
+use asl_sim::driver::{self, TaskAnswers};
+use asl_sim::simulator;
 use asl_sim::exec::{Config, Identity, MachineType, Status};
 use asl_sim::mock::MockConfig;
 
@@ -108,18 +109,12 @@ fn real_main(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn validate(o: &Opts) -> Result<ExitCode, String> {
-    let def = read_json(&o.definition, "definition")?;
-    match StateMachine::load(&def) {
-        Ok(_) => {
-            println!("{}", json!({"result": "OK", "diagnostics": [], "truncated": false}));
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(msg) => {
-            let d = json!({"severity": "ERROR", "code": "SCHEMA_VALIDATION_FAILED", "message": msg, "location": ""});
-            println!("{}", json!({"result": "FAIL", "diagnostics": [d], "truncated": false}));
-            Ok(ExitCode::from(2))
-        }
-    }
+    let text = std::fs::read_to_string(&o.definition).map_err(|e| format!("cannot read definition {}: {e}", o.definition))?;
+    let diags = asl_sim::validate::validate_text(&text, simulator::to_validate_type(o.machine_type));
+    let ok = !diags.iter().any(|d| d.severity == asl_sim::validate::Severity::Error);
+    let out = json!({"result": if ok { "OK" } else { "FAIL" }, "diagnostics": diags, "truncated": false});
+    println!("{out}");
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
 fn identity(o: &Opts) -> (Identity, Option<String>) {
@@ -152,7 +147,16 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
         (None, Some(t)) => serde_json::from_str(t).map_err(|e| format!("--input-json is not valid JSON: {e}"))?,
         (None, None) => json!({}),
     };
-    let sm = StateMachine::load(&def).map_err(|e| format!("invalid definition: {e}"))?;
+    let sm = match simulator::load_checked(&def, o.machine_type) {
+        Ok(sm) => sm,
+        Err(e) => {
+            eprintln!("asl-sim: {}: {}", e.name, e.message);
+            for d in &e.diagnostics {
+                eprintln!("{d}");
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
     let (id, test_case) = identity(o);
     let mock_cfg = match &o.mock_config {
         Some(p) => Some(MockConfig::parse(&read_json(p, "mock config")?)?),
