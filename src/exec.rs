@@ -1410,6 +1410,10 @@ pub fn eval_template(t: &Template, input: &Value, ctx: &Value, rng: &mut fastran
                             ))
                         })?
                     }
+                    Template::Intrinsic(i) => {
+                        let field = format!("{k}.$");
+                        i.eval_in(&crate::intrinsics::Scope::new(input, ctx).with_field(&field), rng)?
+                    }
                     other => eval_template(other, input, ctx, rng)?,
                 };
                 out.insert(k.clone(), v);
