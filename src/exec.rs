@@ -155,8 +155,13 @@ pub enum Fault {
 }
 
 impl From<Failure> for Fault {
+    /// `States.Runtime` failures get AWS's prefix naming the state when they fail it.
     fn from(f: Failure) -> Self {
-        Fault::Failure(f)
+        if f.error == ErrorName::Runtime.as_str() {
+            Fault::Runtime(f.cause)
+        } else {
+            Fault::Failure(f)
+        }
     }
 }
 
@@ -591,7 +596,7 @@ impl Execution {
                 } else {
                     input
                 };
-                p.select(doc).ok_or_else(|| Fault::Runtime(invalid_path_message(p, doc)))
+                select_or_invalid(p, doc)
             }
         }
     }
@@ -853,7 +858,7 @@ impl Execution {
                 } else {
                     v
                 };
-                p.select(doc).ok_or_else(|| Fault::Runtime(invalid_path_message(p, doc)))
+                select_or_invalid(p, doc)
             }
         }
     }
@@ -1243,7 +1248,7 @@ impl Execution {
         let items = match (&spec.items_path, &spec.items) {
             (Some(p), _) => {
                 let doc = if p.is_context() { &ctx } else { &eff };
-                p.select(doc).ok_or_else(|| Fault::Runtime(invalid_path_message(p, doc)))?
+                select_or_invalid(p, doc)?
             }
             (None, Some(v)) => match v {
                 Value::Array(_) => v.clone(),
@@ -1341,7 +1346,7 @@ impl Execution {
             NumberField::Value(v) => Ok(json!(v)),
             NumberField::Path(p) => {
                 let doc = if p.is_context() { ctx } else { eff };
-                p.select(doc).ok_or_else(|| Fault::Runtime(invalid_path_message(p, doc)))
+                select_or_invalid(p, doc)
             }
         }
     }
@@ -1425,16 +1430,15 @@ pub fn eval_template(t: &Template, input: &Value, ctx: &Value, rng: &mut fastran
         }
         Template::Path(p) => {
             let doc = if p.is_context() { ctx } else { input };
-            p.select(doc).ok_or_else(|| Fault::Runtime(invalid_path_message(p, doc)))
+            select_or_invalid(p, doc)
         }
         Template::Intrinsic(i) => Ok(i.eval(input, ctx, rng)?),
     }
 }
 
-/// Jayway's message for a definite path that matched nothing.
-fn invalid_path_message(p: &JsonPath, doc: &Value) -> String {
-    let _ = doc;
-    format!("Invalid path '{}' : No results for path: {}", p.text(), p.normalized())
+/// A path's value, or AWS's runtime error quoting Jayway (`Invalid path '$.x' : No results for path: $['x']`).
+fn select_or_invalid(p: &JsonPath, doc: &Value) -> Result<Value, Fault> {
+    p.try_select(doc).map_err(|m| Fault::Runtime(format!("Invalid path '{}' : {}", p.text(), m)))
 }
 
 fn data_limit_cause(state: &str) -> String {
