@@ -199,6 +199,10 @@ struct Frame {
     join: Option<usize>,
     /// Pending wake-up (a Wait state) or task id.
     task: Option<u64>,
+    /// Runs inside a Distributed Map's child execution: no events in this history.
+    silent: bool,
+    /// A Distributed Map state whose Map Run has started and not ended.
+    map_run_started: bool,
 }
 
 #[derive(Debug)]
@@ -220,6 +224,8 @@ struct Join {
     effective_input: Value,
     done: bool,
     started_event: u64,
+    /// A Distributed Map: iterations are child executions, recorded as one Map Run.
+    distributed: bool,
 }
 
 #[derive(Debug)]
@@ -231,7 +237,6 @@ struct PendingTask {
 
 /// One execution of a state machine.
 pub struct Execution {
-    root: Arc<Machine>,
     config: Config,
     input: Value,
     frames: Vec<Frame>,
@@ -249,7 +254,6 @@ pub struct Execution {
     failure: Option<Failure>,
     transitions: u64,
     rng: fastrand::Rng,
-    deadline: Option<i64>,
 }
 
 impl Execution {
@@ -263,7 +267,6 @@ impl Execution {
         let deadline = timeout.map(|s| now.saturating_add((s as i64).saturating_mul(1000)));
         let mut ex = Execution {
             rng: fastrand::Rng::with_seed(config.seed),
-            root: machine.clone(),
             config,
             input: input.clone(),
             frames: Vec::new(),
@@ -280,7 +283,6 @@ impl Execution {
             output: None,
             failure: None,
             transitions: 0,
-            deadline,
         };
         let details = json!({
             "input": history::json_text(&input),
@@ -457,6 +459,10 @@ impl Execution {
     }
 
     fn emit_frame(&mut self, f: FrameId, kind: &str, details: Option<(&'static str, Value)>) -> u64 {
+        if self.frames[f].silent {
+            // A Distributed Map's child executions keep their events out of the parent history.
+            return self.frames[f].last_event;
+        }
         let prev = self.frames[f].last_event;
         let id = self.emit(prev, kind, details);
         self.frames[f].last_event = id;
@@ -493,6 +499,8 @@ impl Execution {
             map_item,
             join: None,
             task: None,
+            map_run_started: false,
+            silent: parent.is_some_and(|(j, _)| self.joins[j].distributed || self.frames[self.joins[j].frame].silent),
         });
         self.runnable.push_back(id);
         id
@@ -565,11 +573,14 @@ impl Execution {
                 "StartTime": history::iso_millis(self.config.start_time),
                 "Name": id.execution_name,
                 "RoleArn": id.role_arn,
-                "RedriveCount": 0,
             },
             "StateMachine": {"Id": id.state_machine_arn, "Name": id.state_machine_name},
-            "State": {"Name": st.name, "EnteredTime": history::iso_millis(fr.entered_time), "RetryCount": retry},
+            "State": {"Name": st.name, "EnteredTime": history::iso_millis(fr.entered_time)},
         });
+        // AWS shows `RetryCount` only to Task states (the recordings of Pass states lack it).
+        if matches!(st.kind, Kind::Task(_)) {
+            ctx["State"]["RetryCount"] = json!(retry);
+        }
         if let Some(item) = &fr.map_item {
             ctx["Map"] = json!({"Item": {"Index": item.0, "Value": item.1}});
         }
@@ -922,6 +933,10 @@ impl Execution {
                 self.emit_frame(f, "ParallelStateSucceeded", None);
             }
             Kind::Map(_) => {
+                if self.frames[f].map_run_started {
+                    self.frames[f].map_run_started = false;
+                    self.emit_frame(f, "MapRunSucceeded", None);
+                }
                 self.emit_frame(f, "MapStateSucceeded", None);
             }
             _ => {}
@@ -970,21 +985,13 @@ impl Execution {
             }
         };
         if catchable {
-            match st.kind {
-                Kind::Map(_) => {
-                    self.emit_frame(f, "MapStateFailed", None);
-                }
-                Kind::Parallel { .. } => {
-                    self.emit_frame(f, "ParallelStateFailed", None);
-                }
-                _ => {}
-            }
             if let Some(delay) = self.retry_delay(f, &st.retry, &failure.error) {
                 self.frames[f].phase = Phase::Blocked;
                 let at = self.now.saturating_add(delay);
                 self.add_timer(at, f);
                 return;
             }
+            self.emit_state_failed(f);
             if let Some(c) = find_catcher(&st.catch, &failure.error) {
                 let err_out = json!({"Error": failure.error, "Cause": failure.cause});
                 let mut raw = std::mem::take(&mut self.frames[f].input);
@@ -1012,6 +1019,23 @@ impl Execution {
             }
         }
         self.thread_failed(f, failure, true);
+    }
+
+    /// `MapStateFailed` / `ParallelStateFailed` (and a Distributed Map's `MapRunFailed`) when the state gives up.
+    fn emit_state_failed(&mut self, f: FrameId) {
+        match self.state(f).kind {
+            Kind::Map(ref spec) => {
+                if spec.distributed && self.frames[f].map_run_started {
+                    self.frames[f].map_run_started = false;
+                    self.emit_frame(f, "MapRunFailed", None);
+                }
+                self.emit_frame(f, "MapStateFailed", None);
+            }
+            Kind::Parallel { .. } => {
+                self.emit_frame(f, "ParallelStateFailed", None);
+            }
+            _ => {}
+        }
     }
 
     fn retry_delay(&mut self, f: FrameId, retry: &[Retrier], error: &str) -> Option<i64> {
@@ -1163,6 +1187,7 @@ impl Execution {
             effective_input,
             done: false,
             started_event: started,
+            distributed: false,
         });
         self.frames[f].join = Some(j);
         j
@@ -1266,6 +1291,10 @@ impl Execution {
             None => 0,
             Some(n) => self.integer_field(n, "MaxConcurrencyPath", &eff, &ctx)?.max(0) as usize,
         };
+        self.frames[f].input = input.clone();
+        let d = json!({"length": items.len()});
+        let started = self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
+        // A Distributed Map checks its failure tolerance after it started (as AWS records it).
         let tolerated_count = match &spec.tolerated_failure_count {
             None => None,
             Some(n) => {
@@ -1286,9 +1315,17 @@ impl Execution {
                 Some(p)
             }
         };
-        self.frames[f].input = input.clone();
-        let d = json!({"length": items.len()});
-        let started = self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
+        if spec.distributed {
+            let run_arn = format!(
+                "{}/{}:{}",
+                self.config.identity.state_machine_arn.replace(":stateMachine:", ":mapRun:"),
+                spec.label.as_deref().unwrap_or(&st.name),
+                self.frames[f].entered_event
+            );
+            let d = json!({"mapRunArn": run_arn});
+            self.emit_frame(f, "MapRunStarted", Some(("mapRunStartedEventDetails", d)));
+            self.frames[f].map_run_started = true;
+        }
         let n = items.len();
         let j = self.new_join(f, true, n, started, eff);
         let join = &mut self.joins[j];
@@ -1296,7 +1333,7 @@ impl Execution {
         join.tolerated_count = tolerated_count;
         join.tolerated_percentage = tolerated_percentage;
         join.pending_items = items.into_iter().enumerate().collect();
-        let _ = st;
+        join.distributed = spec.distributed;
         if n == 0 {
             self.join_finished(j);
         } else {

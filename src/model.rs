@@ -491,7 +491,9 @@ fn load_map(s: &Map<String, Value>, at: &str) -> Result<MapSpec> {
         .and_then(|c| c.get("Mode"))
         .and_then(Value::as_str)
         == Some("DISTRIBUTED");
-    let selector = s.get("ItemSelector").or_else(|| if sel_key == "Parameters" { s.get("Parameters") } else { None });
+    // The legacy `Parameters` of a Map selects each item's input, with `Iterator` or `ItemProcessor`.
+    let _ = sel_key;
+    let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
     Ok(MapSpec {
         processor,
         items_path: match string_field(s, "ItemsPath", at)? {
