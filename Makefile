@@ -1,0 +1,25 @@
+# The two commands of the README, and their parts. Every target installs what it needs first
+# (scripts/setup.sh: quick when everything is present).
+#   make play   build the web package into www/pkg and serve www/ on http://127.0.0.1:$(PORT)
+#   make test   run every test; ends with a line "N passed, M failed"
+
+PORT ?= 8080
+export PORT
+
+.PHONY: play test setup build clean
+
+play:
+	@bash scripts/play.sh
+
+test:
+	@python3 scripts/test.py
+
+setup:
+	@bash scripts/setup.sh
+
+# All three npm packages: www/pkg (web), pkg/node (nodejs), pkg/bundler (bundler).
+build: setup
+	@bash scripts/build.sh
+
+clean:
+	rm -rf www/pkg pkg
