@@ -108,14 +108,14 @@ impl ChoiceRule {
             .get("Variable")
             .and_then(Value::as_str)
             .ok_or_else(|| format!("Variable is required at {at}"))?;
-        let variable = JsonPath::parse(variable).map_err(|e| format!("invalid Variable at {at}: {e}"))?;
+        let variable = crate::model::parse_path(variable).map_err(|e| format!("invalid Variable at {at}: {e}"))?;
         for (name, op) in OPS {
             if let Some(v) = obj.get(*name) {
                 return Ok(ChoiceRule::Compare { variable, op: *op, operand: Operand::Value(v.clone()) });
             }
             if let Some(p) = obj.get(&format!("{name}Path")) {
                 let p = p.as_str().ok_or_else(|| format!("{name}Path must be a string at {at}"))?;
-                let p = JsonPath::parse(p).map_err(|e| format!("invalid {name}Path at {at}: {e}"))?;
+                let p = crate::model::parse_path(p).map_err(|e| format!("invalid {name}Path at {at}: {e}"))?;
                 return Ok(ChoiceRule::Compare { variable, op: *op, operand: Operand::Path(p) });
             }
         }
@@ -133,12 +133,12 @@ impl ChoiceRule {
         }
     }
 
-    /// Evaluates the rule against a state's effective input and the context object.
-    pub fn eval(&self, input: &Value, context: &Value) -> Result<bool, InvalidPath> {
+    /// Evaluates the rule; `root` gives the document a path reads (input, context or a variable).
+    pub fn eval<'a>(&self, root: &dyn Fn(&JsonPath) -> Option<&'a Value>) -> Result<bool, InvalidPath> {
         match self {
             ChoiceRule::And(rules) => {
                 for r in rules {
-                    if !r.eval(input, context)? {
+                    if !r.eval(root)? {
                         return Ok(false);
                     }
                 }
@@ -146,16 +146,15 @@ impl ChoiceRule {
             }
             ChoiceRule::Or(rules) => {
                 for r in rules {
-                    if r.eval(input, context)? {
+                    if r.eval(root)? {
                         return Ok(true);
                     }
                 }
                 Ok(false)
             }
-            ChoiceRule::Not(r) => Ok(!r.eval(input, context)?),
+            ChoiceRule::Not(r) => Ok(!r.eval(root)?),
             ChoiceRule::Compare { variable, op, operand } => {
-                let doc = |p: &JsonPath| if p.is_context() { context } else { input };
-                let found = select(variable, doc(variable));
+                let found = root(variable).and_then(|doc| select(variable, doc));
                 if *op == Op::IsPresent {
                     return Ok(found.is_some() == operand_bool(operand));
                 }
@@ -165,7 +164,7 @@ impl ChoiceRule {
                 let rhs_owned;
                 let rhs: &Value = match operand {
                     Operand::Value(v) => v,
-                    Operand::Path(p) => match select(p, doc(p)) {
+                    Operand::Path(p) => match root(p).and_then(|doc| select(p, doc)) {
                         Some(v) => {
                             rhs_owned = v;
                             rhs_owned.as_ref()

@@ -5,7 +5,7 @@
 //! (run this task, wake me at T). Branches of `Parallel` and iterations of `Map` are frames
 //! on an explicit scheduler, never recursion, so deep nesting cannot overflow a wasm stack.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
@@ -167,6 +167,39 @@ impl From<Failure> for Fault {
 
 type FrameId = usize;
 
+/// One scope of workflow variables: the top level, or a Parallel branch or Map iteration,
+/// which reads its parents' variables and keeps its own assignments to itself.
+#[derive(Debug, Default)]
+struct VarScope {
+    parent: Option<usize>,
+    vars: HashMap<String, Value>,
+}
+
+/// The workflow variables a frame sees.
+#[derive(Clone, Copy)]
+pub struct Vars<'a> {
+    scopes: &'a [VarScope],
+    scope: usize,
+}
+
+impl<'a> Vars<'a> {
+    /// No variables at all.
+    pub const NONE: Vars<'static> = Vars { scopes: &[], scope: 0 };
+
+    /// A variable's value, looked up from the innermost scope out.
+    pub fn get(&self, name: &str) -> Option<&'a Value> {
+        let mut at = Some(self.scope);
+        while let Some(i) = at {
+            let s = self.scopes.get(i)?;
+            if let Some(v) = s.vars.get(name) {
+                return Some(v);
+            }
+            at = s.parent;
+        }
+        None
+    }
+}
+
 /// What a timer does when it fires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Timer {
@@ -214,6 +247,8 @@ struct Frame {
     silent: bool,
     /// A Distributed Map state whose Map Run has started and not ended.
     map_run_started: bool,
+    /// The variable scope this frame reads and assigns.
+    scope: usize,
 }
 
 #[derive(Debug)]
@@ -259,6 +294,7 @@ pub struct Execution {
     tasks: BTreeMap<u64, PendingTask>,
     next_task_id: u64,
     events: Vec<Event>,
+    scopes: Vec<VarScope>,
     now: i64,
     status: Status,
     output: Option<Value>,
@@ -289,6 +325,7 @@ impl Execution {
             tasks: BTreeMap::new(),
             next_task_id: 1,
             events: Vec::new(),
+            scopes: vec![VarScope::default()],
             now,
             status: Status::Running,
             output: None,
@@ -510,6 +547,15 @@ impl Execution {
         map_item: Option<Arc<(usize, Value)>>,
     ) -> FrameId {
         let id = self.frames.len();
+        // A branch or iteration gets its own scope below its parent state's.
+        let scope = match parent {
+            None => 0,
+            Some((j, _)) => {
+                let outer = self.frames[self.joins[j].frame].scope;
+                self.scopes.push(VarScope { parent: Some(outer), vars: HashMap::new() });
+                self.scopes.len() - 1
+            }
+        };
         self.frames.push(Frame {
             machine,
             state,
@@ -524,6 +570,7 @@ impl Execution {
             join: None,
             task: None,
             map_run_started: false,
+            scope,
             silent: parent.is_some_and(|(j, _)| self.joins[j].distributed || self.frames[self.joins[j].frame].silent),
         });
         self.runnable.push_back(id);
@@ -552,6 +599,12 @@ impl Execution {
             };
             self.frames[f].input = input;
             self.frames[f].phase = Phase::Run;
+            let machine = self.frames[f].machine.clone();
+            if let Some(a) = &machine.states[self.frames[f].state].assign {
+                if let Err(e) = self.assign(f, a, &eff) {
+                    return self.state_failed(f, e);
+                }
+            }
             self.finish_with_output(f, eff);
         } else {
             // A retry delay is over: run the state again.
@@ -623,20 +676,53 @@ impl Execution {
         }
     }
 
+    /// The variables frame `f` sees.
+    fn vars(&self, f: FrameId) -> Vars<'_> {
+        Vars { scopes: &self.scopes, scope: self.frames[f].scope }
+    }
+
+    /// A path's value: read from a variable, the context object, or `doc`.
+    fn select_path(&self, f: FrameId, p: &JsonPath, doc: &Value) -> Result<Value, Fault> {
+        if let Some(name) = p.variable() {
+            let v = self.vars(f).get(name).ok_or_else(|| undefined_variable(p, name))?;
+            return select_or_invalid(p, v);
+        }
+        if p.is_context() {
+            return select_or_invalid(p, &self.context(f));
+        }
+        select_or_invalid(p, doc)
+    }
+
+    /// Like [`Self::select_path`], with `None` when the path matches nothing.
+    fn select_path_opt(&self, f: FrameId, p: &JsonPath, doc: &Value) -> Result<Option<Value>, Fault> {
+        if let Some(name) = p.variable() {
+            let v = self.vars(f).get(name).ok_or_else(|| undefined_variable(p, name))?;
+            return Ok(p.select(v));
+        }
+        if p.is_context() {
+            return Ok(p.select(&self.context(f)));
+        }
+        Ok(p.select(doc))
+    }
+
+    /// Evaluates `Assign` and stores the variables in the frame's scope, all values computed first.
+    fn assign(&mut self, f: FrameId, assign: &Template, doc: &Value) -> Result<(), Fault> {
+        let ctx = self.context_if_needed(f);
+        let value = eval_template(assign, doc, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?;
+        if let Value::Object(map) = value {
+            let scope = self.frames[f].scope;
+            if let Some(s) = self.scopes.get_mut(scope) {
+                s.vars.extend(map);
+            }
+        }
+        Ok(())
+    }
+
     fn apply_input_path(&self, f: FrameId, input: &Value) -> Result<Value, Fault> {
         match &self.state(f).input_path {
             PathField::Whole => Ok(input.clone()),
             PathField::Null => Ok(json!({})),
-            PathField::Path(p) => {
-                let ctx;
-                let doc = if p.is_context() {
-                    ctx = self.context(f);
-                    &ctx
-                } else {
-                    input
-                };
-                select_or_invalid(p, doc)
-            }
+            PathField::Path(p) => self.select_path(f, p, input),
         }
     }
 
@@ -659,7 +745,7 @@ impl Execution {
                     (Some(r), _) => r.clone(),
                     (None, Some(p)) => {
                         let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, &mut self.rng)?
+                        eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
                     }
                     (None, None) => eff,
                 };
@@ -675,8 +761,8 @@ impl Execution {
             }
             Kind::Fail { error, cause } => {
                 let ctx = self.context_if_needed(f);
-                let err = self.fail_field(error, "ErrorPath", input, &ctx)?;
-                let cause = self.fail_field(cause, "CausePath", input, &ctx)?;
+                let err = self.fail_field(f, error, "ErrorPath", input, &ctx)?;
+                let cause = self.fail_field(f, cause, "CausePath", input, &ctx)?;
                 self.frames[f].input = input.clone();
                 self.thread_failed(f, Failure { error: err.unwrap_or_default(), cause: cause.unwrap_or_default() }, false);
                 Ok(())
@@ -685,10 +771,21 @@ impl Execution {
                 let eff = self.apply_input_path(f, input)?;
                 let ctx = self.context_if_needed(f);
                 let mut next = None;
-                for (rule, target) in choices {
-                    match rule.eval(&eff, &ctx) {
+                let vars = self.vars(f);
+                let root = |p: &JsonPath| -> Option<&Value> {
+                    match p.variable() {
+                        Some(name) => vars.get(name),
+                        None if p.is_context() => Some(&ctx),
+                        None => Some(&eff),
+                    }
+                };
+                let mut assign = st.assign.as_ref();
+                for (rule, target, rule_assign) in choices {
+                    match rule.eval(&root) {
                         Ok(true) => {
                             next = Some(*target);
+                            // A matching rule's Assign replaces the state's (used with Default).
+                            assign = rule_assign.as_ref();
                             break;
                         }
                         Ok(false) => {}
@@ -706,6 +803,9 @@ impl Execution {
                         "No Matches!",
                     )));
                 };
+                if let Some(a) = assign {
+                    self.assign(f, a, &eff)?;
+                }
                 let out = self.apply_output_path(f, &eff)?;
                 let d = history::state_exited(&st.name, &out);
                 self.emit_frame(f, "ChoiceStateExited", Some(d));
@@ -725,7 +825,7 @@ impl Execution {
                 let params = match &st.parameters {
                     Some(p) => {
                         let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, &mut self.rng)?
+                        eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
                     }
                     None => eff,
                 };
@@ -747,8 +847,7 @@ impl Execution {
                     self.emit_frame(f, "TaskStarted", Some(("taskStartedEventDetails", d)));
                 }
                 if let Some(t) = &spec.timeout {
-                    let ctx = self.context_if_needed(f);
-                    let secs = self.float_field(t, "TimeoutSecondsPath", input, &ctx)?;
+                    let secs = self.float_field(f, t, "TimeoutSecondsPath", input)?;
                     if secs > 0.0 {
                         self.timer_seq += 1;
                         let at = self.now.saturating_add((secs * 1000.0).min(1e15) as i64);
@@ -775,7 +874,7 @@ impl Execution {
                 let branch_input = match &st.parameters {
                     Some(p) => {
                         let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, &mut self.rng)?
+                        eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
                     }
                     None => eff,
                 };
@@ -798,13 +897,13 @@ impl Execution {
         }
     }
 
-    fn fail_field(&self, src: &Option<Source>, field: &str, input: &Value, ctx: &Value) -> Result<Option<String>, Fault> {
+    fn fail_field(&self, f: FrameId, src: &Option<Source>, field: &str, input: &Value, ctx: &Value) -> Result<Option<String>, Fault> {
         match src {
             None => Ok(None),
             Some(Source::Literal(s)) => Ok(Some(s.clone())),
             Some(Source::Path(p)) => {
-                let doc = if p.is_context() { ctx } else { input };
-                match p.select(doc) {
+                let doc = input;
+                match self.select_path_opt(f, p, input)? {
                     Some(Value::String(s)) => Ok(Some(s)),
                     Some(other) => Ok(Some(history::json_text(&other))),
                     None => Err(Fault::Runtime(format!(
@@ -817,7 +916,10 @@ impl Execution {
             }
             Some(Source::Intrinsic(i)) => {
                 let mut rng = fastrand::Rng::with_seed(0);
-                match i.eval(input, ctx, &mut rng)? {
+                let vars = self.vars(f);
+                let lookup = |name: &str| vars.get(name).cloned();
+                let scope = crate::intrinsics::Scope::new(input, ctx).with_field(field).with_variables(&lookup);
+                match i.eval_in(&scope, &mut rng)? {
                     Value::String(s) => Ok(Some(s)),
                     other => Ok(Some(history::json_text(&other))),
                 }
@@ -831,14 +933,7 @@ impl Execution {
             WaitFor::Seconds(s) => Ok(now.saturating_add(s.saturating_mul(1000))),
             WaitFor::Timestamp(t) => Ok(*t),
             WaitFor::SecondsPath(p) => {
-                let ctx;
-                let doc = if p.is_context() {
-                    ctx = self.context(f);
-                    &ctx
-                } else {
-                    eff
-                };
-                let v = p.select(doc).ok_or_else(|| {
+                let v = self.select_path_opt(f, p, eff)?.ok_or_else(|| {
                     Fault::Runtime(format!("The SecondsPath parameter does not reference an input value: {}", p.text()))
                 })?;
                 let shown = history::json_text(&v);
@@ -863,14 +958,7 @@ impl Execution {
                 Ok(now.saturating_add(n.saturating_mul(1000)))
             }
             WaitFor::TimestampPath(p) => {
-                let ctx;
-                let doc = if p.is_context() {
-                    ctx = self.context(f);
-                    &ctx
-                } else {
-                    eff
-                };
-                let v = p.select(doc).ok_or_else(|| {
+                let v = self.select_path_opt(f, p, eff)?.ok_or_else(|| {
                     Fault::Runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.text()))
                 })?;
                 let parsed = v.as_str().and_then(crate::model::parse_timestamp);
@@ -898,16 +986,7 @@ impl Execution {
         match &self.state(f).output_path {
             PathField::Whole => Ok(v.clone()),
             PathField::Null => Ok(json!({})),
-            PathField::Path(p) => {
-                let ctx;
-                let doc = if p.is_context() {
-                    ctx = self.context(f);
-                    &ctx
-                } else {
-                    v
-                };
-                select_or_invalid(p, doc)
-            }
+            PathField::Path(p) => self.select_path(f, p, v),
         }
     }
 
@@ -925,10 +1004,13 @@ impl Execution {
         let result = match &st.result_selector {
             Some(sel) => {
                 let ctx = self.context_if_needed(f);
-                eval_template(sel, &result, &ctx, &mut self.rng)?
+                eval_template(sel, &result, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
             }
             None => result,
         };
+        if let Some(a) = &st.assign {
+            self.assign(f, a, &result)?;
+        }
         let combined = match &st.result_path {
             ResultPath::Replace => result,
             ResultPath::Discard => std::mem::take(&mut self.frames[f].input),
@@ -1306,12 +1388,8 @@ impl Execution {
 
     fn start_map(&mut self, f: FrameId, st: &State, spec: &MapSpec, input: &Value) -> Result<(), Fault> {
         let eff = self.apply_input_path(f, input)?;
-        let ctx = self.context_if_needed(f);
         let items = match (&spec.items_path, &spec.items) {
-            (Some(p), _) => {
-                let doc = if p.is_context() { &ctx } else { &eff };
-                select_or_invalid(p, doc)?
-            }
+            (Some(p), _) => self.select_path(f, p, &eff)?,
             (None, Some(v)) => match v {
                 Value::Array(_) => v.clone(),
                 other => other.clone(),
@@ -1326,7 +1404,7 @@ impl Execution {
         };
         let max_concurrency = match &spec.max_concurrency {
             None => 0,
-            Some(n) => self.integer_field(n, "MaxConcurrencyPath", &eff, &ctx)?.max(0) as usize,
+            Some(n) => self.integer_field(f, n, "MaxConcurrencyPath", &eff)?.max(0) as usize,
         };
         self.frames[f].input = input.clone();
         let d = json!({"length": items.len()});
@@ -1335,7 +1413,7 @@ impl Execution {
         let tolerated_count = match &spec.tolerated_failure_count {
             None => None,
             Some(n) => {
-                let c = self.integer_field(n, "ToleratedFailureCountPath", &eff, &ctx)?;
+                let c = self.integer_field(f, n, "ToleratedFailureCountPath", &eff)?;
                 if c < 0 {
                     return Err(Fault::Runtime("ToleratedFailureCount cannot be negative.".into()));
                 }
@@ -1345,7 +1423,7 @@ impl Execution {
         let tolerated_percentage = match &spec.tolerated_failure_percentage {
             None => None,
             Some(n) => {
-                let p = self.float_field(n, "ToleratedFailurePercentagePath", &eff, &ctx)?;
+                let p = self.float_field(f, n, "ToleratedFailurePercentagePath", &eff)?;
                 if !(0.0..=100.0).contains(&p) {
                     return Err(Fault::Runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
                 }
@@ -1390,7 +1468,7 @@ impl Execution {
                 let mut ctx = self.context(f);
                 ctx["Map"] = json!({"Item": {"Index": index, "Value": map_item.1}});
                 let eff = std::mem::take(&mut self.joins[j].effective_input);
-                let r = eval_template(sel, &eff, &ctx, &mut self.rng);
+                let r = eval_template(sel, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng);
                 self.joins[j].effective_input = eff;
                 match r {
                     Ok(v) => v,
@@ -1415,22 +1493,21 @@ impl Execution {
         join.running += 1;
     }
 
-    fn number_value(&self, n: &NumberField, eff: &Value, ctx: &Value) -> Result<Value, Fault> {
+    fn number_value(&self, f: FrameId, n: &NumberField, eff: &Value) -> Result<Value, Fault> {
         match n {
             NumberField::Value(v) => Ok(json!(v)),
-            NumberField::Path(p) => {
-                let doc = if p.is_context() { ctx } else { eff };
-                select_or_invalid(p, doc)
-            }
+            NumberField::Path(p) => self.select_path(f, p, eff),
         }
     }
 
-    fn integer_field(&self, n: &NumberField, field: &str, eff: &Value, ctx: &Value) -> Result<i64, Fault> {
+    fn integer_field(&self, f: FrameId, n: &NumberField, field: &str, eff: &Value) -> Result<i64, Fault> {
         if let NumberField::Value(v) = n {
             return Ok(*v as i64);
         }
-        let v = self.number_value(n, eff, ctx)?;
-        match v.as_i64() {
+        let v = self.number_value(f, n, eff)?;
+        // A numeric string counts (recorded on AWS: MaxConcurrencyPath reading "1").
+        let parsed = v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+        match parsed {
             Some(i) => Ok(i),
             None => Err(Fault::Runtime(format!(
                 "The {field} field refers to value \"{}\" which is not a valid integer: {}",
@@ -1440,12 +1517,13 @@ impl Execution {
         }
     }
 
-    fn float_field(&self, n: &NumberField, field: &str, eff: &Value, ctx: &Value) -> Result<f64, Fault> {
+    fn float_field(&self, f: FrameId, n: &NumberField, field: &str, eff: &Value) -> Result<f64, Fault> {
         if let NumberField::Value(v) = n {
             return Ok(*v);
         }
-        let v = self.number_value(n, eff, ctx)?;
-        match v.as_f64() {
+        let v = self.number_value(f, n, eff)?;
+        let parsed = v.as_f64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()));
+        match parsed {
             Some(x) => Ok(x),
             None => Err(Fault::Runtime(format!(
                 "The {field} field refers to value \"{}\" which is not a valid float: {}",
@@ -1470,8 +1548,15 @@ fn path_text(n: &NumberField) -> &str {
     }
 }
 
-/// Evaluates a payload template against an input and the context object.
-pub fn eval_template(t: &Template, input: &Value, ctx: &Value, rng: &mut fastrand::Rng) -> Result<Value, Fault> {
+/// Evaluates a payload template against an input, the context object and the variables.
+pub fn eval_template(t: &Template, input: &Value, ctx: &Value, vars: Vars<'_>, rng: &mut fastrand::Rng) -> Result<Value, Fault> {
+    let root = |p: &JsonPath| -> Result<&Value, Fault> {
+        match p.variable() {
+            Some(name) => vars.get(name).ok_or_else(|| undefined_variable(p, name)),
+            None if p.is_context() => Ok(ctx),
+            None => Ok(input),
+        }
+    };
     match t {
         Template::Literal(v) => Ok(v.clone()),
         Template::Object(fields) => {
@@ -1479,7 +1564,7 @@ pub fn eval_template(t: &Template, input: &Value, ctx: &Value, rng: &mut fastran
             for (k, t) in fields {
                 let v = match t {
                     Template::Path(p) => {
-                        let doc = if p.is_context() { ctx } else { input };
+                        let doc = root(p)?;
                         p.select(doc).ok_or_else(|| {
                             Fault::Runtime(format!(
                                 "The JSONPath '{}' specified for the field '{}.$' could not be found in the input '{}'",
@@ -1491,23 +1576,30 @@ pub fn eval_template(t: &Template, input: &Value, ctx: &Value, rng: &mut fastran
                     }
                     Template::Intrinsic(i) => {
                         let field = format!("{k}.$");
-                        i.eval_in(&crate::intrinsics::Scope::new(input, ctx).with_field(&field), rng)?
+                        let lookup = |name: &str| vars.get(name).cloned();
+                        let scope = crate::intrinsics::Scope::new(input, ctx).with_field(&field).with_variables(&lookup);
+                        i.eval_in(&scope, rng)?
                     }
-                    other => eval_template(other, input, ctx, rng)?,
+                    other => eval_template(other, input, ctx, vars, rng)?,
                 };
                 out.insert(k.clone(), v);
             }
             Ok(Value::Object(out))
         }
         Template::Array(items) => {
-            items.iter().map(|t| eval_template(t, input, ctx, rng)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+            items.iter().map(|t| eval_template(t, input, ctx, vars, rng)).collect::<Result<Vec<_>, _>>().map(Value::Array)
         }
-        Template::Path(p) => {
-            let doc = if p.is_context() { ctx } else { input };
-            select_or_invalid(p, doc)
+        Template::Path(p) => select_or_invalid(p, root(p)?),
+        Template::Intrinsic(i) => {
+            let lookup = |name: &str| vars.get(name).cloned();
+            let scope = crate::intrinsics::Scope::new(input, ctx).with_variables(&lookup);
+            Ok(i.eval_in(&scope, rng)?)
         }
-        Template::Intrinsic(i) => Ok(i.eval(input, ctx, rng)?),
     }
+}
+
+fn undefined_variable(p: &JsonPath, name: &str) -> Fault {
+    Fault::Runtime(format!("Invalid path '{}': The variable '{name}' is not defined.", p.text()))
 }
 
 /// A path's value, or AWS's runtime error quoting Jayway (`Invalid path '$.x' : No results for path: $['x']`).

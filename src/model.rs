@@ -39,6 +39,8 @@ pub struct State {
     pub next: Transition,
     pub retry: Vec<Retrier>,
     pub catch: Vec<Catcher>,
+    /// `Assign`: workflow variables set when the state succeeds.
+    pub assign: Option<Template>,
     /// True when a template or path of this state reads the context object (`$$`).
     pub uses_context: bool,
 }
@@ -111,7 +113,7 @@ pub enum NumberField {
 pub enum Kind {
     Pass { result: Option<Value> },
     Task(Box<TaskSpec>),
-    Choice { choices: Vec<(ChoiceRule, usize)>, default: Option<usize> },
+    Choice { choices: Vec<(ChoiceRule, usize, Option<Template>)>, default: Option<usize> },
     Wait(WaitFor),
     Succeed,
     Fail { error: Option<Source>, cause: Option<Source> },
@@ -190,8 +192,19 @@ fn string_field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<
     }
 }
 
+/// Parses a path: `$...` / `$$...` JSONPaths, or a variable reference such as `$name.field`.
+pub fn parse_path(text: &str) -> Result<JsonPath> {
+    let b = text.as_bytes();
+    let is_variable = b.first() == Some(&b'$') && b.get(1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_');
+    if is_variable {
+        JsonPath::parse_variable(text)
+    } else {
+        JsonPath::parse(text)
+    }
+}
+
 fn path_of(text: &str, at: &str) -> Result<JsonPath> {
-    JsonPath::parse(text).map_err(|e| format!("invalid JSONPath '{text}' at {at}: {e}"))
+    parse_path(text).map_err(|e| format!("invalid JSONPath '{text}' at {at}: {e}"))
 }
 
 fn path_field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<PathField> {
@@ -261,7 +274,7 @@ impl Template {
 
     fn dynamic(text: &str, key: &str, at: &str) -> Result<Template> {
         if text.starts_with('$') {
-            return Ok(Template::Path(JsonPath::parse(text).map_err(|_| invalid_dynamic(key, at))?));
+            return Ok(Template::Path(parse_path(text).map_err(|_| invalid_dynamic(key, at))?));
         }
         let intrinsic = Intrinsic::parse(text).map_err(|_| invalid_dynamic(key, at))?;
         Ok(Template::Intrinsic(Box::new(intrinsic)))
@@ -393,7 +406,8 @@ fn load_state(name: &str, sv: &Value, at: &str, resolve: &dyn Fn(&str, &str) -> 
                         .get("Next")
                         .and_then(Value::as_str)
                         .ok_or_else(|| format!("Next is required at {rat}"))?;
-                    choices.push((rule, resolve(next, &format!("{rat}/Next"))?));
+                    let assign = r.get("Assign").map(|a| Template::parse(a, &format!("{rat}/Assign"))).transpose()?;
+                    choices.push((rule, resolve(next, &format!("{rat}/Next"))?, assign));
                 }
             }
             let default = match string_field(s, "Default", at)? {
@@ -423,7 +437,8 @@ fn load_state(name: &str, sv: &Value, at: &str, resolve: &dyn Fn(&str, &str) -> 
     let input_path = path_field(s, "InputPath", at)?;
     let output_path = path_field(s, "OutputPath", at)?;
     let result_path = result_path(s.get("ResultPath"), at)?;
-    let uses_context = [&input_path, &output_path].iter().any(|p| matches!(p, PathField::Path(p) if p.is_context()))
+    let assign = s.get("Assign").map(|a| Template::parse(a, &format!("{at}/Assign"))).transpose()?;
+    let uses_context = assign.as_ref().is_some_and(Template::uses_context) || [&input_path, &output_path].iter().any(|p| matches!(p, PathField::Path(p) if p.is_context()))
         || parameters.as_ref().is_some_and(Template::uses_context)
         || result_selector.as_ref().is_some_and(Template::uses_context)
         || kind_uses_context(&kind);
@@ -438,6 +453,7 @@ fn load_state(name: &str, sv: &Value, at: &str, resolve: &dyn Fn(&str, &str) -> 
         next,
         retry,
         catch,
+        assign,
         uses_context,
     })
 }
@@ -454,7 +470,9 @@ fn kind_uses_context(kind: &Kind) -> bool {
             m.item_selector.as_ref().is_some_and(Template::uses_context)
                 || m.items_path.as_ref().is_some_and(JsonPath::is_context)
         }
-        Kind::Choice { choices, .. } => choices.iter().any(|(r, _)| r.uses_context()),
+        Kind::Choice { choices, .. } => {
+            choices.iter().any(|(r, _, a)| r.uses_context() || a.as_ref().is_some_and(Template::uses_context))
+        }
         Kind::Wait(WaitFor::SecondsPath(p)) | Kind::Wait(WaitFor::TimestampPath(p)) => p.is_context(),
         _ => false,
     }

@@ -8,18 +8,20 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Categories covered so far (JSONata and variables have their own issue).
+/// Every category of the recorded cases.
 const CATEGORIES: &[&str] = &[
     "choice",
     "context",
     "dataflow",
     "errors",
     "intrinsic",
+    "jsonata",
     "lambda-mock",
     "map",
     "map-distributed",
     "parallel",
     "pass",
+    "variables",
     "wait",
 ];
 
