@@ -130,6 +130,13 @@ pub struct TaskRequest {
     /// How many times this state has been retried so far.
     pub retry_count: u32,
     pub credentials: Option<Value>,
+    /// The task token of a `.waitForTaskToken` integration (also `$$.Task.Token`): the driver
+    /// answers once the token is completed (`SendTaskSuccess` / `SendTaskFailure`).
+    pub task_token: Option<String>,
+    /// `TimeoutSeconds` of the task, if any.
+    pub timeout_seconds: Option<f64>,
+    /// `HeartbeatSeconds` of the task: call [`Execution::heartbeat`] at least this often.
+    pub heartbeat_seconds: Option<f64>,
 }
 
 /// What the executor needs from its driver.
@@ -209,6 +216,8 @@ enum Timer {
     Wake(FrameId),
     /// A task's `TimeoutSeconds`.
     TaskTimeout(u64),
+    /// A task's `HeartbeatSeconds` (task id, heartbeat number).
+    TaskHeartbeat(u64, u64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -249,6 +258,8 @@ struct Frame {
     map_run_started: bool,
     /// The variable scope this frame reads and assigns.
     scope: usize,
+    /// `$$.Task.Token` of a running `.waitForTaskToken` task.
+    task_token: Option<String>,
 }
 
 #[derive(Debug)]
@@ -279,6 +290,9 @@ struct PendingTask {
     frame: FrameId,
     lambda: bool,
     resource: String,
+    heartbeat_ms: Option<i64>,
+    /// Bumped by each heartbeat, so only the latest heartbeat timer counts.
+    heartbeat_seq: u64,
 }
 
 /// One execution of a state machine.
@@ -413,6 +427,12 @@ impl Execution {
                             let failure = Failure::new(ErrorName::Timeout, "");
                             self.complete_task(id, Err(failure), t);
                         }
+                        Timer::TaskHeartbeat(id, seq) => {
+                            if self.tasks.get(&id).is_some_and(|p| p.heartbeat_seq == seq) {
+                                let failure = Failure::new(ErrorName::HeartbeatTimeout, "");
+                                self.complete_task(id, Err(failure), t);
+                            }
+                        }
                     }
                 }
                 Some((&(t, _), _)) => {
@@ -465,7 +485,9 @@ impl Execution {
                 }
                 self.finish_with_result(f, value);
             }
-            Err(failure) if failure.error == ErrorName::Timeout.as_str() => {
+            Err(failure)
+                if failure.error == ErrorName::Timeout.as_str() || failure.error == ErrorName::HeartbeatTimeout.as_str() =>
+            {
                 if task.lambda {
                     let d = history::failure_details("lambdaFunctionTimedOutEventDetails", &failure.error, &failure.cause);
                     self.emit_frame(f, "LambdaFunctionTimedOut", Some(d));
@@ -488,6 +510,22 @@ impl Execution {
                 self.state_failed(f, Fault::Failure(failure));
             }
         }
+    }
+
+    /// A heartbeat for a running task (`SendTaskHeartbeat`): its `HeartbeatSeconds` start again.
+    /// Returns false when no such task is running.
+    pub fn heartbeat(&mut self, id: u64, now: i64) -> bool {
+        if now > self.now {
+            self.now = now;
+        }
+        let Some(task) = self.tasks.get_mut(&id) else { return false };
+        if let Some(hb) = task.heartbeat_ms {
+            task.heartbeat_seq += 1;
+            let seq = task.heartbeat_seq;
+            self.timer_seq += 1;
+            self.timers.insert((self.now.saturating_add(hb), self.timer_seq), Timer::TaskHeartbeat(id, seq));
+        }
+        true
     }
 
     /// Stops the execution (`StopExecution`): ABORTED.
@@ -571,6 +609,7 @@ impl Execution {
             task: None,
             map_run_started: false,
             scope,
+            task_token: None,
             silent: parent.is_some_and(|(j, _)| self.joins[j].distributed || self.frames[self.joins[j].frame].silent),
         });
         self.runnable.push_back(id);
@@ -657,6 +696,9 @@ impl Execution {
         // AWS shows `RetryCount` only to Task states (the recordings of Pass states lack it).
         if matches!(st.kind, Kind::Task(_)) {
             ctx["State"]["RetryCount"] = json!(retry);
+        }
+        if let Some(token) = &fr.task_token {
+            ctx["Task"] = json!({"Token": token});
         }
         // Express executions cannot be redriven and have no RedriveCount (as recorded on AWS).
         if self.config.machine_type == MachineType::Standard {
@@ -822,6 +864,11 @@ impl Execution {
             }
             Kind::Task(spec) => {
                 let eff = self.apply_input_path(f, input)?;
+                self.frames[f].task_token = if spec.resource.ends_with(".waitForTaskToken") {
+                    Some(random_token(&mut self.rng))
+                } else {
+                    None
+                };
                 let params = match &st.parameters {
                     Some(p) => {
                         let ctx = self.context_if_needed(f);
@@ -846,15 +893,32 @@ impl Execution {
                     let d = json!({"resourceType": rtype, "resource": res});
                     self.emit_frame(f, "TaskStarted", Some(("taskStartedEventDetails", d)));
                 }
+                let mut timeout_seconds = None;
                 if let Some(t) = &spec.timeout {
                     let secs = self.float_field(f, t, "TimeoutSecondsPath", input)?;
                     if secs > 0.0 {
+                        timeout_seconds = Some(secs);
                         self.timer_seq += 1;
                         let at = self.now.saturating_add((secs * 1000.0).min(1e15) as i64);
                         self.timers.insert((at, self.timer_seq), Timer::TaskTimeout(id));
                     }
                 }
-                self.tasks.insert(id, PendingTask { frame: f, lambda, resource: spec.resource.clone() });
+                let mut heartbeat_seconds = None;
+                if let Some(h) = &spec.heartbeat {
+                    let secs = self.float_field(f, h, "HeartbeatSecondsPath", input)?;
+                    if secs > 0.0 {
+                        heartbeat_seconds = Some(secs);
+                    }
+                }
+                let heartbeat_ms = heartbeat_seconds.map(|s| (s * 1000.0).min(1e15) as i64);
+                self.tasks.insert(
+                    id,
+                    PendingTask { frame: f, lambda, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 },
+                );
+                if let Some(hb) = heartbeat_ms {
+                    self.timer_seq += 1;
+                    self.timers.insert((self.now.saturating_add(hb), self.timer_seq), Timer::TaskHeartbeat(id, 0));
+                }
                 let fr = &mut self.frames[f];
                 fr.phase = Phase::Blocked;
                 fr.task = Some(id);
@@ -866,6 +930,9 @@ impl Execution {
                     input: params,
                     retry_count,
                     credentials: spec.credentials.clone(),
+                    task_token: self.frames[f].task_token.clone(),
+                    timeout_seconds,
+                    heartbeat_seconds,
                 });
                 Ok(())
             }
@@ -1618,8 +1685,10 @@ pub fn error_matches(error_equals: &[String], error: &str) -> bool {
     error_equals.iter().any(|e| {
         e == error
             || (e == ErrorName::All.as_str() && error != ErrorName::Runtime.as_str())
+            // "States.TaskFailed ... acts as a wildcard that matches any known error name except
+            // for States.Timeout" (AWS developer guide, concepts-error-handling).
             || (e == ErrorName::TaskFailed.as_str()
-                && !error.starts_with("States.")
+                && error != ErrorName::Timeout.as_str()
                 && error != ErrorName::Runtime.as_str())
     })
 }
@@ -1643,6 +1712,11 @@ pub fn payload_size(v: &Value) -> usize {
     let mut c = Count(0);
     let _ = serde_json::to_writer(&mut c, v);
     c.0
+}
+
+/// A task token: 64 hex characters from the seeded source (AWS's are opaque strings).
+fn random_token(rng: &mut fastrand::Rng) -> String {
+    (0..4).map(|_| format!("{:016x}", rng.u64(..))).collect()
 }
 
 /// A plain Lambda function ARN (not a service integration): AWS records `LambdaFunction*` events.
