@@ -1,0 +1,103 @@
+//! `cargo bench`: runs the workloads of `../shared/bench/workloads` (or `$ASL_BENCH_DIR`) as
+//! Express executions on the virtual clock, checks each output against the manifest's SHA-256
+//! (canonical JSON), and prints state transitions per second from the median of several runs.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use asl_sim::driver::{self, StateMachine, TaskAnswers};
+use asl_sim::exec::{Config, Identity, MachineType, Status};
+
+/// Canonical JSON: keys sorted, no whitespace, numbers as JavaScript prints them.
+fn canonical(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(':');
+                canonical(&m[k.as_str()], out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical(x, out);
+            }
+            out.push(']');
+        }
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => out.push_str(&i.to_string()),
+            (_, Some(u), _) => out.push_str(&u.to_string()),
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e21 => out.push_str(&format!("{}", f as i64)),
+            (_, _, Some(f)) => out.push_str(&f.to_string()),
+            _ => out.push_str("null"),
+        },
+        other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
+    }
+}
+
+fn main() {
+    let dir = std::env::var("ASL_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/workloads"));
+    let Ok(manifest) = std::fs::read_to_string(dir.join("manifest.json")) else {
+        println!("bench: no workloads at {}; skipped", dir.display());
+        return;
+    };
+    let manifest: Value = serde_json::from_str(&manifest).expect("manifest is JSON");
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    println!("{:18} {:>12} {:>10} {:>16}  output", "workload", "transitions", "median ms", "transitions/s");
+    for (name, w) in manifest.as_object().into_iter().flatten() {
+        if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
+            continue;
+        }
+        let read = |k: &str| -> Value {
+            let text = std::fs::read_to_string(dir.join(w[k].as_str().unwrap_or_default())).expect("workload file");
+            serde_json::from_str(&text).expect("workload JSON")
+        };
+        let (def, input) = (read("definition"), read("input"));
+        let sm = StateMachine::load(&def).expect("workload loads");
+        let runs = if w["expected_transitions"].as_u64().unwrap_or(0) > 1000 { 7 } else { 51 };
+        let mut times = Vec::new();
+        let mut last = None;
+        for _ in 0..runs {
+            let config = Config::new(Identity::new("123456789012", "us-east-1", name, "bench", MachineType::Express), MachineType::Express);
+            let t = Instant::now();
+            let exec = driver::run(&sm, input.clone(), config, &mut TaskAnswers::none());
+            times.push(t.elapsed().as_secs_f64());
+            last = Some(exec);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let median = times[times.len() / 2];
+        let exec = last.expect("ran");
+        let mut text = String::new();
+        if let Some(out) = exec.output() {
+            canonical(out, &mut text);
+        }
+        let hash = format!("{:x}", Sha256::digest(text.as_bytes()));
+        let ok = exec.status() == Status::Succeeded
+            && w["reference_output_sha256"].as_str() == Some(hash.as_str())
+            && w["expected_transitions"].as_u64() == Some(exec.transitions());
+        let n = exec.transitions() as f64;
+        println!(
+            "{name:18} {:>12} {:>10.3} {:>16.0}  {}",
+            exec.transitions(),
+            median * 1e3,
+            n / median,
+            if ok { "ok".to_string() } else { format!("WRONG ({:?}, sha {hash})", exec.status()) }
+        );
+    }
+}
