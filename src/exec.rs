@@ -5,6 +5,7 @@
 //! (run this task, wake me at T). Branches of `Parallel` and iterations of `Map` are frames
 //! on an explicit scheduler, never recursion, so deep nesting cannot overflow a wasm stack.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
@@ -772,6 +773,21 @@ impl Execution {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
         let input = std::mem::take(&mut self.frames[f].input);
+        // A Pass state's result is computed from the borrowed input, which then moves back to
+        // the frame for ResultPath: no copy of the document.
+        if let Kind::Pass { result } = &st.kind {
+            match self.pass_result(f, st, result.as_ref(), &input) {
+                Ok(value) => {
+                    self.frames[f].input = input;
+                    self.finish_with_result(f, value);
+                }
+                Err(fault) => {
+                    self.frames[f].input = input;
+                    self.state_failed(f, fault);
+                }
+            }
+            return;
+        }
         if let Err(fault) = self.run_kind(f, st, &input) {
             // The raw input goes back to the frame for Catch's ResultPath.
             self.frames[f].input = input;
@@ -779,22 +795,35 @@ impl Execution {
         }
     }
 
+    fn pass_result(&mut self, f: FrameId, st: &State, result: Option<&Value>, input: &Value) -> Result<Value, Fault> {
+        Ok(match (result, &st.parameters) {
+            (Some(r), _) => r.clone(),
+            (None, Some(p)) => {
+                let eff = self.effective_input(f, input)?;
+                let ctx = self.context_if_needed(f);
+                eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
+            }
+            (None, None) => self.effective_input(f, input)?.into_owned(),
+        })
+    }
+
+    /// The effective input (after `InputPath`), borrowed from the raw input where it can be.
+    fn effective_input<'a>(&self, f: FrameId, input: &'a Value) -> Result<Cow<'a, Value>, Fault> {
+        match &self.state(f).input_path {
+            PathField::Whole => Ok(Cow::Borrowed(input)),
+            PathField::Path(p) if p.variable().is_none() && !p.is_context() && p.is_definite() => {
+                match p.select_ref(input) {
+                    Some(v) => Ok(Cow::Borrowed(v)),
+                    None => select_or_invalid(p, input).map(Cow::Owned),
+                }
+            }
+            _ => self.apply_input_path(f, input).map(Cow::Owned),
+        }
+    }
+
     fn run_kind(&mut self, f: FrameId, st: &State, input: &Value) -> Result<(), Fault> {
         match &st.kind {
-            Kind::Pass { result } => {
-                let eff = self.apply_input_path(f, input)?;
-                let value = match (result, &st.parameters) {
-                    (Some(r), _) => r.clone(),
-                    (None, Some(p)) => {
-                        let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
-                    }
-                    (None, None) => eff,
-                };
-                self.frames[f].input = input.clone();
-                self.finish_with_result(f, value);
-                Ok(())
-            }
+            Kind::Pass { .. } => Ok(()),
             Kind::Succeed => {
                 let eff = self.apply_input_path(f, input)?;
                 self.frames[f].input = input.clone();
@@ -1100,6 +1129,14 @@ impl Execution {
         };
         let out = match &st.output_path {
             PathField::Whole => combined,
+            // The combined document is ours: move the selected part out of it.
+            PathField::Path(p) if p.variable().is_none() && !p.is_context() => {
+                let mut doc = combined;
+                match p.take(&mut doc) {
+                    Some(v) => v,
+                    None => select_or_invalid(p, &doc)?,
+                }
+            }
             _ => self.apply_output_path(f, &combined)?,
         };
         Ok(out)

@@ -275,6 +275,29 @@ impl JsonPath {
     }
 
     /// Follows a definite path; the second part is a trailing name list still to merge.
+    /// Like [`JsonPath::select`], but moves the value out of an owned document instead of
+    /// copying it, when the path is made of names and indexes only (the common `OutputPath`).
+    /// Falls back to `select` for other paths. The document is left unusable for further reads.
+    pub fn take(&self, root: &mut Value) -> Option<Value> {
+        if self.is_definite() && self.path.steps.iter().all(|s| matches!(s, Step::Name(_) | Step::Index(_))) {
+            let mut current = root;
+            for step in &self.path.steps {
+                current = match step {
+                    Step::Name(name) => current.as_object_mut()?.get_mut(name)?,
+                    Step::Index(index) => {
+                        let items = current.as_array_mut()?;
+                        let len = items.len() as i64;
+                        let i = if *index < 0 { index.checked_add(len)? } else { *index };
+                        items.get_mut(usize::try_from(i).ok()?)?
+                    }
+                    _ => return None,
+                };
+            }
+            return Some(std::mem::take(current));
+        }
+        self.select(root)
+    }
+
     fn walk_definite<'a, 'p>(
         &'p self,
         root: &'a Value,
