@@ -11,11 +11,13 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+mod ja;
+
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Event};
 use crate::jsonpath::JsonPath;
 use crate::model::{
-    Catcher, Kind, Machine, MapSpec, NumberField, PathField, ResultPath, Retrier, Source, State, Template,
+    Kind, Machine, MapSpec, NumberField, PathField, ResultPath, Retrier, Source, State, Template,
     Transition, WaitFor,
 };
 
@@ -158,6 +160,9 @@ pub enum Poll {
 pub enum Fault {
     /// A runtime problem: AWS prefixes the message with the state name and event id.
     Runtime(String),
+    /// A JSONata evaluation error (`States.QueryEvaluationError`): prefixed like `Runtime`,
+    /// recorded as an `EvaluationFailed` event, and catchable.
+    Query(String),
     /// A failure with its final error and cause.
     Failure(Failure),
 }
@@ -167,6 +172,8 @@ impl From<Failure> for Fault {
     fn from(f: Failure) -> Self {
         if f.error == ErrorName::Runtime.as_str() {
             Fault::Runtime(f.cause)
+        } else if f.error == ErrorName::QueryEvaluationError.as_str() {
+            Fault::Query(f.cause)
         } else {
             Fault::Failure(f)
         }
@@ -630,6 +637,10 @@ impl Execution {
             return;
         }
         let st = self.state(f);
+        if let (Kind::Wait(_), crate::model::QueryLanguage::Jsonata) = (&st.kind, st.lang) {
+            self.frames[f].phase = Phase::Run;
+            return self.ja_finish(f, None);
+        }
         if let Kind::Wait(_) = st.kind {
             // The Wait is over: its output is its effective input through OutputPath.
             let input = std::mem::take(&mut self.frames[f].input);
@@ -773,6 +784,13 @@ impl Execution {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
         let input = std::mem::take(&mut self.frames[f].input);
+        if st.lang == crate::model::QueryLanguage::Jsonata {
+            if let Err(fault) = self.run_jsonata(f, st, &input) {
+                self.frames[f].input = input;
+                self.state_failed(f, fault);
+            }
+            return;
+        }
         // A Pass state's result is computed from the borrowed input, which then moves back to
         // the frame for ResultPath: no copy of the document.
         if let Kind::Pass { result } = &st.kind {
@@ -893,11 +911,7 @@ impl Execution {
             }
             Kind::Task(spec) => {
                 let eff = self.apply_input_path(f, input)?;
-                self.frames[f].task_token = if spec.resource.ends_with(".waitForTaskToken") {
-                    Some(random_token(&mut self.rng))
-                } else {
-                    None
-                };
+                self.frames[f].task_token = new_task_token(&spec.resource, &mut self.rng);
                 let params = match &st.parameters {
                     Some(p) => {
                         let ctx = self.context_if_needed(f);
@@ -905,64 +919,16 @@ impl Execution {
                     }
                     None => eff,
                 };
+                let timeout = match &spec.timeout {
+                    Some(t) => Some(self.float_field(f, t, "TimeoutSecondsPath", input)?),
+                    None => None,
+                };
+                let heartbeat = match &spec.heartbeat {
+                    Some(h) => Some(self.float_field(f, h, "HeartbeatSecondsPath", input)?),
+                    None => None,
+                };
                 self.frames[f].input = input.clone();
-                let id = self.next_task_id;
-                self.next_task_id += 1;
-                let lambda = is_plain_lambda(&spec.resource);
-                let (rtype, res) = resource_parts(&spec.resource);
-                if lambda {
-                    let d = json!({"resource": spec.resource, "input": history::json_text(&params),
-                        "inputDetails": history::not_truncated()});
-                    self.emit_frame(f, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", d)));
-                    self.emit_frame(f, "LambdaFunctionStarted", None);
-                } else {
-                    let d = json!({"resourceType": rtype, "resource": res, "region": self.config.identity.region,
-                        "parameters": history::json_text(&params)});
-                    self.emit_frame(f, "TaskScheduled", Some(("taskScheduledEventDetails", d)));
-                    let d = json!({"resourceType": rtype, "resource": res});
-                    self.emit_frame(f, "TaskStarted", Some(("taskStartedEventDetails", d)));
-                }
-                let mut timeout_seconds = None;
-                if let Some(t) = &spec.timeout {
-                    let secs = self.float_field(f, t, "TimeoutSecondsPath", input)?;
-                    if secs > 0.0 {
-                        timeout_seconds = Some(secs);
-                        self.timer_seq += 1;
-                        let at = self.now.saturating_add((secs * 1000.0).min(1e15) as i64);
-                        self.timers.insert((at, self.timer_seq), Timer::TaskTimeout(id));
-                    }
-                }
-                let mut heartbeat_seconds = None;
-                if let Some(h) = &spec.heartbeat {
-                    let secs = self.float_field(f, h, "HeartbeatSecondsPath", input)?;
-                    if secs > 0.0 {
-                        heartbeat_seconds = Some(secs);
-                    }
-                }
-                let heartbeat_ms = heartbeat_seconds.map(|s| (s * 1000.0).min(1e15) as i64);
-                self.tasks.insert(
-                    id,
-                    PendingTask { frame: f, lambda, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 },
-                );
-                if let Some(hb) = heartbeat_ms {
-                    self.timer_seq += 1;
-                    self.timers.insert((self.now.saturating_add(hb), self.timer_seq), Timer::TaskHeartbeat(id, 0));
-                }
-                let fr = &mut self.frames[f];
-                fr.phase = Phase::Blocked;
-                fr.task = Some(id);
-                let retry_count = fr.retry_counts.iter().sum();
-                self.outgoing.push_back(TaskRequest {
-                    id,
-                    state_name: st.name.clone(),
-                    resource: spec.resource.clone(),
-                    input: params,
-                    retry_count,
-                    credentials: spec.credentials.clone(),
-                    task_token: self.frames[f].task_token.clone(),
-                    timeout_seconds,
-                    heartbeat_seconds,
-                });
+                self.schedule_task(f, &st.name, spec, params, timeout, heartbeat);
                 Ok(())
             }
             Kind::Parallel { branches } => {
@@ -975,21 +941,84 @@ impl Execution {
                     None => eff,
                 };
                 self.frames[f].input = input.clone();
-                let started = self.emit_frame(f, "ParallelStateStarted", None);
-                let j = self.new_join(f, false, branches.len(), started, Value::Null);
-                let item = self.frames[f].map_item.clone();
-                for (i, b) in branches.iter().enumerate() {
-                    let start = b.start_at;
-                    let child = self.spawn(b.clone(), start, branch_input.clone(), Some((j, i)), started, item.clone());
-                    self.joins[j].children.push(child);
-                }
-                self.joins[j].running = branches.len();
-                if branches.is_empty() {
-                    self.join_finished(j);
-                }
+                self.start_parallel(f, branches, branch_input);
                 Ok(())
             }
             Kind::Map(spec) => self.start_map(f, st, spec, input),
+        }
+    }
+
+    /// Records the task's scheduling and asks the driver to run it.
+    fn schedule_task(
+        &mut self,
+        f: FrameId,
+        state_name: &str,
+        spec: &crate::model::TaskSpec,
+        params: Value,
+        timeout: Option<f64>,
+        heartbeat: Option<f64>,
+    ) {
+        let id = self.next_task_id;
+        self.next_task_id += 1;
+        let lambda = is_plain_lambda(&spec.resource);
+        let (rtype, res) = resource_parts(&spec.resource);
+        if lambda {
+            let d = json!({"resource": spec.resource, "input": history::json_text(&params),
+                "inputDetails": history::not_truncated()});
+            self.emit_frame(f, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", d)));
+            self.emit_frame(f, "LambdaFunctionStarted", None);
+        } else {
+            let d = json!({"resourceType": rtype, "resource": res, "region": self.config.identity.region,
+                "parameters": history::json_text(&params)});
+            self.emit_frame(f, "TaskScheduled", Some(("taskScheduledEventDetails", d)));
+            let d = json!({"resourceType": rtype, "resource": res});
+            self.emit_frame(f, "TaskStarted", Some(("taskStartedEventDetails", d)));
+        }
+        let timeout_seconds = timeout.filter(|s| *s > 0.0);
+        if let Some(secs) = timeout_seconds {
+            self.timer_seq += 1;
+            let at = self.now.saturating_add((secs * 1000.0).min(1e15) as i64);
+            self.timers.insert((at, self.timer_seq), Timer::TaskTimeout(id));
+        }
+        let heartbeat_seconds = heartbeat.filter(|s| *s > 0.0);
+        let heartbeat_ms = heartbeat_seconds.map(|s| (s * 1000.0).min(1e15) as i64);
+        self.tasks
+            .insert(id, PendingTask { frame: f, lambda, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 });
+        if let Some(hb) = heartbeat_ms {
+            self.timer_seq += 1;
+            self.timers.insert((self.now.saturating_add(hb), self.timer_seq), Timer::TaskHeartbeat(id, 0));
+        }
+        let fr = &mut self.frames[f];
+        fr.phase = Phase::Blocked;
+        fr.task = Some(id);
+        let retry_count = fr.retry_counts.iter().sum();
+        let task_token = fr.task_token.clone();
+        self.outgoing.push_back(TaskRequest {
+            id,
+            state_name: state_name.to_string(),
+            resource: spec.resource.clone(),
+            input: params,
+            retry_count,
+            credentials: spec.credentials.clone(),
+            task_token,
+            timeout_seconds,
+            heartbeat_seconds,
+        });
+    }
+
+    /// Starts every branch of a Parallel state on the same input.
+    fn start_parallel(&mut self, f: FrameId, branches: &[Arc<Machine>], branch_input: Value) {
+        let started = self.emit_frame(f, "ParallelStateStarted", None);
+        let j = self.new_join(f, false, branches.len(), started, Value::Null);
+        let item = self.frames[f].map_item.clone();
+        for (i, b) in branches.iter().enumerate() {
+            let start = b.start_at;
+            let child = self.spawn(b.clone(), start, branch_input.clone(), Some((j, i)), started, item.clone());
+            self.joins[j].children.push(child);
+        }
+        self.joins[j].running = branches.len();
+        if branches.is_empty() {
+            self.join_finished(j);
         }
     }
 
@@ -1088,6 +1117,9 @@ impl Execution {
 
     /// A state produced its result: ResultSelector, ResultPath, OutputPath, then the exit.
     fn finish_with_result(&mut self, f: FrameId, result: Value) {
+        if self.state(f).lang == crate::model::QueryLanguage::Jsonata {
+            return self.ja_finish(f, Some(result));
+        }
         match self.shape_output(f, result) {
             Ok(out) => self.finish_with_output(f, out),
             Err(e) => self.state_failed(f, e),
@@ -1202,6 +1234,18 @@ impl Execution {
                 ),
                 false,
             ),
+            Fault::Query(msg) => {
+                let failure = Failure::new(
+                    ErrorName::QueryEvaluationError,
+                    format!(
+                        "An error occurred while executing the state '{}' (entered at the event id #{}). {}",
+                        st.name, self.frames[f].entered_event, msg
+                    ),
+                );
+                let d = json!({"error": failure.error, "cause": failure.cause, "state": st.name});
+                self.emit_frame(f, "EvaluationFailed", Some(("evaluationFailedEventDetails", d)));
+                (failure, true)
+            }
             Fault::Failure(fl) => {
                 let catchable = fl.error != ErrorName::Runtime.as_str();
                 (fl, catchable)
@@ -1215,8 +1259,20 @@ impl Execution {
                 return;
             }
             self.emit_state_failed(f);
-            if let Some(c) = find_catcher(&st.catch, &failure.error) {
+            if let Some((ci, c)) = st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error)) {
                 let err_out = json!({"Error": failure.error, "Cause": failure.cause});
+                if st.lang == crate::model::QueryLanguage::Jsonata {
+                    match self.ja_catch_output(f, st, ci, err_out) {
+                        Ok(out) => {
+                            let kind = format!("{}StateExited", st.kind.event_prefix());
+                            let d = history::state_exited(&st.name, &out);
+                            self.emit_frame(f, &kind, Some(d));
+                            self.goto(f, c.next, out);
+                        }
+                        Err(fault) => self.state_failed(f, fault),
+                    }
+                    return;
+                }
                 let mut raw = std::mem::take(&mut self.frames[f].input);
                 let out = match &c.result_path {
                     ResultPath::Replace => err_out,
@@ -1511,9 +1567,8 @@ impl Execution {
             Some(n) => self.integer_field(f, n, "MaxConcurrencyPath", &eff)?.max(0) as usize,
         };
         self.frames[f].input = input.clone();
-        let d = json!({"length": items.len()});
-        let started = self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
-        // A Distributed Map checks its failure tolerance after it started (as AWS records it).
+        // The failure tolerance is checked after MapStateStarted (as AWS records it).
+        let tolerance = (|| -> Result<(Option<u64>, Option<f64>), Fault> {
         let tolerated_count = match &spec.tolerated_failure_count {
             None => None,
             Some(n) => {
@@ -1534,6 +1589,36 @@ impl Execution {
                 Some(p)
             }
         };
+        Ok((tolerated_count, tolerated_percentage))
+        })();
+        match tolerance {
+            Ok((count, percentage)) => {
+                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, eff);
+                Ok(())
+            }
+            Err(fault) => {
+                let d = json!({"length": items.len()});
+                self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
+                Err(fault)
+            }
+        }
+    }
+
+    /// Records MapStateStarted (and a Distributed Map's MapRunStarted) and starts the iterations.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn launch_map(
+        &mut self,
+        f: FrameId,
+        st: &State,
+        spec: &MapSpec,
+        items: Vec<Value>,
+        max_concurrency: usize,
+        tolerated_count: Option<u64>,
+        tolerated_percentage: Option<f64>,
+        eff: Value,
+    ) {
+        let d = json!({"length": items.len()});
+        let started = self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
         if spec.distributed {
             let run_arn = format!(
                 "{}/{}:{}",
@@ -1558,7 +1643,6 @@ impl Execution {
         } else {
             self.advance_join(j);
         }
-        Ok(())
     }
 
     fn start_iteration(&mut self, j: usize, index: usize, item: Value) {
@@ -1567,6 +1651,20 @@ impl Execution {
         let st = &machine.states[self.frames[f].state];
         let Kind::Map(spec) = &st.kind else { return };
         let map_item = Arc::new((index, item));
+        if st.lang == crate::model::QueryLanguage::Jsonata {
+            let eff = std::mem::take(&mut self.joins[j].effective_input);
+            let r = self.ja_item_input(f, st, &eff, index, &map_item.1);
+            self.joins[j].effective_input = eff;
+            match r {
+                Ok(v) => return self.spawn_iteration(j, st, spec, index, v, map_item),
+                Err(e) => {
+                    self.abort_join(j);
+                    self.frames[f].phase = Phase::Run;
+                    self.state_failed(f, e);
+                    return;
+                }
+            }
+        }
         let iter_input = match &spec.item_selector {
             Some(sel) => {
                 let mut ctx = self.context(f);
@@ -1586,6 +1684,10 @@ impl Execution {
             }
             None => map_item.1.clone(),
         };
+        self.spawn_iteration(j, st, spec, index, iter_input, map_item);
+    }
+
+    fn spawn_iteration(&mut self, j: usize, st: &State, spec: &MapSpec, index: usize, iter_input: Value, map_item: Arc<(usize, Value)>) {
         let started = self.joins[j].started_event;
         let proc = spec.processor.clone();
         let start = proc.start_at;
@@ -1730,10 +1832,6 @@ pub fn error_matches(error_equals: &[String], error: &str) -> bool {
     })
 }
 
-fn find_catcher<'a>(catch: &'a [Catcher], error: &str) -> Option<&'a Catcher> {
-    catch.iter().find(|c| error_matches(&c.error_equals, error))
-}
-
 /// The size in bytes of a value's JSON text.
 pub fn payload_size(v: &Value) -> usize {
     struct Count(usize);
@@ -1749,6 +1847,11 @@ pub fn payload_size(v: &Value) -> usize {
     let mut c = Count(0);
     let _ = serde_json::to_writer(&mut c, v);
     c.0
+}
+
+/// A new task token when the resource waits for one.
+fn new_task_token(resource: &str, rng: &mut fastrand::Rng) -> Option<String> {
+    resource.ends_with(".waitForTaskToken").then(|| random_token(rng))
 }
 
 /// A task token: 64 hex characters from the seeded source (AWS's are opaque strings).

@@ -6,6 +6,7 @@ pub mod error;
 pub mod exec;
 pub mod history;
 pub mod intrinsics;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod mock;
 pub mod model;

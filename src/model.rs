@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::choice::ChoiceRule;
 use crate::intrinsics::Intrinsic;
+use crate::jsonata::Template as JTemplate;
 use crate::jsonpath::JsonPath;
 
 /// A parsed state machine (or a Parallel branch, or a Map's item processor).
@@ -43,6 +44,10 @@ pub struct State {
     pub assign: Option<Template>,
     /// True when a template or path of this state reads the context object (`$$`).
     pub uses_context: bool,
+    /// The state's query language.
+    pub lang: QueryLanguage,
+    /// A JSONata state's fields.
+    pub ja: Option<Box<JaFields>>,
 }
 
 /// `InputPath` / `OutputPath`: absent means `$`, `null` means an empty object.
@@ -329,10 +334,54 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
 
 /// Loads a machine from its JSON definition.
 pub fn load(def: &Value) -> Result<Machine> {
-    load_at(def, "", true)
+    let lang = match def.get("QueryLanguage").and_then(Value::as_str) {
+        Some("JSONata") => QueryLanguage::Jsonata,
+        _ => QueryLanguage::JsonPath,
+    };
+    load_at(def, "", true, lang)
 }
 
-fn load_at(def: &Value, at: &str, top: bool) -> Result<Machine> {
+/// `JSONPath` (the default) or `JSONata`: set for the machine, overridable per state. States in
+/// Parallel branches and Map processors inherit the machine's, not the enclosing state's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryLanguage {
+    JsonPath,
+    Jsonata,
+}
+
+/// A JSONata state's fields, each a template of literals and `{% %}` expressions.
+#[derive(Debug, Default)]
+pub struct JaFields {
+    pub arguments: Option<JTemplate>,
+    pub output: Option<JTemplate>,
+    pub assign: Option<JTemplate>,
+    pub items: Option<JTemplate>,
+    pub item_selector: Option<JTemplate>,
+    pub max_concurrency: Option<JTemplate>,
+    pub tolerated_count: Option<JTemplate>,
+    pub tolerated_percentage: Option<JTemplate>,
+    pub seconds: Option<JTemplate>,
+    pub timestamp: Option<JTemplate>,
+    pub error: Option<JTemplate>,
+    pub cause: Option<JTemplate>,
+    pub timeout: Option<JTemplate>,
+    pub heartbeat: Option<JTemplate>,
+    /// Choice rules: `Condition`, target, `Assign`, `Output`.
+    pub rules: Vec<JaRule>,
+    /// `Output` and `Assign` of each catcher, in the order of `State::catch`.
+    pub catch: Vec<(Option<JTemplate>, Option<JTemplate>)>,
+}
+
+/// A JSONata Choice rule.
+#[derive(Debug)]
+pub struct JaRule {
+    pub condition: JTemplate,
+    pub next: usize,
+    pub assign: Option<JTemplate>,
+    pub output: Option<JTemplate>,
+}
+
+fn load_at(def: &Value, at: &str, top: bool, lang: QueryLanguage) -> Result<Machine> {
     let obj = def.as_object().ok_or_else(|| format!("a state machine must be an object at {at}"))?;
     let start = string_field(obj, "StartAt", at)?.ok_or_else(|| format!("StartAt is required at {at}"))?;
     let states_obj = field(obj, "States")
@@ -346,38 +395,38 @@ fn load_at(def: &Value, at: &str, top: bool) -> Result<Machine> {
     let mut states = Vec::with_capacity(states_obj.len());
     for (name, sv) in states_obj {
         let sat = format!("{at}/States/{name}");
-        states.push(load_state(name, sv, &sat, &resolve)?);
+        states.push(load_state(name, sv, &sat, &resolve, lang)?);
     }
     let timeout_seconds = if top { obj.get("TimeoutSeconds").and_then(Value::as_u64) } else { None };
     Ok(Machine { start_at, states, timeout_seconds, index })
 }
 
-fn load_state(name: &str, sv: &Value, at: &str, resolve: &dyn Fn(&str, &str) -> Result<usize>) -> Result<State> {
+fn load_state(
+    name: &str,
+    sv: &Value,
+    at: &str,
+    resolve: &dyn Fn(&str, &str) -> Result<usize>,
+    machine_lang: QueryLanguage,
+) -> Result<State> {
     let s = sv.as_object().ok_or_else(|| format!("a state must be an object at {at}"))?;
+    let lang = match s.get("QueryLanguage").and_then(Value::as_str) {
+        Some("JSONata") => QueryLanguage::Jsonata,
+        Some("JSONPath") => QueryLanguage::JsonPath,
+        _ => machine_lang,
+    };
     let ty = string_field(s, "Type", at)?.ok_or_else(|| format!("Type is required at {at}"))?;
     let next = match (string_field(s, "Next", at)?, s.get("End")) {
         (Some(n), _) => Transition::Next(resolve(&n, &format!("{at}/Next"))?),
         (None, Some(Value::Bool(true))) => Transition::End,
         _ => Transition::None,
     };
+    if lang == QueryLanguage::Jsonata {
+        return load_jsonata_state(name, s, at, resolve, machine_lang, next);
+    }
     let parameters = s.get("Parameters").map(|p| Template::parse(p, &format!("{at}/Parameters"))).transpose()?;
     let result_selector =
         s.get("ResultSelector").map(|p| Template::parse(p, &format!("{at}/ResultSelector"))).transpose()?;
-    let mut retry = Vec::new();
-    if let Some(Value::Array(rs)) = s.get("Retry") {
-        for (i, r) in rs.iter().enumerate() {
-            let rat = format!("{at}/Retry/{i}");
-            let r = r.as_object().ok_or_else(|| format!("a retrier must be an object at {rat}"))?;
-            retry.push(Retrier {
-                error_equals: error_equals(r, &rat)?,
-                interval_seconds: r.get("IntervalSeconds").and_then(Value::as_f64).unwrap_or(1.0),
-                max_attempts: r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3).min(u32::MAX as u64) as u32,
-                backoff_rate: r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0),
-                max_delay_seconds: r.get("MaxDelaySeconds").and_then(Value::as_f64),
-                jitter_full: r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
-            });
-        }
-    }
+    let retry = load_retry(s, at)?;
     let mut catch = Vec::new();
     if let Some(Value::Array(cs)) = s.get("Catch") {
         for (i, c) in cs.iter().enumerate() {
@@ -416,16 +465,8 @@ fn load_state(name: &str, sv: &Value, at: &str, resolve: &dyn Fn(&str, &str) -> 
             };
             Kind::Choice { choices, default }
         }
-        "Parallel" => {
-            let mut branches = Vec::new();
-            if let Some(Value::Array(bs)) = s.get("Branches") {
-                for (i, b) in bs.iter().enumerate() {
-                    branches.push(Arc::new(load_at(b, &format!("{at}/Branches/{i}"), false)?));
-                }
-            }
-            Kind::Parallel { branches }
-        }
-        "Map" => Kind::Map(Box::new(load_map(s, at)?)),
+        "Parallel" => Kind::Parallel { branches: load_branches(s, at, machine_lang)? },
+        "Map" => Kind::Map(Box::new(load_map(s, at, machine_lang, QueryLanguage::JsonPath)?)),
         "Task" => Kind::Task(Box::new(TaskSpec {
             resource: string_field(s, "Resource", at)?.ok_or_else(|| format!("Resource is required at {at}"))?,
             timeout: number_field(s, "TimeoutSeconds", at)?,
@@ -438,7 +479,8 @@ fn load_state(name: &str, sv: &Value, at: &str, resolve: &dyn Fn(&str, &str) -> 
     let output_path = path_field(s, "OutputPath", at)?;
     let result_path = result_path(s.get("ResultPath"), at)?;
     let assign = s.get("Assign").map(|a| Template::parse(a, &format!("{at}/Assign"))).transpose()?;
-    let uses_context = assign.as_ref().is_some_and(Template::uses_context) || [&input_path, &output_path].iter().any(|p| matches!(p, PathField::Path(p) if p.is_context()))
+    let uses_context = assign.as_ref().is_some_and(Template::uses_context)
+        || [&input_path, &output_path].iter().any(|p| matches!(p, PathField::Path(p) if p.is_context()))
         || parameters.as_ref().is_some_and(Template::uses_context)
         || result_selector.as_ref().is_some_and(Template::uses_context)
         || kind_uses_context(&kind);
@@ -455,6 +497,135 @@ fn load_state(name: &str, sv: &Value, at: &str, resolve: &dyn Fn(&str, &str) -> 
         catch,
         assign,
         uses_context,
+        lang,
+        ja: None,
+    })
+}
+
+fn load_retry(s: &Map<String, Value>, at: &str) -> Result<Vec<Retrier>> {
+    let mut retry = Vec::new();
+    if let Some(Value::Array(rs)) = s.get("Retry") {
+        for (i, r) in rs.iter().enumerate() {
+            let rat = format!("{at}/Retry/{i}");
+            let r = r.as_object().ok_or_else(|| format!("a retrier must be an object at {rat}"))?;
+            retry.push(Retrier {
+                error_equals: error_equals(r, &rat)?,
+                interval_seconds: r.get("IntervalSeconds").and_then(Value::as_f64).unwrap_or(1.0),
+                max_attempts: r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3).min(u32::MAX as u64) as u32,
+                backoff_rate: r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0),
+                max_delay_seconds: r.get("MaxDelaySeconds").and_then(Value::as_f64),
+                jitter_full: r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL"),
+            });
+        }
+    }
+    Ok(retry)
+}
+
+fn load_branches(s: &Map<String, Value>, at: &str, lang: QueryLanguage) -> Result<Vec<Arc<Machine>>> {
+    let mut branches = Vec::new();
+    if let Some(Value::Array(bs)) = s.get("Branches") {
+        for (i, b) in bs.iter().enumerate() {
+            branches.push(Arc::new(load_at(b, &format!("{at}/Branches/{i}"), false, lang)?));
+        }
+    }
+    Ok(branches)
+}
+
+fn ja(s: &Map<String, Value>, key: &str, at: &str) -> Result<Option<JTemplate>> {
+    s.get(key).map(|v| JTemplate::parse(v).map_err(|e| format!("{e} at {at}/{key}"))).transpose()
+}
+
+/// A state in JSONata mode: JSONPath fields do not apply; its own fields are templates.
+fn load_jsonata_state(
+    name: &str,
+    s: &Map<String, Value>,
+    at: &str,
+    resolve: &dyn Fn(&str, &str) -> Result<usize>,
+    machine_lang: QueryLanguage,
+    next: Transition,
+) -> Result<State> {
+    let ty = string_field(s, "Type", at)?.unwrap_or_default();
+    let mut f = JaFields {
+        arguments: ja(s, "Arguments", at)?,
+        output: ja(s, "Output", at)?,
+        assign: ja(s, "Assign", at)?,
+        items: ja(s, "Items", at)?,
+        item_selector: ja(s, "ItemSelector", at)?,
+        max_concurrency: ja(s, "MaxConcurrency", at)?,
+        tolerated_count: ja(s, "ToleratedFailureCount", at)?,
+        tolerated_percentage: ja(s, "ToleratedFailurePercentage", at)?,
+        seconds: ja(s, "Seconds", at)?,
+        timestamp: ja(s, "Timestamp", at)?,
+        error: ja(s, "Error", at)?,
+        cause: ja(s, "Cause", at)?,
+        timeout: ja(s, "TimeoutSeconds", at)?,
+        heartbeat: ja(s, "HeartbeatSeconds", at)?,
+        ..JaFields::default()
+    };
+    let mut catch = Vec::new();
+    if let Some(Value::Array(cs)) = s.get("Catch") {
+        for (i, c) in cs.iter().enumerate() {
+            let cat = format!("{at}/Catch/{i}");
+            let c = c.as_object().ok_or_else(|| format!("a catcher must be an object at {cat}"))?;
+            let n = string_field(c, "Next", &cat)?.ok_or_else(|| format!("Next is required at {cat}"))?;
+            catch.push(Catcher {
+                error_equals: error_equals(c, &cat)?,
+                result_path: ResultPath::Replace,
+                next: resolve(&n, &format!("{cat}/Next"))?,
+            });
+            f.catch.push((ja(c, "Output", &cat)?, ja(c, "Assign", &cat)?));
+        }
+    }
+    let kind = match ty.as_str() {
+        "Pass" => Kind::Pass { result: None },
+        "Succeed" => Kind::Succeed,
+        "Fail" => Kind::Fail { error: None, cause: None },
+        "Wait" => Kind::Wait(WaitFor::Seconds(0)),
+        "Choice" => {
+            if let Some(Value::Array(rules)) = s.get("Choices") {
+                for (i, r) in rules.iter().enumerate() {
+                    let rat = format!("{at}/Choices/{i}");
+                    let r = r.as_object().ok_or_else(|| format!("a Choice rule must be an object at {rat}"))?;
+                    let n = string_field(r, "Next", &rat)?.ok_or_else(|| format!("Next is required at {rat}"))?;
+                    f.rules.push(JaRule {
+                        condition: ja(r, "Condition", &rat)?.ok_or_else(|| format!("Condition is required at {rat}"))?,
+                        next: resolve(&n, &format!("{rat}/Next"))?,
+                        assign: ja(r, "Assign", &rat)?,
+                        output: ja(r, "Output", &rat)?,
+                    });
+                }
+            }
+            let default = match string_field(s, "Default", at)? {
+                Some(d) => Some(resolve(&d, &format!("{at}/Default"))?),
+                None => None,
+            };
+            Kind::Choice { choices: Vec::new(), default }
+        }
+        "Parallel" => Kind::Parallel { branches: load_branches(s, at, machine_lang)? },
+        "Map" => Kind::Map(Box::new(load_map(s, at, machine_lang, QueryLanguage::Jsonata)?)),
+        "Task" => Kind::Task(Box::new(TaskSpec {
+            resource: string_field(s, "Resource", at)?.ok_or_else(|| format!("Resource is required at {at}"))?,
+            timeout: None,
+            heartbeat: None,
+            credentials: s.get("Credentials").cloned(),
+        })),
+        other => return Err(format!("unknown state type {other} at {at}")),
+    };
+    Ok(State {
+        name: name.to_string(),
+        kind,
+        input_path: PathField::Whole,
+        output_path: PathField::Whole,
+        result_path: ResultPath::Replace,
+        parameters: None,
+        result_selector: None,
+        next,
+        retry: load_retry(s, at)?,
+        catch,
+        assign: None,
+        uses_context: true,
+        lang: QueryLanguage::Jsonata,
+        ja: Some(Box::new(f)),
     })
 }
 
@@ -496,14 +667,14 @@ fn load_wait(s: &Map<String, Value>, at: &str) -> Result<WaitFor> {
     Err(format!("a Wait state needs Seconds, SecondsPath, Timestamp or TimestampPath at {at}"))
 }
 
-fn load_map(s: &Map<String, Value>, at: &str) -> Result<MapSpec> {
+fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage, state_lang: QueryLanguage) -> Result<MapSpec> {
     let (proc_key, sel_key) = if s.contains_key("ItemProcessor") {
         ("ItemProcessor", "ItemSelector")
     } else {
         ("Iterator", "Parameters")
     };
     let proc = s.get(proc_key).ok_or_else(|| format!("ItemProcessor is required at {at}"))?;
-    let processor = Arc::new(load_at(proc, &format!("{at}/{proc_key}"), false)?);
+    let processor = Arc::new(load_at(proc, &format!("{at}/{proc_key}"), false, lang)?);
     let distributed = proc
         .get("ProcessorConfig")
         .and_then(|c| c.get("Mode"))
@@ -512,6 +683,20 @@ fn load_map(s: &Map<String, Value>, at: &str) -> Result<MapSpec> {
     // The legacy `Parameters` of a Map selects each item's input, with `Iterator` or `ItemProcessor`.
     let _ = sel_key;
     let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
+    if state_lang == QueryLanguage::Jsonata {
+        // The JSONata fields live in `JaFields`; only the processor and mode come from here.
+        return Ok(MapSpec {
+            processor,
+            items_path: None,
+            items: None,
+            item_selector: None,
+            max_concurrency: None,
+            tolerated_failure_count: None,
+            tolerated_failure_percentage: None,
+            distributed,
+            label: string_field(s, "Label", at)?,
+        });
+    }
     Ok(MapSpec {
         processor,
         items_path: match string_field(s, "ItemsPath", at)? {
