@@ -1216,14 +1216,12 @@ impl Execution {
 
     // ------------------------------------------------------------------ failures
 
-    /// A state failed: record the state's failure event, then Retry, Catch, or fail the thread.
-    fn state_failed(&mut self, f: FrameId, fault: Fault) {
-        if self.status != Status::Running || self.frames[f].phase == Phase::Dead {
-            return;
-        }
+    /// The final error of a fault in frame `f`'s state, and whether Retry and Catch may handle
+    /// it; records `EvaluationFailed` for JSONata errors.
+    fn fault_failure(&mut self, f: FrameId, fault: Fault) -> (Failure, bool) {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
-        let (failure, catchable) = match fault {
+        match fault {
             Fault::Runtime(msg) => (
                 Failure::new(
                     ErrorName::Runtime,
@@ -1250,7 +1248,17 @@ impl Execution {
                 let catchable = fl.error != ErrorName::Runtime.as_str();
                 (fl, catchable)
             }
-        };
+        }
+    }
+
+    /// A state failed: record the state's failure event, then Retry, Catch, or fail the thread.
+    fn state_failed(&mut self, f: FrameId, fault: Fault) {
+        if self.status != Status::Running || self.frames[f].phase == Phase::Dead {
+            return;
+        }
+        let machine = self.frames[f].machine.clone();
+        let st = &machine.states[self.frames[f].state];
+        let (failure, catchable) = self.fault_failure(f, fault);
         if catchable {
             if let Some(delay) = self.retry_delay(f, &st.retry, &failure.error) {
                 self.frames[f].phase = Phase::Blocked;
@@ -1269,7 +1277,11 @@ impl Execution {
                             self.emit_frame(f, &kind, Some(d));
                             self.goto(f, c.next, out);
                         }
-                        Err(fault) => self.state_failed(f, fault),
+                        Err(fault) => {
+                            // A failing catcher is not caught again: the state fails.
+                            let (failure, _) = self.fault_failure(f, fault);
+                            self.thread_failed(f, failure, true);
+                        }
                     }
                     return;
                 }

@@ -381,7 +381,15 @@ pub struct JaRule {
     pub output: Option<JTemplate>,
 }
 
+/// How deeply Parallel and Map states may nest: deeper definitions are refused before any
+/// recursion could exhaust a (wasm) stack. The validator reports the same limit.
+pub const MAX_NESTING: usize = 64;
+
 fn load_at(def: &Value, at: &str, top: bool, lang: QueryLanguage) -> Result<Machine> {
+    let depth = at.matches("/Branches/").count() + at.matches("/ItemProcessor").count() + at.matches("/Iterator").count();
+    if depth > MAX_NESTING {
+        return Err(format!("Parallel and Map states nest more than {MAX_NESTING} levels deep at {at}"));
+    }
     let obj = def.as_object().ok_or_else(|| format!("a state machine must be an object at {at}"))?;
     let start = string_field(obj, "StartAt", at)?.ok_or_else(|| format!("StartAt is required at {at}"))?;
     let states_obj = field(obj, "States")
