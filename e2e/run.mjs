@@ -84,9 +84,10 @@ function assertEqual(actual, expected, what) {
   if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
 
-async function run(definition, input) {
+async function run(definition, input, type) {
   if (definition !== undefined) await page.fill('#definition', definition);
   if (input !== undefined) await page.fill('#input', input);
+  if (type !== undefined) await page.selectOption('#type', type);
   await page.evaluate(() => { document.getElementById('output').textContent = ''; });
   await page.click('#run');
   await page.waitForFunction(() => document.getElementById('output').textContent.length > 0, null, { timeout: TIMEOUT });
@@ -122,9 +123,67 @@ try {
     assertEqual(out, '{"greeting":"Hello, World!","count":1}', 'output');
   });
 
+  await check('the trace shows every history event of the run', async () => {
+    const types = await page.$$eval('#trace li', (lis) => lis.map((li) => li.dataset.type));
+    assertEqual(types.join(','), 'ExecutionStarted,PassStateEntered,PassStateExited,ExecutionSucceeded', 'trace');
+    const first = await page.textContent('#trace li:first-child');
+    if (!first.includes('"input":"{\\"greeting\\":\\"Hello, World!\\",\\"count\\":1}"')) throw new Error(`details: ${first}`);
+    const summary = await page.textContent('#summary');
+    if (!summary.startsWith('SUCCEEDED') || !summary.includes('billed 100 ms, 64 MB')) throw new Error(`summary: ${summary}`);
+  });
+
+  await check('a Standard Wait of a day runs at once on the virtual clock', async () => {
+    const definition = JSON.stringify({ StartAt: 'Nap', States: { Nap: { Type: 'Wait', Seconds: 86400, Next: 'Done' },
+      Done: { Type: 'Pass', Result: 'rested', End: true } } });
+    const started = Date.now();
+    const out = await run(definition, '{}', 'STANDARD');
+    assertEqual(out, '"rested"', 'output');
+    if (Date.now() - started > 10_000) throw new Error('took real time');
+    const exited = await page.textContent('#trace li[data-type="WaitStateExited"]');
+    if (!exited.includes('+24.0 h')) throw new Error(`WaitStateExited: ${exited}`);
+    assertEqual((await page.textContent('#summary')).split(' in ')[1].split(' of ')[0], '24.0 h', 'execution time');
+  });
+
+  await check('an Express machine times out at 5 minutes, and the trace ends with ExecutionTimedOut', async () => {
+    const definition = JSON.stringify({ StartAt: 'Long', States: { Long: { Type: 'Wait', Seconds: 600, End: true } } });
+    const out = JSON.parse(await run(definition, '{}', 'EXPRESS'));
+    assertEqual(out.error, 'States.Timeout', 'error');
+    assertEqual(await page.getAttribute('#output', 'class'), 'failed', 'output class');
+    const types = await page.$$eval('#trace li', (lis) => lis.map((li) => li.dataset.type));
+    assertEqual(types.at(-1), 'ExecutionTimedOut', 'last event');
+  });
+
+  await check('a failed execution shows its error and cause', async () => {
+    const definition = JSON.stringify({ StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Oops', Cause: 'it broke' } } });
+    const out = JSON.parse(await run(definition, '{}', 'EXPRESS'));
+    assertEqual(JSON.stringify(out), '{"error":"Oops","cause":"it broke"}', 'output');
+    assertEqual(await page.$$eval('#trace li', (lis) => lis.map((li) => li.dataset.type).join(',')),
+      'ExecutionStarted,FailStateEntered,ExecutionFailed', 'trace');
+  });
+
+  await check('Stop ends a run on the real clock, and the next run works', async () => {
+    await page.fill('#definition', JSON.stringify({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } }));
+    await page.selectOption('#clock', 'real');
+    await page.click('#run');
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('running'));
+    await page.click('#stop');
+    await page.waitForFunction(() => !document.getElementById('run').disabled);
+    assertEqual(await page.textContent('#status'), 'stopped', 'status');
+    assertEqual(JSON.parse(await page.textContent('#output')).error, 'Stopped', 'output');
+    await page.selectOption('#clock', 'virtual');
+    const pass = JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } });
+    assertEqual(await run(pass, '[1]', 'EXPRESS'), '[1]', 'output after Stop');
+  });
+
+  await check('the examples load into the editor and run', async () => {
+    await page.selectOption('#example', 'Parallel and intrinsic functions');
+    const out = await run();
+    assertEqual(out, '[{"sum":42},{"text":"40 and 2"}]', 'output');
+  });
+
   await check('Run keeps key order and integers above 2^53', async () => {
     const input = '{ "z": 1, "a": {"2": "two", "1": "one"}, "big": 12345678901234567890 }';
-    const out = await run(undefined, input);
+    const out = await run(JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }), input);
     assertEqual(out, '{"z":1,"a":{"2":"two","1":"one"},"big":12345678901234567890}', 'output');
   });
 

@@ -1,24 +1,64 @@
 //! A simulated Step Functions account: state machines, executions and their CloudWatch log
 //! records, with the API names and shapes of AWS (`CreateStateMachine`, `StartExecution`,
-//! `StartSyncExecution`, `DescribeExecution`, ...). Pure Rust: the JS bindings and native
-//! callers drive it; it never reads a clock itself (callers pass `now`).
+//! `StartSyncExecution`, `DescribeExecution`, ...).
+//!
+//! Pure Rust and sans-IO like the executor: it never reads a clock (callers pass `now`, epoch
+//! milliseconds) and never runs a task itself. A driver starts an execution, calls [`Simulator::poll`],
+//! answers each task with [`Simulator::complete_task`] and sleeps until the time `poll` names.
+//! [`Simulator::run_to_end`] is such a driver on the virtual clock; the JS bindings have an async one.
+//!
+//! Requests are AWS's request shapes (`serde` with camelCase names, so `serde_json::from_value`
+//! reads the JSON that the AWS SDKs send); responses are `serde_json::Value`s in AWS's response
+//! shapes, with every date (the keys in [`DATE_KEYS`]) as epoch milliseconds.
+//!
+//! ```
+//! use asl_sim::simulator::{Simulator, CreateStateMachineInput, StartExecutionInput};
+//! let mut sim = Simulator::new("123456789012", "us-east-1", 7);
+//! let created = sim.create_state_machine(&CreateStateMachineInput {
+//!     name: "Hello".into(),
+//!     definition: r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "End": true}}}"#.into(),
+//!     machine_type: Some("EXPRESS".into()),
+//!     ..Default::default()
+//! }, 0).unwrap();
+//! let machine = created["stateMachineArn"].as_str().unwrap();
+//! let arn = sim.start_sync_execution(&StartExecutionInput {
+//!     state_machine_arn: machine.into(), input: Some("{}".into()), ..Default::default()
+//! }, 0).unwrap();
+//! sim.run_to_end(&arn, &mut |_| None);
+//! let out = sim.sync_output(&arn, false).unwrap();
+//! assert_eq!(out["status"], "SUCCEEDED");
+//! assert_eq!(out["output"], "1");
+//! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::driver::{self, StateMachine, TaskAnswers};
-use crate::error::Failure;
-use crate::exec::{Config, Execution, Identity, MachineType, Poll, Status};
-use crate::history::{self, logged_at_level};
-use crate::mock::MockConfig;
+use crate::driver::{self, StateMachine};
+use crate::error::{ErrorName, Failure};
+use crate::exec::{Config, Execution, Identity, MachineType, Poll, Status, TaskRequest};
+use crate::history::{self, Event};
+use crate::mock::{MockConfig, Mocked};
+
+/// The response keys that hold dates (epoch milliseconds here; `Date` objects in JS).
+pub const DATE_KEYS: &[&str] = &["creationDate", "startDate", "stopDate", "timestamp"];
+
+/// The default log group of machines whose logging configuration names no destination.
+pub const DEFAULT_LOG_GROUP: &str = "/aws/vendedlogs/states/asl-sim";
+
+/// The longest an Express execution may run: 5 minutes. AWS: "Maximum execution time ... Express:
+/// 5 minutes" (developer guide, `limits-overview.md`, "Quotas related to state machine executions").
+pub const EXPRESS_MAX_MS: i64 = 5 * 60 * 1000;
 
 /// An API error with AWS's exception name (`InvalidDefinition`, `StateMachineDoesNotExist`, ...).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
+    /// AWS's exception name, such as `InvalidDefinition`.
     pub name: &'static str,
+    /// AWS's message.
     pub message: String,
-    /// For `InvalidDefinition`: the diagnostics.
+    /// For `InvalidDefinition`: the `ValidateStateMachineDefinition` diagnostics.
     pub diagnostics: Vec<Value>,
 }
 
@@ -26,9 +66,131 @@ impl ApiError {
     fn new(name: &'static str, message: impl Into<String>) -> Self {
         ApiError { name, message: message.into(), diagnostics: Vec::new() }
     }
+
+    /// A malformed request (a missing field, a value of the wrong type or out of range).
+    pub fn validation(message: impl Into<String>) -> Self {
+        ApiError::new("ValidationException", message)
+    }
 }
 
-/// A machine's logging configuration.
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+// ------------------------------------------------------------------------------------- requests
+
+/// `CreateStateMachine`'s request (the fields the simulator reads; others are accepted and ignored).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateStateMachineInput {
+    pub name: String,
+    /// The definition as JSON text, as AWS takes it.
+    pub definition: String,
+    /// `STANDARD` (the default) or `EXPRESS`.
+    #[serde(rename = "type")]
+    pub machine_type: Option<String>,
+    pub role_arn: Option<String>,
+    pub logging_configuration: Option<LoggingConfiguration>,
+}
+
+/// AWS's `LoggingConfiguration`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LoggingConfiguration {
+    /// `ALL`, `ERROR`, `FATAL` or `OFF` (the default).
+    pub level: Option<String>,
+    pub include_execution_data: Option<bool>,
+    /// Exactly one log group; absent: the simulator's own group, [`DEFAULT_LOG_GROUP`].
+    pub destinations: Option<Vec<LogDestination>>,
+}
+
+/// One entry of `LoggingConfiguration.destinations`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LogDestination {
+    pub cloud_watch_logs_log_group: Option<CloudWatchLogsLogGroup>,
+}
+
+/// `{logGroupArn}`: `arn:aws:logs:<region>:<account>:log-group:<name>:*`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CloudWatchLogsLogGroup {
+    pub log_group_arn: Option<String>,
+}
+
+/// `ValidateStateMachineDefinition`'s request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidateStateMachineDefinitionInput {
+    pub definition: String,
+    #[serde(rename = "type")]
+    pub machine_type: Option<String>,
+}
+
+/// `StartExecution`'s and `StartSyncExecution`'s request. A `#TestCase` suffix on the ARN picks
+/// a test case of the mock config, as in Step Functions Local.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartExecutionInput {
+    pub state_machine_arn: String,
+    /// JSON text; absent means `{}`.
+    pub input: Option<String>,
+    pub name: Option<String>,
+    /// `StartSyncExecution` only: `ALL_DATA` (the default) or `METADATA_ONLY`.
+    pub included_data: Option<String>,
+    pub trace_header: Option<String>,
+}
+
+/// A request naming one execution (`DescribeExecution`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExecutionInput {
+    pub execution_arn: String,
+    pub included_data: Option<String>,
+}
+
+/// `StopExecution`'s request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StopExecutionInput {
+    pub execution_arn: String,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+/// `GetExecutionHistory`'s request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetExecutionHistoryInput {
+    pub execution_arn: String,
+    /// 1 to 1000; AWS's default is 100.
+    pub max_results: Option<i64>,
+    pub reverse_order: Option<bool>,
+    pub next_token: Option<String>,
+    /// Default true.
+    pub include_execution_data: Option<bool>,
+}
+
+/// The simulator's `GetLogEvents`: every record, oldest first, optionally of one execution or
+/// one log group.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GetLogEventsInput {
+    pub execution_arn: Option<String>,
+    pub log_group_name: Option<String>,
+    /// A `nextForwardToken` from an earlier answer.
+    pub next_token: Option<String>,
+    /// 1 to 10000 (the default), as CloudWatch Logs allows.
+    pub limit: Option<i64>,
+}
+
+// ------------------------------------------------------------------------------------- state
+
+/// A machine's logging configuration, resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logging {
     /// `ALL`, `ERROR`, `FATAL` or `OFF`.
@@ -46,6 +208,7 @@ pub struct MachineEntry {
     pub role_arn: String,
     pub logging: Logging,
     pub creation_date: i64,
+    pub definition: String,
     pub sm: StateMachine,
 }
 
@@ -62,13 +225,67 @@ pub struct LogEvent {
 
 struct ExecEntry {
     machine_arn: String,
+    machine_type: MachineType,
     exec: Execution,
+    /// How many history events have gone through the log filter.
     logged: usize,
     test_case: Option<String>,
+    /// Invocations per state name so far, for the mock config's invocation numbers.
+    mock_invocations: HashMap<String, u64>,
 }
 
-/// The default log group of machines whose logging configuration names none.
-pub const DEFAULT_LOG_GROUP: &str = "/aws/vendedlogs/states/asl-sim";
+/// A token bucket, as AWS throttles API actions: `bucket_size` tokens at most, `refill_rate` new
+/// tokens per second, one token per call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenBucket {
+    pub bucket_size: f64,
+    pub refill_rate: f64,
+    tokens: f64,
+    last: Option<i64>,
+}
+
+impl TokenBucket {
+    /// A full bucket.
+    pub fn new(bucket_size: f64, refill_rate: f64) -> TokenBucket {
+        TokenBucket { bucket_size, refill_rate, tokens: bucket_size, last: None }
+    }
+
+    /// Takes a token at time `now`; false when the bucket is empty.
+    pub fn take(&mut self, now: i64) -> bool {
+        if let Some(last) = self.last {
+            let elapsed = (now - last).max(0) as f64 / 1000.0;
+            self.tokens = (self.tokens + elapsed * self.refill_rate).min(self.bucket_size);
+        }
+        self.last = Some(self.last.map_or(now, |l| l.max(now)));
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The account's API quotas that the simulator applies: the `StartExecution` token buckets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quotas {
+    pub start_execution_standard: TokenBucket,
+    pub start_execution_express: TokenBucket,
+}
+
+impl Quotas {
+    /// AWS's default buckets for a region. AWS, "Quotas related to API action throttling"
+    /// (developer guide, `limits-overview.md`): StartExecution, Standard: bucket 1,300 and 300 per
+    /// second in us-east-1, us-west-2 and eu-west-1, 800 and 150 elsewhere; Express: 6,000 and
+    /// 6,000 everywhere. `StartSyncExecution` does not count against them.
+    pub fn aws_defaults(region: &str) -> Quotas {
+        let standard = match region {
+            "us-east-1" | "us-west-2" | "eu-west-1" => TokenBucket::new(1300.0, 300.0),
+            _ => TokenBucket::new(800.0, 150.0),
+        };
+        Quotas { start_execution_standard: standard, start_execution_express: TokenBucket::new(6000.0, 6000.0) }
+    }
+}
 
 /// The simulated account.
 pub struct Simulator {
@@ -77,9 +294,12 @@ pub struct Simulator {
     rng: fastrand::Rng,
     seed: u64,
     machines: BTreeMap<String, MachineEntry>,
-    executions: BTreeMap<String, ExecEntry>,
+    executions: HashMap<String, ExecEntry>,
     logs: Vec<LogEvent>,
+    log_groups: Vec<String>,
     mocks: Option<MockConfig>,
+    /// `None`: no throttling (the default).
+    pub quotas: Option<Quotas>,
     /// The most states one execution may enter.
     pub max_transitions: u64,
 }
@@ -93,9 +313,11 @@ impl Simulator {
             rng: fastrand::Rng::with_seed(seed),
             seed,
             machines: BTreeMap::new(),
-            executions: BTreeMap::new(),
+            executions: HashMap::new(),
             logs: Vec::new(),
+            log_groups: vec![DEFAULT_LOG_GROUP.to_string()],
             mocks: None,
+            quotas: None,
             max_transitions: 10_000_000,
         }
     }
@@ -109,60 +331,138 @@ impl Simulator {
         uuid::Builder::from_random_bytes(b).into_uuid().to_string()
     }
 
-    /// `CreateStateMachine`.
-    pub fn create_state_machine(
-        &mut self,
-        name: &str,
-        definition: &str,
-        machine_type: MachineType,
-        role_arn: Option<&str>,
-        logging: Option<Logging>,
-        now: i64,
-    ) -> Result<(String, i64), ApiError> {
-        if name.is_empty() || name.len() > 80 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(ApiError::new("InvalidName", format!("Invalid Name: '{name}'")));
-        }
-        let def: Value = serde_json::from_str(definition).map_err(|e| {
-            ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: 'INVALID_JSON_DESCRIPTION: {e}'"))
-        })?;
-        let sm = load_checked(&def, machine_type)?;
-        let arn = format!("arn:aws:states:{}:{}:stateMachine:{name}", self.region, self.account);
-        if self.machines.contains_key(&arn) {
+    /// `CreateStateMachine`: `{stateMachineArn, creationDate}`. As on AWS, creating a machine
+    /// that exists with the same definition, type, role and logging returns it again.
+    pub fn create_state_machine(&mut self, input: &CreateStateMachineInput, now: i64) -> Result<Value, ApiError> {
+        check_name(&input.name)?;
+        let machine_type = parse_type(input.machine_type.as_deref())?;
+        check_definition(&input.definition, machine_type)?;
+        let def: Value = serde_json::from_str(&input.definition)
+            .map_err(|e| ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: '{e}'")))?;
+        let sm = StateMachine::load(&def)
+            .map_err(|m| ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: '{m}'")))?;
+        let logging = self.resolve_logging(input.logging_configuration.as_ref())?;
+        let role_arn = match &input.role_arn {
+            Some(r) if r.is_empty() || r.len() > 256 => {
+                return Err(ApiError::validation(format!("Invalid Arn: 'Resource type not valid in this context: {r}'")))
+            }
+            Some(r) => r.clone(),
+            None => format!("arn:aws:iam::{}:role/StepFunctions-{}-role", self.account, input.name),
+        };
+        let arn = format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, input.name);
+        if let Some(m) = self.machines.get(&arn) {
+            if m.definition == input.definition && m.machine_type == machine_type && m.role_arn == role_arn && m.logging == logging
+            {
+                return Ok(json!({"stateMachineArn": arn, "creationDate": m.creation_date}));
+            }
             return Err(ApiError::new("StateMachineAlreadyExists", format!("State Machine Already Exists: '{arn}'")));
         }
-        let logging = logging.unwrap_or(Logging {
-            level: "OFF".into(),
-            include_execution_data: false,
-            log_group: DEFAULT_LOG_GROUP.into(),
-        });
-        if !matches!(logging.level.as_str(), "ALL" | "ERROR" | "FATAL" | "OFF") {
-            return Err(ApiError::new("InvalidLoggingConfiguration", format!("Invalid logging level: '{}'", logging.level)));
+        if !self.log_groups.contains(&logging.log_group) {
+            self.log_groups.push(logging.log_group.clone());
         }
-        let role_arn =
-            role_arn.map(str::to_string).unwrap_or_else(|| format!("arn:aws:iam::{}:role/StepFunctions-{name}-role", self.account));
         self.machines.insert(
             arn.clone(),
-            MachineEntry { name: name.into(), arn: arn.clone(), machine_type, role_arn, logging, creation_date: now, sm },
+            MachineEntry {
+                name: input.name.clone(),
+                arn: arn.clone(),
+                machine_type,
+                role_arn,
+                logging,
+                creation_date: now,
+                definition: input.definition.clone(),
+                sm,
+            },
         );
-        Ok((arn, now))
+        Ok(json!({"stateMachineArn": arn, "creationDate": now}))
     }
 
-    /// The machines, by ARN.
+    fn resolve_logging(&self, config: Option<&LoggingConfiguration>) -> Result<Logging, ApiError> {
+        let Some(config) = config else {
+            return Ok(Logging { level: "OFF".into(), include_execution_data: false, log_group: DEFAULT_LOG_GROUP.into() });
+        };
+        let level = config.level.clone().unwrap_or_else(|| "OFF".into());
+        if !matches!(level.as_str(), "ALL" | "ERROR" | "FATAL" | "OFF") {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{level}' at 'loggingConfiguration.level' failed to satisfy constraint: \
+                 Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]"
+            )));
+        }
+        let log_group = match &config.destinations {
+            None => DEFAULT_LOG_GROUP.to_string(),
+            Some(d) if d.len() > 1 || (d.is_empty() && level != "OFF") => {
+                return Err(ApiError::new(
+                    "InvalidLoggingConfiguration",
+                    "Invalid Logging Configuration: Must specify exactly one Log Destination.",
+                ))
+            }
+            Some(d) if d.is_empty() => DEFAULT_LOG_GROUP.to_string(),
+            Some(d) => {
+                let arn = d[0].cloud_watch_logs_log_group.as_ref().and_then(|g| g.log_group_arn.as_deref()).unwrap_or("");
+                log_group_name(arn).ok_or_else(|| {
+                    ApiError::new(
+                        "InvalidLoggingConfiguration",
+                        format!(
+                            "Invalid Logging Configuration: The CloudWatch Logs Resource Policy size was exceeded or the \
+                             log group ARN is invalid: '{arn}' (expected arn:aws:logs:<region>:<account>:log-group:<name>:*)"
+                        ),
+                    )
+                })?
+            }
+        };
+        Ok(Logging { level, include_execution_data: config.include_execution_data.unwrap_or(false), log_group })
+    }
+
+    /// `ValidateStateMachineDefinition`: `{result: "OK" | "FAIL", diagnostics, truncated}`.
+    pub fn validate_state_machine_definition(&self, input: &ValidateStateMachineDefinitionInput) -> Result<Value, ApiError> {
+        let machine_type = parse_type(input.machine_type.as_deref())?;
+        let diags = crate::validate::validate_text(&input.definition, to_validate_type(machine_type));
+        let ok = !diags.iter().any(|d| d.severity == crate::validate::Severity::Error);
+        Ok(json!({
+            "result": if ok { "OK" } else { "FAIL" },
+            "diagnostics": diags.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+            "truncated": false,
+        }))
+    }
+
+    /// A machine, by ARN.
     pub fn machine(&self, arn: &str) -> Option<&MachineEntry> {
         self.machines.get(arn)
     }
 
-    /// Sets the Step Functions Local mock config used by start calls with `#TestCase`.
+    /// Sets the Step Functions Local mock config that start calls with `#TestCase` use.
     pub fn set_mock_config(&mut self, cfg: MockConfig) {
         self.mocks = Some(cfg);
     }
 
-    /// `StartExecution` / `StartSyncExecution` up to the start: checks, creates the execution, returns its ARN.
-    pub fn start(&mut self, state_machine_arn: &str, input: Option<&str>, name: Option<&str>, now: i64, sync: bool) -> Result<String, ApiError> {
-        let (arn, test_case) = match state_machine_arn.split_once('#') {
+    /// Parses and sets a mock config given as a JSON value.
+    pub fn set_mock_config_value(&mut self, v: &Value) -> Result<(), ApiError> {
+        let cfg = MockConfig::parse(v).map_err(|e| ApiError::validation(format!("Invalid mock config: {e}")))?;
+        self.mocks = Some(cfg);
+        Ok(())
+    }
+
+    /// `StartExecution`, up to the start: checks the request, takes a token from the quota (when
+    /// quotas are on), records `ExecutionStarted` and returns the execution's ARN. No state has run
+    /// yet: drive it with [`Simulator::poll`]. A Standard start with the name and input of a running
+    /// execution returns that execution, as AWS's idempotent `StartExecution` does.
+    pub fn start_execution(&mut self, input: &StartExecutionInput, now: i64) -> Result<String, ApiError> {
+        self.start(input, now, false)
+    }
+
+    /// `StartSyncExecution`, up to the start: as [`Simulator::start_execution`], for Express
+    /// machines only, and outside the quotas.
+    pub fn start_sync_execution(&mut self, input: &StartExecutionInput, now: i64) -> Result<String, ApiError> {
+        self.start(input, now, true)
+    }
+
+    fn start(&mut self, input: &StartExecutionInput, now: i64, sync: bool) -> Result<String, ApiError> {
+        let (arn, test_case) = match input.state_machine_arn.split_once('#') {
             Some((a, t)) => (a, Some(t.to_string())),
-            None => (state_machine_arn, None),
+            None => (input.state_machine_arn.as_str(), None),
         };
+        if !arn.starts_with("arn:") {
+            return Err(ApiError::new("InvalidArn", format!("Invalid Arn: '{arn}'")));
+        }
         let entry = self
             .machines
             .get(arn)
@@ -173,40 +473,75 @@ impl Simulator {
                 "This operation is not supported by this type of state machine",
             ));
         }
-        let input_text = input.unwrap_or("{}");
-        if input_text.len() > crate::exec::MAX_PAYLOAD_BYTES {
-            return Err(ApiError::new(
-                "InvalidExecutionInput",
-                format!("Invalid input: exceeds the maximum size of {} bytes", crate::exec::MAX_PAYLOAD_BYTES),
-            ));
-        }
-        let input: Value = serde_json::from_str(input_text)
-            .map_err(|e| ApiError::new("InvalidExecutionInput", format!("Invalid State Machine Execution Input: '{e}'")))?;
-        if let (Some(tc), Some(cfg)) = (&test_case, &self.mocks) {
-            if cfg.test_case(&entry.name, tc).is_none() {
-                return Err(ApiError::new(
-                    "InvalidExecutionInput",
-                    format!("The mock config has no test case '{tc}' for state machine '{}'", entry.name),
-                ));
+        if let Some(d) = &input.included_data {
+            if d != "ALL_DATA" && d != "METADATA_ONLY" {
+                return Err(ApiError::validation(format!(
+                    "1 validation error detected: Value '{d}' at 'includedData' failed to satisfy constraint: \
+                     Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]"
+                )));
             }
         }
+        let input_text = input.input.as_deref().unwrap_or("{}");
+        if input_text.len() > crate::exec::MAX_PAYLOAD_BYTES {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length \
+                 less than or equal to {}",
+                crate::exec::MAX_PAYLOAD_BYTES
+            )));
+        }
+        let input_value: Value = serde_json::from_str(input_text)
+            .map_err(|e| ApiError::new("InvalidExecutionInput", format!("Invalid State Machine Execution Input: '{e}'")))?;
+        if let Some(tc) = &test_case {
+            let Some(cfg) = &self.mocks else {
+                return Err(ApiError::validation(format!(
+                    "The state machine ARN names the test case '{tc}', but no mock config is set (setMockConfig)"
+                )));
+            };
+            if cfg.test_case(&entry.name, tc).is_none() {
+                return Err(ApiError::validation(format!(
+                    "The mock config has no test case '{tc}' for state machine '{}'",
+                    entry.name
+                )));
+            }
+        }
+        if let Some(n) = &input.name {
+            check_name(n)?;
+        }
         let machine_type = entry.machine_type;
-        let mname = entry.name.clone();
+        let machine_name = entry.name.clone();
         let role = entry.role_arn.clone();
-        let sm = entry.sm.machine.clone();
-        let exec_name = match name {
-            Some(n) => n.to_string(),
+        let machine = entry.sm.machine.clone();
+        if machine_type == MachineType::Standard {
+            if let Some(n) = &input.name {
+                let exec_arn = format!("arn:aws:states:{}:{}:execution:{machine_name}:{n}", self.region, self.account);
+                if let Some(e) = self.executions.get(&exec_arn) {
+                    if e.exec.status() == Status::Running && e.exec.input() == &input_value && !sync {
+                        return Ok(exec_arn);
+                    }
+                    return Err(ApiError::new("ExecutionAlreadyExists", format!("Execution Already Exists: '{exec_arn}'")));
+                }
+            }
+        }
+        if !sync {
+            if let Some(q) = &mut self.quotas {
+                let bucket = match machine_type {
+                    MachineType::Standard => &mut q.start_execution_standard,
+                    MachineType::Express => &mut q.start_execution_express,
+                };
+                if !bucket.take(now) {
+                    return Err(ApiError::new("ThrottlingException", "Rate exceeded"));
+                }
+            }
+        }
+        let exec_name = match &input.name {
+            Some(n) => n.clone(),
             None => self.uuid(),
         };
-        if exec_name.is_empty() || exec_name.len() > 80 {
-            return Err(ApiError::new("InvalidName", format!("Invalid Name: '{exec_name}'")));
-        }
-        let mut id = Identity::new(&self.account, &self.region, &mname, &exec_name, machine_type);
+        let mut id = Identity::new(&self.account, &self.region, &machine_name, &exec_name, machine_type);
         if machine_type == MachineType::Express {
             let run = self.uuid();
-            id.execution_arn = format!("arn:aws:states:{}:{}:express:{mname}:{exec_name}:{run}", self.region, self.account);
-        } else if self.executions.contains_key(&id.execution_arn) {
-            return Err(ApiError::new("ExecutionAlreadyExists", format!("Execution Already Exists: '{}'", id.execution_arn)));
+            id.execution_arn =
+                format!("arn:aws:states:{}:{}:express:{machine_name}:{exec_name}:{run}", self.region, self.account);
         }
         id.role_arn = role;
         let exec_arn = id.execution_arn.clone();
@@ -214,10 +549,26 @@ impl Simulator {
         config.start_time = now;
         config.seed = self.seed ^ self.rng.u64(..);
         config.max_transitions = self.max_transitions;
-        let exec = Execution::new(sm, input, config);
-        self.executions.insert(exec_arn.clone(), ExecEntry { machine_arn: arn.to_string(), exec, logged: 0, test_case });
+        let exec = Execution::new(machine, input_value, config);
+        self.executions.insert(
+            exec_arn.clone(),
+            ExecEntry {
+                machine_arn: arn.to_string(),
+                machine_type,
+                exec,
+                logged: 0,
+                test_case,
+                mock_invocations: HashMap::new(),
+            },
+        );
         self.flush_logs(&exec_arn);
         Ok(exec_arn)
+    }
+
+    /// `StartExecution`'s response for a started execution: `{executionArn, startDate}`.
+    pub fn start_output(&self, exec_arn: &str) -> Result<Value, ApiError> {
+        let e = self.entry(exec_arn)?;
+        Ok(json!({"executionArn": exec_arn, "startDate": e.exec.config().start_time}))
     }
 
     /// Advances an execution at time `now` (see [`Execution::poll`]) and writes its new log records.
@@ -227,58 +578,84 @@ impl Simulator {
         Some(p)
     }
 
-    /// Answers a task of an execution.
+    /// Answers a task of a running execution (answers to ended executions are dropped).
     pub fn complete_task(&mut self, exec_arn: &str, id: u64, result: Result<Value, Failure>, now: i64) {
         if let Some(e) = self.executions.get_mut(exec_arn) {
-            e.exec.complete_task(id, result, now);
+            if e.exec.status() == Status::Running {
+                e.exec.complete_task(id, result, now);
+            }
         }
         self.flush_logs(exec_arn);
     }
 
-    /// The mocked answer for a task, when the execution was started with `#TestCase` and the config has one.
-    pub fn mock_answer(&self, exec_arn: &str, state: &str, invocation: u64) -> Option<Result<Value, Failure>> {
-        let e = self.executions.get(exec_arn)?;
+    /// The mock config's answer to a task, when the execution was started with `#TestCase` and the
+    /// test case names the task's state (counting the state's invocations, from 0). A test case
+    /// that names the state but has no answer for this invocation fails the task, as Step
+    /// Functions Local does.
+    pub fn mock_answer(&mut self, exec_arn: &str, req: &TaskRequest) -> Option<Result<Value, Failure>> {
+        let e = self.executions.get_mut(exec_arn)?;
         let tc = e.test_case.as_ref()?;
         let m = self.machines.get(&e.machine_arn)?;
         let cfg = self.mocks.as_ref()?;
         let case = cfg.test_case(&m.name, tc)?;
-        match cfg.answer(case, state, invocation)? {
-            crate::mock::Mocked::Return(v) => Some(Ok(v.clone())),
-            crate::mock::Mocked::Throw(f) => Some(Err(f.clone())),
+        if !case.contains_key(&req.state_name) {
+            return None;
         }
+        let n = e.mock_invocations.entry(req.state_name.clone()).or_insert(0);
+        let invocation = *n;
+        *n += 1;
+        Some(match cfg.answer(case, &req.state_name, invocation) {
+            Some(Mocked::Return(v)) => Ok(v.clone()),
+            Some(Mocked::Throw(f)) => Err(f.clone()),
+            None => Err(Failure::new(
+                ErrorName::TaskFailed,
+                format!(
+                    "The mock config has no response for invocation {invocation} of state '{}' (resource {}).",
+                    req.state_name, req.resource
+                ),
+            )),
+        })
     }
 
-    /// Runs an execution to its end on the virtual clock, answering tasks from the mock config
-    /// (or `handler`, asked first). Returns the time it ended.
-    pub fn run_virtual(
-        &mut self,
-        exec_arn: &str,
-        now: i64,
-        handler: Option<&mut dyn FnMut(&crate::exec::TaskRequest) -> Option<Result<Value, Failure>>>,
-    ) -> i64 {
-        let Some(e) = self.executions.get_mut(exec_arn) else { return now };
-        let mut answers = TaskAnswers::none();
-        let case;
-        if let (Some(tc), Some(cfg)) = (&e.test_case, &self.mocks) {
-            let name = self.machines.get(&e.machine_arn).map(|m| m.name.clone()).unwrap_or_default();
-            case = cfg.test_case(&name, tc).cloned().unwrap_or_default();
-            answers = answers.with_mocks(cfg, case);
+    /// Runs an execution to its end on the virtual clock: a task is answered by the mock config,
+    /// else by `handler`, else fails. Returns the time it ended.
+    pub fn run_to_end(&mut self, exec_arn: &str, handler: &mut dyn FnMut(&TaskRequest) -> Option<Result<Value, Failure>>) -> i64 {
+        let Some(e) = self.executions.get(exec_arn) else { return 0 };
+        let mut now = e.exec.now();
+        loop {
+            match self.poll(exec_arn, now) {
+                Some(Poll::Task(req)) => {
+                    let answer = self
+                        .mock_answer(exec_arn, &req)
+                        .or_else(|| handler(&req))
+                        .unwrap_or_else(|| Err(no_handler(&req)));
+                    self.complete_task(exec_arn, req.id, answer, now);
+                }
+                Some(Poll::WakeAt(t)) => now = t.max(now),
+                Some(Poll::Idle) | Some(Poll::Done) | None => break,
+            }
         }
-        if let Some(h) = handler {
-            answers = answers.with_handler(h);
-        }
-        driver::run_virtual(&mut e.exec, &mut answers);
-        let end = driver::stop_time(&e.exec);
-        self.flush_logs(exec_arn);
-        end
+        self.executions.get(exec_arn).map_or(now, |e| driver::stop_time(&e.exec))
     }
 
-    /// `StopExecution`.
-    pub fn stop_execution(&mut self, exec_arn: &str, error: Option<&str>, cause: Option<&str>, now: i64) -> Result<i64, ApiError> {
-        let e = self.executions.get_mut(exec_arn).ok_or_else(|| does_not_exist(exec_arn))?;
-        e.exec.stop(error, cause, now);
-        self.flush_logs(exec_arn);
-        Ok(now)
+    /// `StopExecution`: the execution ends `ABORTED`; `{stopDate}`. Stopping an ended execution
+    /// changes nothing. (AWS offers it for Standard executions only; the simulator for Express too.)
+    pub fn stop_execution(&mut self, input: &StopExecutionInput, now: i64) -> Result<Value, ApiError> {
+        if input.error.as_ref().is_some_and(|e| e.chars().count() > 256) {
+            return Err(ApiError::validation(
+                "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+            ));
+        }
+        if input.cause.as_ref().is_some_and(|c| c.chars().count() > 32768) {
+            return Err(ApiError::validation(
+                "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
+            ));
+        }
+        let e = self.executions.get_mut(&input.execution_arn).ok_or_else(|| does_not_exist(&input.execution_arn))?;
+        e.exec.stop(input.error.as_deref(), input.cause.as_deref(), now);
+        let stop = driver::stop_time(&e.exec);
+        self.flush_logs(&input.execution_arn);
+        Ok(json!({"stopDate": stop}))
     }
 
     /// The execution, if it exists.
@@ -286,28 +663,145 @@ impl Simulator {
         self.executions.get(exec_arn).map(|e| &e.exec)
     }
 
-    /// `StartSyncExecution`'s response for a finished execution.
-    pub fn sync_response(&self, exec_arn: &str) -> Result<Value, ApiError> {
-        let e = self.executions.get(exec_arn).ok_or_else(|| does_not_exist(exec_arn))?;
-        Ok(driver::sync_response(&e.exec))
+    /// The status of an execution.
+    pub fn status(&self, exec_arn: &str) -> Option<Status> {
+        self.executions.get(exec_arn).map(|e| e.exec.status())
     }
 
-    /// `DescribeExecution`.
-    pub fn describe_execution(&self, exec_arn: &str) -> Result<Value, ApiError> {
-        let e = self.executions.get(exec_arn).ok_or_else(|| does_not_exist(exec_arn))?;
-        let mut v = driver::sync_response(&e.exec);
-        if let Some(o) = v.as_object_mut() {
-            o.remove("billingDetails");
-            o.insert("redriveCount".into(), json!(0));
-            o.insert("redriveStatus".into(), json!("NOT_REDRIVABLE"));
+    /// The type of the machine an execution runs.
+    pub fn execution_type(&self, exec_arn: &str) -> Option<MachineType> {
+        self.executions.get(exec_arn).map(|e| e.machine_type)
+    }
+
+    fn entry(&self, exec_arn: &str) -> Result<&ExecEntry, ApiError> {
+        self.executions.get(exec_arn).ok_or_else(|| does_not_exist(exec_arn))
+    }
+
+    /// `StartSyncExecution`'s response for an ended execution (also what `onDone` receives):
+    /// `executionArn`, `stateMachineArn`, `name`, `startDate`, `stopDate`, `status`, `input`,
+    /// `inputDetails`, `output`/`outputDetails` (succeeded), `error`/`cause` (failed) and
+    /// `billingDetails`, Express billing: duration rounded up to 100 ms (at least 100), memory 64 MB.
+    /// `metadata_only` (`includedData: METADATA_ONLY`) leaves out the input and output.
+    pub fn sync_output(&self, exec_arn: &str, metadata_only: bool) -> Result<Value, ApiError> {
+        let e = self.entry(exec_arn)?;
+        let mut m = self.execution_fields(e, metadata_only);
+        let cfg = e.exec.config();
+        m.insert("billingDetails".into(), driver::billing(cfg.start_time, driver::stop_time(&e.exec)));
+        Ok(Value::Object(m))
+    }
+
+    /// `DescribeExecution` (AWS offers it for Standard executions; the simulator for Express too).
+    pub fn describe_execution(&self, input: &ExecutionInput) -> Result<Value, ApiError> {
+        let e = self.entry(&input.execution_arn)?;
+        let metadata_only = input.included_data.as_deref() == Some("METADATA_ONLY");
+        let mut m = self.execution_fields(e, metadata_only);
+        m.insert("redriveCount".into(), json!(0));
+        let redrivable = e.machine_type == MachineType::Standard
+            && matches!(e.exec.status(), Status::Failed | Status::TimedOut | Status::Aborted);
+        m.insert("redriveStatus".into(), json!(if redrivable { "REDRIVABLE" } else { "NOT_REDRIVABLE" }));
+        Ok(Value::Object(m))
+    }
+
+    fn execution_fields(&self, e: &ExecEntry, metadata_only: bool) -> Map<String, Value> {
+        let exec = &e.exec;
+        let cfg = exec.config();
+        let id = &cfg.identity;
+        let mut m = Map::new();
+        m.insert("executionArn".into(), json!(id.execution_arn));
+        m.insert("stateMachineArn".into(), json!(e.machine_arn));
+        m.insert("name".into(), json!(id.execution_name));
+        m.insert("startDate".into(), json!(cfg.start_time));
+        if exec.status() != Status::Running {
+            m.insert("stopDate".into(), json!(driver::stop_time(exec)));
         }
-        Ok(v)
+        m.insert("status".into(), json!(exec.status().as_str()));
+        if !metadata_only {
+            m.insert("input".into(), json!(history::json_text(exec.input())));
+        }
+        m.insert("inputDetails".into(), json!({"included": !metadata_only}));
+        if let Some(out) = exec.output() {
+            if !metadata_only {
+                m.insert("output".into(), json!(history::json_text(out)));
+            }
+            m.insert("outputDetails".into(), json!({"included": !metadata_only}));
+        }
+        if let Some(f) = exec.failure() {
+            if !f.error.is_empty() {
+                m.insert("error".into(), json!(f.error));
+            }
+            if !f.cause.is_empty() {
+                m.insert("cause".into(), json!(f.cause));
+            }
+        }
+        m
     }
 
-    /// `GetExecutionHistory` (for Express executions too: a simulator extra).
-    pub fn get_execution_history(&self, exec_arn: &str) -> Result<Value, ApiError> {
-        let e = self.executions.get(exec_arn).ok_or_else(|| does_not_exist(exec_arn))?;
-        Ok(json!({"events": serde_json::to_value(e.exec.events()).unwrap_or(Value::Null)}))
+    /// `GetExecutionHistory`: `{events, nextToken?}`, AWS's history events with `timestamp` in
+    /// epoch ms. (AWS offers it for Standard executions; the simulator for Express too.)
+    pub fn get_execution_history(&self, input: &GetExecutionHistoryInput) -> Result<Value, ApiError> {
+        let e = self.entry(&input.execution_arn)?;
+        let max = input.max_results.unwrap_or(100);
+        if !(0..=1000).contains(&max) {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{max}' at 'maxResults' failed to satisfy constraint: Member must \
+                 have value less than or equal to 1000"
+            )));
+        }
+        let max = if max == 0 { 100 } else { max as usize };
+        let start = match &input.next_token {
+            None => 0,
+            Some(t) => t
+                .strip_prefix("h/")
+                .and_then(|n| n.parse::<usize>().ok())
+                .ok_or_else(|| ApiError::new("InvalidToken", format!("Invalid Token: '{t}'")))?,
+        };
+        let include_data = input.include_execution_data.unwrap_or(true);
+        let mut events: Vec<&Event> = e.exec.events().iter().collect();
+        if input.reverse_order.unwrap_or(false) {
+            events.reverse();
+        }
+        let page: Vec<Value> =
+            events.iter().skip(start).take(max).map(|ev| history_event(ev, include_data)).collect();
+        let mut out = Map::new();
+        out.insert("events".into(), Value::Array(page));
+        if start + max < events.len() {
+            out.insert("nextToken".into(), json!(format!("h/{}", start + max)));
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// The simulator's `GetLogEvents`: `{events, nextForwardToken}`, the records oldest first. Pass
+    /// `nextForwardToken` back to get only newer records; when nothing new has arrived the same
+    /// token comes back, as CloudWatch Logs does.
+    pub fn get_log_events(&self, input: &GetLogEventsInput) -> Result<Value, ApiError> {
+        let limit = input.limit.unwrap_or(10_000);
+        if !(1..=10_000).contains(&limit) {
+            return Err(ApiError::new(
+                "InvalidParameterException",
+                format!("1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000"),
+            ));
+        }
+        if let Some(g) = &input.log_group_name {
+            if !self.log_groups.contains(g) {
+                return Err(ApiError::new("ResourceNotFoundException", "The specified log group does not exist."));
+            }
+        }
+        let start = match &input.next_token {
+            None => 0,
+            Some(t) => t
+                .strip_prefix("f/")
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| *n <= self.logs.len())
+                .ok_or_else(|| ApiError::new("InvalidParameterException", "The specified nextToken is invalid."))?,
+        };
+        let (events, next) =
+            self.log_events(input.execution_arn.as_deref(), input.log_group_name.as_deref(), start, limit as usize);
+        let token = match (&input.next_token, events.is_empty()) {
+            (Some(t), true) => t.clone(),
+            _ => format!("f/{next}"),
+        };
+        let events: Vec<Value> = events.into_iter().map(|r| r.message.clone()).collect();
+        Ok(json!({"events": events, "nextForwardToken": token}))
     }
 
     /// The log records, oldest first, optionally only one execution's or one group's, from
@@ -326,7 +820,7 @@ impl Simulator {
         (out, pos)
     }
 
-    /// All log records so far.
+    /// All log records so far, oldest first.
     pub fn logs(&self) -> &[LogEvent] {
         &self.logs
     }
@@ -335,7 +829,7 @@ impl Simulator {
         let Some(e) = self.executions.get_mut(exec_arn) else { return };
         let Some(m) = self.machines.get(&e.machine_arn) else { return };
         let events = e.exec.events();
-        for ev in &events[e.logged..] {
+        for ev in events.iter().skip(e.logged) {
             if !logged_at_level(&ev.kind, &m.logging.level) {
                 continue;
             }
@@ -348,15 +842,70 @@ impl Simulator {
         }
         e.logged = events.len();
     }
+}
 
-    /// Status of an execution.
-    pub fn status(&self, exec_arn: &str) -> Option<Status> {
-        self.executions.get(exec_arn).map(|e| e.exec.status())
-    }
+/// The failure of a task that nothing answers.
+pub fn no_handler(req: &TaskRequest) -> Failure {
+    Failure::new(
+        ErrorName::TaskFailed,
+        format!(
+            "No task handler or mocked response for state '{}' (resource {}): register one with registerTaskHandler, or \
+             start the execution with a #TestCase of the mock config.",
+            req.state_name, req.resource
+        ),
+    )
 }
 
 fn does_not_exist(arn: &str) -> ApiError {
     ApiError::new("ExecutionDoesNotExist", format!("Execution Does Not Exist: '{arn}'"))
+}
+
+fn parse_type(t: Option<&str>) -> Result<MachineType, ApiError> {
+    match t {
+        None | Some("STANDARD") => Ok(MachineType::Standard),
+        Some("EXPRESS") => Ok(MachineType::Express),
+        Some(other) => Err(ApiError::validation(format!(
+            "1 validation error detected: Value '{other}' at 'type' failed to satisfy constraint: Member must satisfy \
+             enum value set: [STANDARD, EXPRESS]"
+        ))),
+    }
+}
+
+/// AWS's rule for state machine and execution names: 1 to 80 characters, none of them white
+/// space, `< > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /` or a control character (U+0000-001F,
+/// U+007F-009F). (API reference, `CreateStateMachine`/`StartExecution`, field `name`.)
+pub fn check_name(name: &str) -> Result<(), ApiError> {
+    let bad = |c: char| {
+        c.is_whitespace()
+            || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(c)
+            || (c as u32) <= 0x1f
+            || (0x7f..=0x9f).contains(&(c as u32))
+    };
+    let n = name.chars().count();
+    if n == 0 || n > 80 || name.chars().any(bad) {
+        return Err(ApiError::new("InvalidName", format!("Invalid Name: '{name}'")));
+    }
+    Ok(())
+}
+
+/// `CreateStateMachine`'s check of the definition text: `InvalidDefinition` with AWS's message
+/// and the diagnostics.
+fn check_definition(text: &str, machine_type: MachineType) -> Result<(), ApiError> {
+    let diags = crate::validate::validate_text(text, to_validate_type(machine_type));
+    if let Some(msg) = crate::validate::invalid_definition_message_for_text(&diags, text) {
+        let mut e = ApiError::new("InvalidDefinition", msg);
+        e.diagnostics = diags.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// The log group name of `arn:aws:logs:<region>:<account>:log-group:<name>:*`.
+fn log_group_name(arn: &str) -> Option<String> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (_, after) = rest.split_once(":log-group:")?;
+    let name = after.strip_suffix(":*")?;
+    (!name.is_empty() && !name.contains(':')).then(|| name.to_string())
 }
 
 /// Validates and loads a definition as `CreateStateMachine` does.
@@ -378,21 +927,56 @@ pub fn to_validate_type(t: MachineType) -> crate::validate::MachineType {
     }
 }
 
-/// An Express log record of a history event, as CloudWatch stores it.
-pub fn log_record(ev: &crate::history::Event, exec_arn: &str, include_data: bool) -> Value {
-    let mut details = match ev.details_body() {
-        Value::Object(o) => o.clone(),
-        _ => Map::new(),
+/// Whether a machine logging at `level` writes events of type `kind`: AWS's table "Log levels"
+/// (developer guide, `cloudwatch-log-level.md`), plus the Map Run failures, which AWS logs at ERROR.
+pub fn logged_at_level(kind: &str, level: &str) -> bool {
+    const FATAL: &[&str] = &["ExecutionAborted", "ExecutionFailed", "ExecutionTimedOut"];
+    const ERROR: &[&str] = &[
+        "FailStateEntered",
+        "LambdaFunctionFailed",
+        "LambdaFunctionScheduleFailed",
+        "LambdaFunctionStartFailed",
+        "LambdaFunctionTimedOut",
+        "MapIterationAborted",
+        "MapIterationFailed",
+        "MapRunAborted",
+        "MapRunFailed",
+        "MapStateAborted",
+        "MapStateFailed",
+        "ParallelStateAborted",
+        "ParallelStateFailed",
+        "TaskFailed",
+        "TaskStartFailed",
+        "TaskStateAborted",
+        "TaskSubmitFailed",
+        "TaskTimedOut",
+        "WaitStateAborted",
+    ];
+    match level {
+        "ALL" => true,
+        "ERROR" => FATAL.contains(&kind) || ERROR.contains(&kind),
+        "FATAL" => FATAL.contains(&kind),
+        _ => false,
+    }
+}
+
+/// A CloudWatch log record of a history event, as Step Functions writes it: top-level values are
+/// strings, `details` is the body of the event's `*EventDetails` with its keys in alphabetical
+/// order, and without `input`, `inputDetails`, `output` and `outputDetails` when `include_data`
+/// is false.
+pub fn log_record(ev: &Event, exec_arn: &str, include_data: bool) -> Value {
+    let mut details: Vec<(String, Value)> = match ev.details_body() {
+        Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        _ => Vec::new(),
     };
     if !include_data {
-        for k in ["input", "inputDetails", "output", "outputDetails"] {
-            details.remove(k);
-        }
+        details.retain(|(k, _)| !matches!(k.as_str(), "input" | "inputDetails" | "output" | "outputDetails"));
     }
+    details.sort_by(|a, b| a.0.cmp(&b.0));
     json!({
         "id": ev.id.to_string(),
         "type": ev.kind,
-        "details": details,
+        "details": details.into_iter().collect::<Map<String, Value>>(),
         "previous_event_id": ev.previous_event_id.to_string(),
         "event_timestamp": ev.timestamp.to_string(),
         "execution_arn": exec_arn,
@@ -400,7 +984,72 @@ pub fn log_record(ev: &crate::history::Event, exec_arn: &str, include_data: bool
     })
 }
 
+/// A `GetExecutionHistory` event: `{timestamp (epoch ms), type, id, previousEventId, <key>EventDetails}`.
+pub fn history_event(ev: &Event, include_data: bool) -> Value {
+    let mut m = Map::new();
+    m.insert("timestamp".into(), json!(ev.timestamp));
+    m.insert("type".into(), json!(ev.kind));
+    m.insert("id".into(), json!(ev.id));
+    m.insert("previousEventId".into(), json!(ev.previous_event_id));
+    if let Some((key, body)) = &ev.details {
+        let mut body = body.clone();
+        if let (false, Some(o)) = (include_data, body.as_object_mut()) {
+            for k in ["input", "output"] {
+                o.remove(k);
+            }
+        }
+        m.insert((*key).into(), body);
+    }
+    Value::Object(m)
+}
+
 /// ISO time of epoch ms (re-exported for the bindings).
 pub fn iso(ms: i64) -> String {
     history::iso_millis(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_aws_rules() {
+        for ok in ["a", "Hello-World_1", "ünïcödé", "a.b@c+d=e", &"x".repeat(80)] {
+            assert!(check_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "a b", "a#b", "a:b", "a/b", "a*", "tab\t", "\u{85}", &"x".repeat(81)] {
+            assert_eq!(check_name(bad).unwrap_err().name, "InvalidName", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn log_group_names_come_from_arns() {
+        assert_eq!(log_group_name("arn:aws:logs:us-east-1:1:log-group:my/group:*").as_deref(), Some("my/group"));
+        assert_eq!(log_group_name("arn:aws:logs:us-east-1:1:log-group:g"), None);
+        assert_eq!(log_group_name("g"), None);
+    }
+
+    #[test]
+    fn token_buckets_refill_per_second() {
+        let mut b = TokenBucket::new(2.0, 1.0);
+        assert!(b.take(0));
+        assert!(b.take(0));
+        assert!(!b.take(500));
+        assert!(b.take(1000));
+        assert!(!b.take(1000));
+        assert!(b.take(60_000));
+        assert!(b.take(60_000));
+        assert!(!b.take(60_000), "the bucket holds at most its size");
+    }
+
+    #[test]
+    fn levels_follow_the_aws_table() {
+        assert!(logged_at_level("PassStateEntered", "ALL"));
+        assert!(!logged_at_level("PassStateEntered", "ERROR"));
+        assert!(logged_at_level("FailStateEntered", "ERROR"));
+        assert!(!logged_at_level("FailStateEntered", "FATAL"));
+        assert!(logged_at_level("ExecutionTimedOut", "FATAL"));
+        assert!(!logged_at_level("ExecutionSucceeded", "ERROR"));
+        assert!(!logged_at_level("ExecutionFailed", "OFF"));
+    }
 }

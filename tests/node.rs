@@ -2,10 +2,13 @@
 //!
 //! No `wasm_bindgen_test_configure!` here: that is what sends these tests to Node. A file with
 //! `run_in_browser` is skipped (and counted as passing) under `--node`, so browser tests live in
-//! `tests/web.rs`. The JS-facing bindings in `src/wasm.rs` are private to the crate: their own
-//! tests sit at the bottom of that file, and the built npm package is tested from JS by
+//! `tests/web.rs`. The JS API's tests (`tests/api/`) run in both: they call `asl_sim::wasm::Simulator`
+//! with JS values, JS task handlers and JS promises. The built npm package is tested from JS by
 //! `tests/js/npm_package.mjs`.
 #![cfg(target_arch = "wasm32")]
+
+/// The JS API, shared with the other runner.
+mod api;
 
 use asl_sim::error::{ErrorName, Failure};
 use wasm_bindgen::JsValue;

@@ -3,6 +3,9 @@
 //! Chromium's flags and binary come from `webdriver.json`.
 #![cfg(target_arch = "wasm32")]
 
+/// The JS API, shared with the other runner.
+mod api;
+
 use asl_sim::error::{ErrorName, Failure};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};

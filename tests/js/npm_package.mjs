@@ -89,6 +89,55 @@ console.log(JSON.stringify({
   observed = JSON.parse(run(process.execPath, ['use.mjs'], app));
 });
 
+await check('the installed package runs state machines: sync, async with a JS task handler, logs', async () => {
+  if (!existsSync(join(app, 'node_modules', 'asl-sim'))) throw new Error('not installed (see above)');
+  writeFileSync(join(app, 'run.mjs'), `
+import { Simulator } from 'asl-sim';
+const sim = new Simulator({ seed: 1 });
+const logging = { level: 'ALL', includeExecutionData: true };
+const { stateMachineArn } = sim.createStateMachine({
+  name: 'Hello', type: 'EXPRESS', loggingConfiguration: logging,
+  definition: JSON.stringify({ StartAt: 'Add', States: {
+    Add: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:add', Next: 'Wait' },
+    Wait: { Type: 'Wait', Seconds: 30, End: true } } }),
+});
+sim.registerTaskHandler('arn:aws:lambda:us-east-1:123456789012:function:add',
+  async (input) => ({ sum: input.a + input.b }));
+const sync = await sim.startSyncExecution({ stateMachineArn, input: '{"a": 1, "b": 2}' });
+const done = new Promise((resolve) => {
+  sim.startExecution({ stateMachineArn, input: '{"a": 20, "b": 22}' }, resolve);
+});
+const result = await done;
+let error;
+try { sim.createStateMachine({ name: 'Bad', definition: '{"StartAt": "X", "States": {}}' }); }
+catch (e) { error = { isError: e instanceof Error, name: e.name, missing: e.diagnostics.some((d) => d.code === 'MISSING_TRANSITION_TARGET') }; }
+const logs = sim.getLogEvents({ executionArn: result.executionArn });
+console.log(JSON.stringify({
+  sync: { status: sync.status, output: sync.output, isDate: sync.startDate instanceof Date,
+          billed: sync.billingDetails.billedDurationInMilliseconds },
+  async: { status: result.status, output: result.output },
+  logTypes: logs.events.map((r) => r.type),
+  error,
+}));
+`);
+  const out = JSON.parse(run(process.execPath, ['run.mjs'], app));
+  assertEqual(out.sync, { status: 'SUCCEEDED', output: '{"sum":3}', isDate: true, billed: 30000 }, 'sync result');
+  assertEqual(out.async, { status: 'SUCCEEDED', output: '{"sum":42}' }, 'onDone result');
+  assertEqual(out.logTypes, ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted',
+    'LambdaFunctionSucceeded', 'TaskStateExited', 'WaitStateEntered', 'WaitStateExited', 'ExecutionSucceeded'], 'log records');
+  assertEqual(out.error, { isError: true, name: 'InvalidDefinition', missing: true }, 'error');
+});
+
+await check('its public types have no `any`', async () => {
+  const dts = readFileSync(join(app, 'node_modules', 'asl-sim', 'asl_sim.d.ts'), 'utf8');
+  const code = dts.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  const anys = code.split('\n').filter((line) => /\bany\b/.test(line));
+  if (anys.length) throw new Error(`\`any\` in asl_sim.d.ts:\n${anys.join('\n')}`);
+  for (const name of ['Simulator', 'SimulatorOptions', 'StartSyncExecutionOutput', 'LogRecord', 'TaskHandler', 'MockConfig']) {
+    if (!new RegExp(`export (class|interface|type) ${name}\\b`).test(dts)) throw new Error(`${name} is not declared`);
+  }
+});
+
 await check('version() is the package version', async () => {
   assertEqual(observed?.version, readJson(join(nodePkg, 'package.json')).version, 'version()');
 });
@@ -104,7 +153,7 @@ await check('bad JSON throws an Error named InvalidExecutionInput', async () => 
 });
 
 await check('the package exports its functions, and not the start function', async () => {
-  for (const name of ['jsonRoundTrip', 'version']) {
+  for (const name of ['jsonRoundTrip', 'version', 'Simulator']) {
     if (!observed?.defaultExports?.includes(name)) throw new Error(`${name} missing: ${observed?.defaultExports}`);
   }
   if (observed.defaultExports.includes('start')) throw new Error('start is exported');
@@ -113,12 +162,67 @@ await check('the package exports its functions, and not the start function', asy
 await check('its TypeScript types check under tsc --strict', async () => {
   if (!existsSync(join(app, 'node_modules', 'asl-sim'))) throw new Error('not installed (see above)');
   writeFileSync(join(app, 'use.mts'), `
-import { version, jsonRoundTrip } from 'asl-sim';
+import { version, jsonRoundTrip, Simulator } from 'asl-sim';
+import type { StartSyncExecutionOutput, LogRecord, TaskHandler, JsonValue, MockConfig, SimulatorError,
+  ExecutionStatus, HistoryEvent } from 'asl-sim';
 const v: string = version();
 const out: string = jsonRoundTrip('{}');
 // @ts-expect-error: the input is JSON text, not a value
 jsonRoundTrip({ a: 1 });
-console.log(v, out);
+
+const sim = new Simulator({ clock: 'virtual', seed: 7, startDate: new Date(0), quotas: true });
+// @ts-expect-error: only 'virtual' or 'real'
+new Simulator({ clock: 'fast' });
+const { stateMachineArn, creationDate } = sim.createStateMachine({
+  name: 'M', type: 'EXPRESS', definition: '{}',
+  loggingConfiguration: { level: 'ERROR', includeExecutionData: false,
+    destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'arn:aws:logs:us-east-1:123456789012:log-group:g:*' } }] },
+});
+const created: Date = creationDate;
+// @ts-expect-error: the definition is JSON text
+sim.createStateMachine({ name: 'M', definition: { StartAt: 'A' } });
+// @ts-expect-error: no such type
+sim.createStateMachine({ name: 'M', definition: '{}', type: 'FAST' });
+const handler: TaskHandler = async (input: JsonValue, context) => ({ input, state: context.stateName });
+sim.registerTaskHandler('arn:aws:states:::lambda:invoke', handler);
+sim.registerTaskHandler('arn:aws:states:::lambda:invoke', null);
+const mocks: MockConfig = { StateMachines: { M: { TestCases: { T: { S: 'R' } } } },
+  MockedResponses: { R: { '0': { Return: { ok: true } }, '1-2': { Throw: { Error: 'E', Cause: 'C' } } } } };
+sim.setMockConfig(mocks);
+sim.setMockConfig(JSON.stringify(mocks));
+async function main(): Promise<void> {
+  const r: StartSyncExecutionOutput = await sim.startSyncExecution({ stateMachineArn, input: '{}' }, { caller: 'console' });
+  const status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' = r.status;
+  const stop: Date = r.stopDate;
+  const output: string | undefined = r.output;
+  const billed: number = r.billingDetails.billedDurationInMilliseconds;
+  // @ts-expect-error: the output is JSON text
+  const n: number = r.output;
+  try { await sim.startSyncExecution({ stateMachineArn }); } catch (e) {
+    const err = e as SimulatorError;
+    const codes: string[] | undefined = err.diagnostics?.map((d) => d.code);
+    console.log(err.name, codes);
+  }
+  console.log(status, stop, output, billed, n);
+}
+const started = sim.startExecution({ stateMachineArn, name: 'x' }, (result: StartSyncExecutionOutput) => {
+  console.log(result.status);
+});
+const start: Date = started.startDate;
+const d = sim.describeExecution({ executionArn: started.executionArn });
+const s: ExecutionStatus = d.status;
+const h = sim.getExecutionHistory({ executionArn: started.executionArn, reverseOrder: true });
+const first: HistoryEvent | undefined = h.events[0];
+const when: Date | undefined = first?.timestamp;
+const page = sim.getLogEvents({ executionArn: started.executionArn, nextToken: undefined, limit: 10 });
+const records: LogRecord[] = page.events;
+const token: string = page.nextForwardToken;
+const all = sim.getLogEvents();
+const unsubscribe: () => void = sim.subscribe((record: LogRecord, group: string) => console.log(record.type, group));
+unsubscribe();
+const stopped: Date = sim.stopExecution({ executionArn: started.executionArn, error: 'E', cause: 'C' }).stopDate;
+const valid: 'OK' | 'FAIL' = sim.validateStateMachineDefinition({ definition: '{}', type: 'STANDARD' }).result;
+console.log(v, out, created, start, s, when, records, token, all, stopped, valid, main);
 `);
   run(process.execPath, [tsc, '--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext',
     '--target', 'es2022', 'use.mts'], app);
@@ -129,6 +233,11 @@ await check('the web build (www/pkg) runs in Node.js through initSync', async ()
   web.initSync({ module: readFileSync(join(webPkg, 'asl_sim_bg.wasm')) });
   assertEqual(web.jsonRoundTrip('[1, {"b": 2, "a": 1}]'), '[1,{"b":2,"a":1}]', 'jsonRoundTrip');
   assertEqual(web.version(), readJson(join(webPkg, 'package.json')).version, 'version()');
+  const sim = new web.Simulator();
+  const { stateMachineArn } = sim.createStateMachine({ name: 'Web', type: 'EXPRESS',
+    definition: '{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": [1, 2], "End": true}}}' });
+  const out = await sim.startSyncExecution({ stateMachineArn });
+  assertEqual([out.status, out.output], ['SUCCEEDED', '[1,2]'], 'a sync run');
 });
 
 await check('the bundler build (pkg/bundler) is an ES module package that packs', async () => {
