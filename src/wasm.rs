@@ -426,9 +426,15 @@ impl Simulator {
         if options.as_ref().is_some_and(|o| !o.is_object() || Array::is_array(o)) {
             return Err(validation("the options must be an object"));
         }
-        let start_date = options.as_ref().and_then(|o| get(o, "startDate")).and_then(|d| {
-            d.dyn_ref::<js_sys::Date>().map(|d| d.get_time()).or_else(|| d.as_f64())
-        });
+        let start_date = match options.as_ref().and_then(|o| get(o, "startDate")).filter(|d| !d.is_null()) {
+            None => None,
+            Some(d) => Some(
+                d.dyn_ref::<js_sys::Date>()
+                    .map(|d| d.get_time())
+                    .or_else(|| d.as_f64())
+                    .ok_or_else(|| validation("startDate must be a Date or epoch milliseconds"))?,
+            ),
+        };
         let mut opts: Options = match &options {
             Some(o) => {
                 let copy = Object::assign(&Object::new(), o.unchecked_ref());

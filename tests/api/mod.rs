@@ -537,3 +537,57 @@ async fn nested_workflows_start_other_registered_machines() {
     assert!(output["fired"]["ExecutionArn"].as_str().unwrap().contains(":express:Child:"));
     assert_eq!(date_ms(&out, "stopDate") - date_ms(&out, "startDate"), 10_000.0);
 }
+
+/// Malformed calls throw (or reject with) named `Error`s, never a wasm trap, and the simulator
+/// works afterwards.
+#[wasm_bindgen_test]
+async fn malformed_calls_throw_named_errors_and_never_trap() {
+    let names = ["ValidationException", "InvalidName", "InvalidDefinition", "StateMachineDoesNotExist", "InvalidArn",
+        "ExecutionDoesNotExist", "InvalidExecutionInput", "InvalidLoggingConfiguration", "InvalidParameterException",
+        "InvalidToken"];
+    let check = |what: &str, r: Result<JsValue, JsValue>| {
+        let e = r.expect_err(what);
+        let name = error_name(&e);
+        assert!(names.contains(&name.as_str()), "{what}: {name}: {:?}", field(&e, "message"));
+    };
+    for options in [json!(5), json!([1]), json!({"seed": -1}), json!({"seed": 1.5}), json!({"startDate": "soon"}),
+        json!({"accountId": "abc"}), json!({"region": "US East"}), json!({"quotas": 3}), json!({"quotas": {"startExecution": {"express": {}}}})] {
+        check(&options.to_string(), Simulator::new(Some(js(options.clone()))).map(|_| JsValue::NULL));
+    }
+    let sim = sim(json!({}));
+    for input in [json!(null), json!(5), json!({}), json!({"name": 5}), json!({"name": "x", "definition": 5}),
+        json!({"name": "x", "definition": "[]"}), json!({"name": "", "definition": "{}"}),
+        json!({"name": "x", "definition": "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}", "loggingConfiguration": "ALL"}),
+        json!({"name": "x", "definition": "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}", "loggingConfiguration": {"level": "ALL", "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": "nope"}}]}}),
+        json!({"name": "x", "definition": "[".repeat(5000)})] {
+        check(&input.to_string(), sim.create_state_machine(js(input.clone())));
+    }
+    check("validate", sim.validate_state_machine_definition(JsValue::UNDEFINED));
+    let m = create(&sim, "Ok", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "EXPRESS", None);
+    for input in [json!(null), json!({"stateMachineArn": 5}), json!({"stateMachineArn": "nope"}),
+        json!({"stateMachineArn": m, "input": 5}), json!({"stateMachineArn": m, "input": "[".repeat(5000)}),
+        json!({"stateMachineArn": m, "name": "a/b"}), json!({"stateMachineArn": format!("{m}#NoMocks")})] {
+        check(&input.to_string(), sim.start_execution(js(input.clone()), None));
+        check(&input.to_string(), JsFuture::from(sim.start_sync_execution(js(input.clone()), None)).await);
+    }
+    check("onDone", sim.start_execution(js(json!({"stateMachineArn": m})), Some(5.into())));
+    check("caller", JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m})), Some(js(json!({"caller": "cli"}))))).await);
+    check("includedData", JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m, "includedData": "SOME"})), None)).await);
+    for input in [json!({"limit": 0}), json!({"limit": 1.5}), json!({"nextToken": "garbage"}), json!({"logGroupName": 5})] {
+        check(&input.to_string(), sim.get_log_events(Some(js(input.clone()))));
+    }
+    check("history", sim.get_execution_history(js(json!({"executionArn": "x", "maxResults": 5000}))));
+    check("describe", sim.describe_execution(js(json!({"executionArn": 5}))));
+    check("stop", sim.stop_execution(js(json!({"executionArn": "x"}))));
+    check("handler", sim.register_task_handler("x".into(), 5.into()).map(|_| JsValue::NULL));
+    check("mocks", sim.set_mock_config(5.into()).map(|_| JsValue::NULL));
+    check("mocks", sim.set_mock_config(JsValue::UNDEFINED).map(|_| JsValue::NULL));
+    check("mocks", sim.set_mock_config(js(json!({"MockedResponses": {"R": {"x": {"Return": 1}}}}))).map(|_| JsValue::NULL));
+    check("subscribe", sim.subscribe(5.into()));
+    // A handler whose result cannot be JSON fails its task; the simulator still works.
+    let t = create(&sim, "Circular", json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:circular", "End": true}}}), "EXPRESS", None);
+    sim.register_task_handler("arn:aws:lambda:us-east-1:123456789012:function:circular".into(), func("", "const a = {}; a.a = a; return a;")).unwrap();
+    let out = sync(&sim, &t, "{}").await.unwrap();
+    assert_eq!(text(&out, "error"), "States.TaskFailed");
+    assert_eq!(text(&sync(&sim, &m, "[1]").await.unwrap(), "output"), "[1]");
+}
