@@ -493,26 +493,23 @@ impl Execution {
                 }
                 self.finish_with_result(f, value);
             }
-            Err(failure)
-                if failure.error == ErrorName::Timeout.as_str() || failure.error == ErrorName::HeartbeatTimeout.as_str() =>
-            {
-                if task.lambda {
-                    let d = history::failure_details("lambdaFunctionTimedOutEventDetails", &failure.error, &failure.cause);
-                    self.emit_frame(f, "LambdaFunctionTimedOut", Some(d));
-                } else {
-                    let d = json!({"resourceType": rtype, "resource": res, "error": failure.error, "cause": failure.cause});
-                    self.emit_frame(f, "TaskTimedOut", Some(("taskTimedOutEventDetails", d)));
-                }
-                self.frames[f].phase = Phase::Run;
-                self.state_failed(f, Fault::Failure(failure));
-            }
             Err(failure) => {
+                // A timeout (TimeoutSeconds or HeartbeatSeconds) is recorded as TimedOut, not Failed.
+                let timed_out = failure.error == ErrorName::Timeout.as_str()
+                    || failure.error == ErrorName::HeartbeatTimeout.as_str();
                 if task.lambda {
-                    let d = history::failure_details("lambdaFunctionFailedEventDetails", &failure.error, &failure.cause);
-                    self.emit_frame(f, "LambdaFunctionFailed", Some(d));
+                    let (kind, key) = if timed_out {
+                        ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails")
+                    } else {
+                        ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
+                    };
+                    let d = history::failure_details(key, &failure.error, &failure.cause);
+                    self.emit_frame(f, kind, Some(d));
                 } else {
+                    let (kind, key) =
+                        if timed_out { ("TaskTimedOut", "taskTimedOutEventDetails") } else { ("TaskFailed", "taskFailedEventDetails") };
                     let d = json!({"resourceType": rtype, "resource": res, "error": failure.error, "cause": failure.cause});
-                    self.emit_frame(f, "TaskFailed", Some(("taskFailedEventDetails", d)));
+                    self.emit_frame(f, kind, Some((key, d)));
                 }
                 self.frames[f].phase = Phase::Run;
                 self.state_failed(f, Fault::Failure(failure));
