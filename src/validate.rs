@@ -2509,34 +2509,10 @@ mod json_text {
         fn colon(&mut self) -> Res<char> {
             let mut got_colon = false;
             loop {
-                let Some(c) = self.next_char() else {
+                let Some(c) = self.skip_ws()? else {
                     return self.eof(" within/between Object entries");
                 };
                 match c {
-                    ' ' | '\t' => {}
-                    '\n' => {
-                        self.row += 1;
-                        self.row_start = self.p;
-                    }
-                    '\r' => {
-                        if self.chars.get(self.p) == Some(&'\n') {
-                            self.p += 1;
-                        }
-                        self.row += 1;
-                        self.row_start = self.p;
-                    }
-                    '/' => {
-                        return self.unexpected(
-                            '/',
-                            "maybe a (non-standard) comment? (not recognized as one since Feature 'ALLOW_COMMENTS' not enabled for parser)",
-                        )
-                    }
-                    c if (c as u32) < 0x20 => {
-                        return self.fail(format!(
-                            "Illegal character ({}): only regular white space (\\r, \\n, \\t) is allowed between tokens",
-                            char_desc(c)
-                        ))
-                    }
                     ':' if !got_colon => got_colon = true,
                     c if got_colon => return Ok(c),
                     c => return self.unexpected(c, "was expecting a colon to separate field name and value"),
