@@ -591,3 +591,29 @@ async fn malformed_calls_throw_named_errors_and_never_trap() {
     assert_eq!(text(&out, "error"), "States.TaskFailed");
     assert_eq!(text(&sync(&sim, &m, "[1]").await.unwrap(), "output"), "[1]");
 }
+
+/// Express names may repeat (each run gets its own ARN); the same seed and start date give the
+/// same ARNs, times and records.
+#[wasm_bindgen_test]
+async fn seeded_runs_repeat_and_express_names_may_repeat() {
+    async fn run() -> (Vec<String>, Vec<Value>) {
+        let sim = sim(json!({"seed": 42, "startDate": 1_000_000}));
+        let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 2, "Next": "R"},
+            "R": {"Type": "Pass", "Parameters": {"id.$": "States.UUID()", "n.$": "States.MathRandom(1, 1000)"}, "End": true}}});
+        let m = create(&sim, "Seeded", def, "EXPRESS", all("ALL", true));
+        let mut arns = Vec::new();
+        let mut recs = Vec::new();
+        for _ in 0..2 {
+            let out = JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m, "name": "same"})), None)).await.unwrap();
+            let arn = text(&out, "executionArn");
+            recs.extend(records(&sim, &arn));
+            arns.push(arn);
+        }
+        (arns, recs)
+    }
+    let (arns, recs) = run().await;
+    assert_ne!(arns[0], arns[1]);
+    assert!(arns.iter().all(|a| a.contains(":express:Seeded:same:")), "{arns:?}");
+    assert_eq!(recs[0]["event_timestamp"], "1000000");
+    assert_eq!(run().await, (arns, recs), "the same seed, the same run");
+}
