@@ -59,7 +59,15 @@ impl<'a> TaskAnswers<'a> {
         *n += 1;
         if let Some(h) = self.handler.as_mut() {
             if let Some(r) = h(req) {
-                return r;
+                // A handler answers with the function's payload; `lambda:invoke` wraps it in
+                // the Invoke response as AWS does (mocks give the whole response already).
+                return r.map(|payload| {
+                    if req.resource.starts_with("arn:aws:states:::lambda:invoke") {
+                        lambda_invoke_response(payload, req.id, req.timestamp)
+                    } else {
+                        payload
+                    }
+                });
             }
         }
         if let Some((cfg, case)) = &self.mocks {
@@ -86,6 +94,47 @@ impl<'a> TaskAnswers<'a> {
             ),
         ))
     }
+}
+
+/// The response of `arn:aws:states:::lambda:invoke` around a function's payload, in the shape
+/// AWS records (`ExecutedVersion`, `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`,
+/// `StatusCode`), with a request id derived from the task id and an HTTP date from `now`.
+pub fn lambda_invoke_response(payload: Value, task_id: u64, now: i64) -> Value {
+    let request_id = format!("{:08x}-0000-4000-8000-{:012x}", task_id, task_id.wrapping_mul(0x9e37_79b9));
+    let length = history::json_text(&payload).len().to_string();
+    let date = chrono::DateTime::from_timestamp_millis(now)
+        .map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .unwrap_or_default();
+    let trace = format!("Root=1-{:08x}-{:024x};Parent={:016x};Sampled=0", now / 1000, task_id, task_id);
+    json!({
+        "ExecutedVersion": "$LATEST",
+        "Payload": payload,
+        "SdkHttpMetadata": {
+            "AllHttpHeaders": {
+                "X-Amz-Executed-Version": ["$LATEST"],
+                "x-amzn-Remapped-Content-Length": ["0"],
+                "Connection": ["keep-alive"],
+                "x-amzn-RequestId": [request_id],
+                "Content-Length": [length],
+                "Date": [date],
+                "X-Amzn-Trace-Id": [trace],
+                "Content-Type": ["application/json"]
+            },
+            "HttpHeaders": {
+                "Connection": "keep-alive",
+                "Content-Length": length,
+                "Content-Type": "application/json",
+                "Date": date,
+                "X-Amz-Executed-Version": "$LATEST",
+                "x-amzn-Remapped-Content-Length": "0",
+                "x-amzn-RequestId": request_id,
+                "X-Amzn-Trace-Id": trace
+            },
+            "HttpStatusCode": 200
+        },
+        "SdkResponseMetadata": {"RequestId": request_id},
+        "StatusCode": 200
+    })
 }
 
 /// Runs an execution to its end on the virtual clock.

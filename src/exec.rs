@@ -140,6 +140,8 @@ pub struct TaskRequest {
     pub timeout_seconds: Option<f64>,
     /// `HeartbeatSeconds` of the task: call [`Execution::heartbeat`] at least this often.
     pub heartbeat_seconds: Option<f64>,
+    /// When the task was scheduled (epoch ms).
+    pub timestamp: i64,
 }
 
 /// What the executor needs from its driver.
@@ -1000,6 +1002,7 @@ impl Execution {
             task_token,
             timeout_seconds,
             heartbeat_seconds,
+            timestamp: self.now,
         });
     }
 

@@ -111,3 +111,27 @@ fn retry_jitter_is_reproducible_by_seed() {
     // Without jitter the delays would be 60 + 120 + 240 s; with full jitter each is at most that.
     assert!(a >= 0 && a <= 420_000, "{a}");
 }
+
+/// A handler returns the function's payload: `lambda:invoke` wraps it in the Invoke response
+/// (so `$.Payload` selects it, as on AWS), a plain function ARN returns it as it is.
+#[test]
+fn lambda_invoke_wraps_a_handler_payload() {
+    let def = json!({"StartAt": "Invoke", "States": {
+        "Invoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                   "Parameters": {"FunctionName": "greet", "Payload.$": "$"}, "ResultSelector": {"p.$": "$.Payload", "code.$": "$.StatusCode"},
+                   "ResultPath": "$.invoke", "Next": "Plain"},
+        "Plain": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:greet", "ResultPath": "$.plain", "End": true}}});
+    let sm = StateMachine::load(&def).unwrap();
+    // The handler sees the task input: for lambda:invoke that is {FunctionName, Payload}.
+    let mut handler = |req: &TaskRequest| {
+        let k = if req.resource.ends_with("lambda:invoke") { &req.input["Payload"]["k"] } else { &req.input["k"] };
+        Some(Ok(json!({"hello": k})))
+    };
+    let mut answers = TaskAnswers::none().with_handler(&mut handler);
+    let c = Config::new(Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
+    let e = driver::run(&sm, json!({"k": 1}), c, &mut answers);
+    assert_eq!(
+        e.output(),
+        Some(&json!({"k": 1, "invoke": {"p": {"hello": 1}, "code": 200}, "plain": {"hello": 1}}))
+    );
+}
