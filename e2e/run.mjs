@@ -141,7 +141,9 @@ try {
     if (Date.now() - started > 10_000) throw new Error('took real time');
     const exited = await page.textContent('#trace li[data-type="WaitStateExited"]');
     if (!exited.includes('+24.0 h')) throw new Error(`WaitStateExited: ${exited}`);
-    assertEqual((await page.textContent('#summary')).split(' in ')[1].split(' of ')[0], '24.0 h', 'execution time');
+    const summary = await page.textContent('#summary');
+    assertEqual(summary.split(' in ')[1].split(' of ')[0], '24.0 h', 'execution time');
+    if (!summary.endsWith('2 state transitions')) throw new Error(`Standard is billed per transition: ${summary}`);
   });
 
   await check('an Express machine times out at 5 minutes, and the trace ends with ExecutionTimedOut', async () => {

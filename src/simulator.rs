@@ -680,13 +680,16 @@ impl Simulator {
     /// `StartSyncExecution`'s response for an ended execution (also what `onDone` receives):
     /// `executionArn`, `stateMachineArn`, `name`, `startDate`, `stopDate`, `status`, `input`,
     /// `inputDetails`, `output`/`outputDetails` (succeeded), `error`/`cause` (failed) and
-    /// `billingDetails`, Express billing: duration rounded up to 100 ms (at least 100), memory 64 MB.
+    /// `billingDetails` (Express only, as AWS bills Express: duration rounded up to 100 ms, at
+    /// least 100, and memory in 64 MB steps; Standard executions are billed per state transition).
     /// `metadata_only` (`includedData: METADATA_ONLY`) leaves out the input and output.
     pub fn sync_output(&self, exec_arn: &str, metadata_only: bool) -> Result<Value, ApiError> {
         let e = self.entry(exec_arn)?;
         let mut m = self.execution_fields(e, metadata_only);
         let cfg = e.exec.config();
-        m.insert("billingDetails".into(), driver::billing(cfg.start_time, driver::stop_time(&e.exec)));
+        if e.machine_type == MachineType::Express {
+            m.insert("billingDetails".into(), driver::billing(cfg.start_time, driver::stop_time(&e.exec)));
+        }
         Ok(Value::Object(m))
     }
 

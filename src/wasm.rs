@@ -183,7 +183,7 @@ export interface StartExecutionOutput { executionArn: string; startDate: Date; }
 export interface ExecutionDataDetails { included: boolean; }
 export interface BillingDetails { billedMemoryUsedInMB: number; billedDurationInMilliseconds: number; }
 
-/** `StartSyncExecution`'s response; also what `startExecution`'s `onDone` receives. */
+/** `StartSyncExecution`'s response. */
 export interface StartSyncExecutionOutput {
   executionArn: string;
   stateMachineArn: string;
@@ -200,6 +200,12 @@ export interface StartSyncExecutionOutput {
   error?: string;
   cause?: string;
   billingDetails: BillingDetails;
+}
+
+/** What `startExecution`'s `onDone` receives: the `StartSyncExecution` shape, with `billingDetails`
+ *  for Express executions only (AWS bills Standard executions per state transition). */
+export interface ExecutionResult extends Omit<StartSyncExecutionOutput, 'billingDetails'> {
+  billingDetails?: BillingDetails;
 }
 
 export interface DescribeExecutionInput { executionArn: string; includedData?: 'ALL_DATA' | 'METADATA_ONLY'; }
@@ -570,7 +576,7 @@ impl Simulator {
     pub fn start_execution(
         &self,
         #[wasm_bindgen(unchecked_param_type = "StartExecutionInput")] input: JsValue,
-        #[wasm_bindgen(js_name = onDone, unchecked_optional_param_type = "(result: StartSyncExecutionOutput) => void")]
+        #[wasm_bindgen(js_name = onDone, unchecked_optional_param_type = "(result: ExecutionResult) => void")]
         on_done: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let req: account::StartExecutionInput = from_js(&input, "StartExecutionInput")?;

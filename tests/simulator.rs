@@ -177,9 +177,10 @@ fn express_executions_time_out_at_five_minutes() {
     let s = create(&mut sim, "LongStandard", wait, "STANDARD", None);
     let exec = sim.start_execution(&start(&s, "{}"), 0).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
-    let out = sim.describe_execution(&ExecutionInput { execution_arn: exec, included_data: None }).unwrap();
+    let out = sim.describe_execution(&ExecutionInput { execution_arn: exec.clone(), included_data: None }).unwrap();
     assert_eq!(out["status"], "SUCCEEDED");
     assert_eq!(out["stopDate"], 600_000);
+    assert!(sim.sync_output(&exec, false).unwrap().get("billingDetails").is_none(), "Standard is not billed by duration");
 }
 
 #[test]

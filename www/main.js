@@ -136,8 +136,10 @@ async function run() {
     if (data.result) {
       const r = data.result;
       showTrace(data.events);
-      $('summary').textContent = `${r.status} in ${duration(r.stopDate - r.startDate)} of execution time; `
-        + `billed ${r.billingDetails.billedDurationInMilliseconds} ms, ${r.billingDetails.billedMemoryUsedInMB} MB`;
+      const billed = r.billingDetails
+        ? `; billed ${r.billingDetails.billedDurationInMilliseconds} ms, ${r.billingDetails.billedMemoryUsedInMB} MB`
+        : `; ${data.events.filter((e) => e.type.endsWith('StateEntered')).length} state transitions`;
+      $('summary').textContent = `${r.status} in ${duration(r.stopDate - r.startDate)} of execution time${billed}`;
       show(r);
     } else {
       show({ error: data.error, cause: data.cause });

@@ -163,7 +163,7 @@ await check('its TypeScript types check under tsc --strict', async () => {
   if (!existsSync(join(app, 'node_modules', 'asl-sim'))) throw new Error('not installed (see above)');
   writeFileSync(join(app, 'use.mts'), `
 import { version, jsonRoundTrip, Simulator } from 'asl-sim';
-import type { StartSyncExecutionOutput, LogRecord, TaskHandler, JsonValue, MockConfig, SimulatorError,
+import type { StartSyncExecutionOutput, ExecutionResult, LogRecord, TaskHandler, JsonValue, MockConfig, SimulatorError,
   ExecutionStatus, HistoryEvent } from 'asl-sim';
 const v: string = version();
 const out: string = jsonRoundTrip('{}');
@@ -205,8 +205,9 @@ async function main(): Promise<void> {
   }
   console.log(status, stop, output, billed, n);
 }
-const started = sim.startExecution({ stateMachineArn, name: 'x' }, (result: StartSyncExecutionOutput) => {
-  console.log(result.status);
+const started = sim.startExecution({ stateMachineArn, name: 'x' }, (result: ExecutionResult) => {
+  const billed: number | undefined = result.billingDetails?.billedDurationInMilliseconds;
+  console.log(result.status, billed);
 });
 const start: Date = started.startDate;
 const d = sim.describeExecution({ executionArn: started.executionArn });
