@@ -625,10 +625,13 @@ impl Simulator {
         loop {
             match self.poll(exec_arn, now) {
                 Some(Poll::Task(req)) => {
-                    let answer = self
-                        .mock_answer(exec_arn, &req)
-                        .or_else(|| handler(&req))
-                        .unwrap_or_else(|| Err(no_handler(&req)));
+                    let answer = match self.mock_answer(exec_arn, &req) {
+                        Some(mocked) => mocked,
+                        None => match handler(&req) {
+                            Some(answer) => handler_answer(&req, answer, now),
+                            None => Err(no_handler(&req)),
+                        },
+                    };
                     self.complete_task(exec_arn, req.id, answer, now);
                 }
                 Some(Poll::WakeAt(t)) => now = t.max(now),
@@ -845,6 +848,20 @@ impl Simulator {
         }
         e.logged = events.len();
     }
+}
+
+/// A task handler's answer as the task's result: a handler answers with what the function
+/// returns, and `arn:aws:states:::lambda:invoke` wraps that payload in Lambda's Invoke response
+/// (`{ExecutedVersion, Payload, SdkHttpMetadata, SdkResponseMetadata, StatusCode}`), as AWS does.
+/// (Mock configs give the whole response, as in Step Functions Local.)
+pub fn handler_answer(req: &TaskRequest, answer: Result<Value, Failure>, now: i64) -> Result<Value, Failure> {
+    answer.map(|payload| {
+        if req.resource.starts_with("arn:aws:states:::lambda:invoke") {
+            driver::lambda_invoke_response(payload, req.id, now)
+        } else {
+            payload
+        }
+    })
 }
 
 /// The failure of a task that nothing answers.

@@ -284,8 +284,10 @@ export interface TaskContext {
   /** How many times this state has been retried so far. */
   retryCount: number;
 }
-/** Answers a Task state: returns (or resolves to) its result. Throwing `{error, cause}`, or an
- *  `Error` with those fields, fails the task with that error and cause. */
+/** Answers a Task state: gets the task's input (for `arn:aws:states:::lambda:invoke`,
+ *  `{FunctionName, Payload}`) and returns (or resolves to) what the function or service returns;
+ *  `lambda:invoke` wraps it in Lambda's Invoke response (`{Payload, StatusCode: 200, ...}`), as AWS
+ *  does. Throwing `{error, cause}`, or an `Error` with those fields, fails the task with them. */
 export type TaskHandler = (input: JsonValue, context: TaskContext) => unknown;
 
 /** A Step Functions Local mock config file. */
@@ -376,14 +378,15 @@ struct Completion {
     run: u64,
     task: u64,
     result: Result<Value, Failure>,
+    /// A JS handler's answer to this task: see [`account::handler_answer`].
+    from_handler: Option<TaskRequest>,
 }
 
 /// A task for a JS handler, called outside the borrow.
 struct Call {
     run: u64,
-    task: u64,
+    request: TaskRequest,
     handler: Function,
-    input: Value,
     context: Value,
 }
 
@@ -758,10 +761,10 @@ impl Shared {
     }
 
     /// A JS handler's task ended.
-    fn complete(&self, run: u64, task: u64, result: Result<Value, Failure>) {
+    fn complete(&self, run: u64, request: TaskRequest, result: Result<Value, Failure>) {
         if let Ok(mut st) = self.state.try_borrow_mut() {
             st.inflight = st.inflight.saturating_sub(1);
-            st.completions.push(Completion { run, task, result });
+            st.completions.push(Completion { run, task: request.id, result, from_handler: Some(request) });
         }
         self.signal.notify();
     }
@@ -842,7 +845,11 @@ impl State {
         let now = self.now();
         for c in std::mem::take(&mut self.completions) {
             if let Some(run) = self.runs.get_mut(&c.run) {
-                self.account.complete_task(&run.arn, c.task, c.result, now);
+                let result = match &c.from_handler {
+                    Some(req) => account::handler_answer(req, c.result, now),
+                    None => c.result,
+                };
+                self.account.complete_task(&run.arn, c.task, result, now);
                 run.ready = true;
             }
         }
@@ -898,7 +905,7 @@ impl State {
                 "resource": req.resource,
                 "retryCount": req.retry_count,
             });
-            step.calls.push(Call { run: seq, task: req.id, handler: handler.clone(), input: req.input, context });
+            step.calls.push(Call { run: seq, handler: handler.clone(), request: req, context });
             self.inflight += 1;
             return;
         }
@@ -978,7 +985,7 @@ impl State {
                     }
                     Waiter::Parent { run: parent, task, json_output } => {
                         let result = self.nested_result(&run.arn, json_output);
-                        self.completions.push(Completion { run: parent, task, result });
+                        self.completions.push(Completion { run: parent, task, result, from_handler: None });
                     }
                 }
             }
@@ -1093,10 +1100,10 @@ fn pascal(k: &str) -> String {
 
 /// Calls a JS task handler; its (possibly async) answer becomes a completion.
 fn call_handler(shared: &Rc<Shared>, call: Call) {
-    let input = js_sys::JSON::parse(&call.input.to_string()).unwrap_or(JsValue::NULL);
+    let input = js_sys::JSON::parse(&call.request.input.to_string()).unwrap_or(JsValue::NULL);
     let context = to_js(&call.context).unwrap_or(JsValue::NULL);
     match call.handler.call2(&JsValue::UNDEFINED, &input, &context) {
-        Err(thrown) => shared.complete(call.run, call.task, Err(failure_from_js(&thrown))),
+        Err(thrown) => shared.complete(call.run, call.request, Err(failure_from_js(&thrown))),
         Ok(v) if is_thenable(&v) => {
             let shared = shared.clone();
             spawn_local(async move {
@@ -1104,10 +1111,10 @@ fn call_handler(shared: &Rc<Shared>, call: Call) {
                     Ok(v) => value_from_js(&v),
                     Err(thrown) => Err(failure_from_js(&thrown)),
                 };
-                shared.complete(call.run, call.task, result);
+                shared.complete(call.run, call.request, result);
             });
         }
-        Ok(v) => shared.complete(call.run, call.task, value_from_js(&v)),
+        Ok(v) => shared.complete(call.run, call.request, value_from_js(&v)),
     }
 }
 

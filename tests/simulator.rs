@@ -382,7 +382,9 @@ fn mock_config_test_cases_answer_tasks() {
     // Without a test case the handler answers, and a task nothing answers fails.
     let exec = sim.start_sync_execution(&start(&m, "{}"), 0).unwrap();
     sim.run_to_end(&exec, &mut |req| Some(Ok(json!({"handled": req.input["FunctionName"]}))));
-    assert_eq!(sim.sync_output(&exec, false).unwrap()["output"], r#"{"handled":"f"}"#);
+    let out: Value = serde_json::from_str(sim.sync_output(&exec, false).unwrap()["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out["Payload"], json!({"handled": "f"}), "lambda:invoke wraps a handler's payload");
+    assert_eq!(out["StatusCode"], 200);
     let exec = sim.start_sync_execution(&start(&m, "{}"), 0).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
     let out = sim.sync_output(&exec, false).unwrap();

@@ -338,7 +338,7 @@ async fn futures_ready(f: &mut JsFuture) -> bool {
 async fn js_task_handlers_can_be_async_and_can_throw() {
     let sim = sim(json!({}));
     let def = json!({"StartAt": "Slow", "States": {
-        "Slow": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "slow", "Payload.$": "$"}, "ResultSelector": {"v.$": "$.v"}, "ResultPath": "$.slow", "Next": "Flaky"},
+        "Slow": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "slow", "Payload.$": "$"}, "ResultSelector": {"v.$": "$.Payload.v", "code.$": "$.StatusCode"}, "ResultPath": "$.slow", "Next": "Flaky"},
         "Flaky": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:flaky", "ResultPath": "$.flaky",
             "Retry": [{"ErrorEquals": ["Flaky.Again"], "IntervalSeconds": 2, "MaxAttempts": 3}], "Next": "Broken"},
         "Broken": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:broken",
@@ -370,7 +370,7 @@ async fn js_task_handlers_can_be_async_and_can_throw() {
     let out = sync(&sim, &m, r#"{"n": 21}"#).await.unwrap();
     assert_eq!(text(&out, "status"), "SUCCEEDED", "{:?}", to_json(&out));
     let output: Value = serde_json::from_str(&text(&out, "output")).unwrap();
-    assert_eq!(output["slow"], json!({"v": 42}));
+    assert_eq!(output["slow"], json!({"v": 42, "code": 200}), "lambda:invoke wraps the payload as AWS does");
     assert_eq!(output["flaky"], json!({"tries": 3, "arn": "express"}));
     assert_eq!(output["caught"], json!({"Error": "MyError", "Cause": "it broke"}));
     assert_eq!(output["bad"]["Error"], "States.TaskFailed", "a BigInt result cannot be JSON");
