@@ -78,6 +78,9 @@ pub struct Config {
     pub max_transitions: u64,
     /// The execution times out after this many seconds (besides the machine's `TimeoutSeconds`).
     pub timeout_seconds: Option<u64>,
+    /// The most states one call of [`Execution::poll`] enters before it returns
+    /// `Poll::WakeAt(now)`, so a driver on a single thread (a browser) can yield in between.
+    pub poll_slice: u64,
 }
 
 impl Config {
@@ -90,6 +93,7 @@ impl Config {
             start_time: 1_704_067_200_000,
             seed: 0,
             max_transitions: 10_000_000,
+            poll_slice: 10_000,
             timeout_seconds: match machine_type {
                 MachineType::Express => Some(300),
                 MachineType::Standard => None,
@@ -149,7 +153,8 @@ pub struct TaskRequest {
 pub enum Poll {
     /// Run this task and call [`Execution::complete_task`].
     Task(TaskRequest),
-    /// Nothing to do before this time (epoch ms); call `poll` again then.
+    /// Nothing to do before this time (epoch ms); call `poll` again then. A time not after
+    /// the current one means the poll's slice of work is used up: call again at once.
     WakeAt(i64),
     /// Waiting for task answers only.
     Idle,
@@ -416,12 +421,16 @@ impl Execution {
         if now > self.now {
             self.now = now;
         }
+        let slice_end = self.transitions.saturating_add(self.config.poll_slice.max(1));
         loop {
             if self.status != Status::Running {
                 return Poll::Done;
             }
             if let Some(req) = self.outgoing.pop_front() {
                 return Poll::Task(req);
+            }
+            if !self.runnable.is_empty() && self.transitions >= slice_end {
+                return Poll::WakeAt(self.now);
             }
             if let Some(f) = self.runnable.pop_front() {
                 self.run_frame(f);
@@ -466,6 +475,10 @@ impl Execution {
 
     /// Answers a task: its result, or its error and cause.
     pub fn complete_task(&mut self, id: u64, result: Result<Value, Failure>, now: i64) {
+        if self.status != Status::Running {
+            // The execution ended (stopped, timed out, failed elsewhere): late answers change nothing.
+            return;
+        }
         if now > self.now {
             self.now = now;
         }

@@ -71,19 +71,3 @@ pub fn state_exited(name: &str, output: &Value) -> (&'static str, Value) {
 pub fn failure_details(key: &'static str, error: &str, cause: &str) -> (&'static str, Value) {
     (key, json!({"error": error, "cause": cause}))
 }
-
-/// AWS's Express log levels: which event types each level writes.
-pub fn logged_at_level(kind: &str, level: &str) -> bool {
-    match level {
-        "ALL" => true,
-        "ERROR" => {
-            logged_at_level(kind, "FATAL")
-                || kind.ends_with("Failed")
-                || kind.ends_with("TimedOut")
-                || kind.ends_with("Aborted")
-                || kind == "FailStateEntered"
-        }
-        "FATAL" => matches!(kind, "ExecutionFailed" | "ExecutionAborted" | "ExecutionTimedOut"),
-        _ => false,
-    }
-}

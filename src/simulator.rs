@@ -549,6 +549,8 @@ impl Simulator {
         config.start_time = now;
         config.seed = self.seed ^ self.rng.u64(..);
         config.max_transitions = self.max_transitions;
+        // Small slices let the JS scheduler yield to the event loop during long runs.
+        config.poll_slice = 1_000;
         let exec = Execution::new(machine, input_value, config);
         self.executions.insert(
             exec_arn.clone(),
