@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 mod ja;
 
 use crate::error::{ErrorName, Failure};
-use crate::history::{self, Event};
+use crate::history::{self, Body, Event};
 use crate::jsonpath::JsonPath;
 use crate::model::{
     Kind, Machine, MapSpec, NumberField, PathField, ResultPath, Retrier, Source, State, Template,
@@ -571,13 +571,13 @@ impl Execution {
 
     // ------------------------------------------------------------------ events
 
-    fn emit(&mut self, previous: u64, kind: &str, details: Option<(&'static str, Value)>) -> u64 {
+    fn emit(&mut self, previous: u64, kind: &'static str, details: impl Into<Body>) -> u64 {
         let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id, previous_event_id: previous, timestamp: self.now, kind: kind.to_string(), details });
+        self.events.push(Event { id, previous_event_id: previous, timestamp: self.now, kind, body: details.into() });
         id
     }
 
-    fn emit_frame(&mut self, f: FrameId, kind: &str, details: Option<(&'static str, Value)>) -> u64 {
+    fn emit_frame(&mut self, f: FrameId, kind: &'static str, details: impl Into<Body>) -> u64 {
         if self.frames[f].silent {
             // A Distributed Map's child executions keep their events out of the parent history.
             return self.frames[f].last_event;
@@ -688,10 +688,10 @@ impl Execution {
         }
         let (kind, details) = {
             let st = self.state(f);
-            let kind = format!("{}StateEntered", st.kind.event_prefix());
+            let kind = st.kind.entered_event();
             (kind, history::state_entered(&st.name, &self.frames[f].input))
         };
-        let id = self.emit_frame(f, &kind, Some(details));
+        let id = self.emit_frame(f, kind, details);
         let fr = &mut self.frames[f];
         fr.entered_event = id;
         fr.entered_time = self.now;
@@ -909,7 +909,7 @@ impl Execution {
                 }
                 let out = self.apply_output_path(f, &eff)?;
                 let d = history::state_exited(&st.name, &out);
-                self.emit_frame(f, "ChoiceStateExited", Some(d));
+                self.emit_frame(f, "ChoiceStateExited", d);
                 self.goto(f, next, out);
                 Ok(())
             }
@@ -1209,9 +1209,9 @@ impl Execution {
             }
             _ => {}
         }
-        let kind = format!("{}StateExited", st.kind.event_prefix());
+        let kind = st.kind.exited_event();
         let d = history::state_exited(&st.name, &out);
-        self.emit_frame(f, &kind, Some(d));
+        self.emit_frame(f, kind, d);
         match st.next {
             Transition::Next(n) => self.goto(f, n, out),
             Transition::End | Transition::None => self.thread_succeeded(f, out),
@@ -1285,9 +1285,9 @@ impl Execution {
                 if st.lang == crate::model::QueryLanguage::Jsonata {
                     match self.ja_catch_output(f, st, ci, err_out) {
                         Ok(out) => {
-                            let kind = format!("{}StateExited", st.kind.event_prefix());
+                            let kind = st.kind.exited_event();
                             let d = history::state_exited(&st.name, &out);
-                            self.emit_frame(f, &kind, Some(d));
+                            self.emit_frame(f, kind, d);
                             self.goto(f, c.next, out);
                         }
                         Err(fault) => {
@@ -1314,9 +1314,9 @@ impl Execution {
                         raw
                     }
                 };
-                let kind = format!("{}StateExited", st.kind.event_prefix());
+                let kind = st.kind.exited_event();
                 let d = history::state_exited(&st.name, &out);
-                self.emit_frame(f, &kind, Some(d));
+                self.emit_frame(f, kind, d);
                 let next = c.next;
                 self.goto(f, next, out);
                 return;

@@ -12,16 +12,52 @@ pub struct Event {
     /// Epoch milliseconds on the execution's clock.
     pub timestamp: i64,
     /// AWS's event type, such as `PassStateEntered`.
-    pub kind: String,
-    /// The `*EventDetails` member: its key (such as `stateEnteredEventDetails`) and body.
-    pub details: Option<(&'static str, Value)>,
+    pub kind: &'static str,
+    /// The `*EventDetails` member, kept compact: [`Event::details`] builds AWS's object.
+    pub(crate) body: Body,
+}
+
+/// An event's details, as recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No `*EventDetails` member.
+    None,
+    /// `stateEnteredEventDetails` (`entered`) or `stateExitedEventDetails`: the state's name and
+    /// the JSON text of its input or output. The most frequent events, so the cheapest to record.
+    State { entered: bool, name: String, payload: String },
+    /// Any other details: the member's key and body.
+    Json(&'static str, Value),
+}
+
+impl From<Option<(&'static str, Value)>> for Body {
+    fn from(d: Option<(&'static str, Value)>) -> Body {
+        match d {
+            Some((key, v)) => Body::Json(key, v),
+            None => Body::None,
+        }
+    }
 }
 
 impl Event {
+    /// The `*EventDetails` member: its key (such as `stateEnteredEventDetails`) and body.
+    pub fn details(&self) -> Option<(&'static str, Value)> {
+        match &self.body {
+            Body::None => None,
+            Body::State { entered: true, name, payload } => Some((
+                "stateEnteredEventDetails",
+                json!({"name": name, "input": payload, "inputDetails": not_truncated()}),
+            )),
+            Body::State { entered: false, name, payload } => Some((
+                "stateExitedEventDetails",
+                json!({"name": name, "output": payload, "outputDetails": not_truncated()}),
+            )),
+            Body::Json(key, v) => Some((key, v.clone())),
+        }
+    }
+
     /// The details body, or `null`.
-    pub fn details_body(&self) -> &Value {
-        static NULL: Value = Value::Null;
-        self.details.as_ref().map(|(_, v)| v).unwrap_or(&NULL)
+    pub fn details_body(&self) -> Value {
+        self.details().map(|(_, v)| v).unwrap_or(Value::Null)
     }
 }
 
@@ -40,8 +76,8 @@ impl Serialize for Event {
         m.serialize_entry("type", &self.kind)?;
         m.serialize_entry("id", &self.id)?;
         m.serialize_entry("previousEventId", &self.previous_event_id)?;
-        if let Some((key, body)) = &self.details {
-            m.serialize_entry(key, body)?;
+        if let Some((key, body)) = self.details() {
+            m.serialize_entry(key, &body)?;
         }
         m.end()
     }
@@ -58,13 +94,13 @@ pub fn not_truncated() -> Value {
 }
 
 /// Details of `*StateEntered`.
-pub fn state_entered(name: &str, input: &Value) -> (&'static str, Value) {
-    ("stateEnteredEventDetails", json!({"name": name, "input": json_text(input), "inputDetails": not_truncated()}))
+pub fn state_entered(name: &str, input: &Value) -> Body {
+    Body::State { entered: true, name: name.to_string(), payload: json_text(input) }
 }
 
 /// Details of `*StateExited`.
-pub fn state_exited(name: &str, output: &Value) -> (&'static str, Value) {
-    ("stateExitedEventDetails", json!({"name": name, "output": json_text(output), "outputDetails": not_truncated()}))
+pub fn state_exited(name: &str, output: &Value) -> Body {
+    Body::State { entered: false, name: name.to_string(), payload: json_text(output) }
 }
 
 /// Event types whose details are `{error, cause}` under the given key, for failures.

@@ -23,7 +23,7 @@
 //!
 //! assert_eq!(exec.status(), Status::Succeeded);
 //! assert_eq!(exec.output(), Some(&json!({"msg": "Hello, World!"})));
-//! let kinds: Vec<&str> = exec.events().iter().map(|e| e.kind.as_str()).collect();
+//! let kinds: Vec<&str> = exec.events().iter().map(|e| e.kind).collect();
 //! assert_eq!(kinds, ["ExecutionStarted", "PassStateEntered", "PassStateExited",
 //!                    "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"]);
 //! // The hour-long Wait took no time, but the history shows it.

@@ -168,6 +168,34 @@ pub struct MapSpec {
 }
 
 impl Kind {
+    /// The `*StateEntered` event type of this kind.
+    pub fn entered_event(&self) -> &'static str {
+        match self {
+            Kind::Pass { .. } => "PassStateEntered",
+            Kind::Task(_) => "TaskStateEntered",
+            Kind::Choice { .. } => "ChoiceStateEntered",
+            Kind::Wait(_) => "WaitStateEntered",
+            Kind::Succeed => "SucceedStateEntered",
+            Kind::Fail { .. } => "FailStateEntered",
+            Kind::Parallel { .. } => "ParallelStateEntered",
+            Kind::Map(_) => "MapStateEntered",
+        }
+    }
+
+    /// The `*StateExited` event type of this kind (a Fail state has none; it never exits).
+    pub fn exited_event(&self) -> &'static str {
+        match self {
+            Kind::Pass { .. } => "PassStateExited",
+            Kind::Task(_) => "TaskStateExited",
+            Kind::Choice { .. } => "ChoiceStateExited",
+            Kind::Wait(_) => "WaitStateExited",
+            Kind::Succeed => "SucceedStateExited",
+            Kind::Fail { .. } => "FailStateExited",
+            Kind::Parallel { .. } => "ParallelStateExited",
+            Kind::Map(_) => "MapStateExited",
+        }
+    }
+
     /// The prefix of this kind's history event types (`Pass` in `PassStateEntered`).
     pub fn event_prefix(&self) -> &'static str {
         match self {

@@ -988,7 +988,7 @@ pub fn logged_at_level(kind: &str, level: &str) -> bool {
 /// is false.
 pub fn log_record(ev: &Event, exec_arn: &str, include_data: bool) -> Value {
     let mut details: Vec<(String, Value)> = match ev.details_body() {
-        Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        Value::Object(o) => o.into_iter().collect(),
         _ => Vec::new(),
     };
     if !include_data {
@@ -1013,14 +1013,13 @@ pub fn history_event(ev: &Event, include_data: bool) -> Value {
     m.insert("type".into(), json!(ev.kind));
     m.insert("id".into(), json!(ev.id));
     m.insert("previousEventId".into(), json!(ev.previous_event_id));
-    if let Some((key, body)) = &ev.details {
-        let mut body = body.clone();
+    if let Some((key, mut body)) = ev.details() {
         if let (false, Some(o)) = (include_data, body.as_object_mut()) {
             for k in ["input", "output"] {
                 o.remove(k);
             }
         }
-        m.insert((*key).into(), body);
+        m.insert(key.into(), body);
     }
     Value::Object(m)
 }

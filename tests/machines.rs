@@ -62,7 +62,7 @@ fn run_fixture(path: &PathBuf) -> Result<(), String> {
         }
     }
     if let Some(h) = case.get("history") {
-        let got: Vec<&str> = exec.events().iter().map(|e| e.kind.as_str()).collect();
+        let got: Vec<&str> = exec.events().iter().map(|e| e.kind).collect();
         let want: Vec<&str> = h.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         if got != want {
             problems.push(format!("history {got:?} != {want:?}"));

@@ -26,7 +26,7 @@ fn task(p: Poll) -> TaskRequest {
 }
 
 fn kinds(e: &Execution) -> Vec<&str> {
-    e.events().iter().map(|e| e.kind.as_str()).collect()
+    e.events().iter().map(|e| e.kind).collect()
 }
 
 #[test]

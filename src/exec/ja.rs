@@ -92,7 +92,7 @@ impl Execution {
                 };
                 self.commit_assign(f, assigned);
                 let d = history::state_exited(&st.name, &out);
-                self.emit_frame(f, "ChoiceStateExited", Some(d));
+                self.emit_frame(f, "ChoiceStateExited", d);
                 self.goto(f, next, out);
                 Ok(())
             }
