@@ -532,6 +532,15 @@ impl Execution {
         }
     }
 
+    /// The id of the running task whose task token is `token` (`.waitForTaskToken`), so a driver
+    /// can answer `SendTaskSuccess` / `SendTaskFailure` / `SendTaskHeartbeat` by token.
+    pub fn task_for_token(&self, token: &str) -> Option<u64> {
+        self.tasks.iter().find_map(|(id, t)| {
+            let fr = self.frames.get(t.frame)?;
+            (fr.task == Some(*id) && fr.task_token.as_deref() == Some(token)).then_some(*id)
+        })
+    }
+
     /// A heartbeat for a running task (`SendTaskHeartbeat`): its `HeartbeatSeconds` start again.
     /// Returns false when no such task is running.
     pub fn heartbeat(&mut self, id: u64, now: i64) -> bool {

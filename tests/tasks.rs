@@ -59,6 +59,8 @@ fn heartbeats_keep_a_task_alive_until_they_stop() {
     let t = task(e.poll(T0));
     let token = t.task_token.clone().expect("a waitForTaskToken task has a token");
     assert_eq!(token.len(), 64);
+    assert_eq!(e.task_for_token(&token), Some(t.id));
+    assert_eq!(e.task_for_token("no such token"), None);
     assert_eq!(t.input["MessageBody"]["token"], json!(token));
     assert_eq!(e.poll(T0 + 4_000), Poll::WakeAt(T0 + 5_000));
     assert!(e.heartbeat(t.id, T0 + 4_000));
