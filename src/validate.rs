@@ -1588,11 +1588,7 @@ impl Validator {
             if !r.contains_key("ErrorEquals") {
                 self.error(&rloc, "These fields are required: [ErrorEquals]");
             }
-            for k in r.keys() {
-                if !FIELDS.contains(&k.as_str()) {
-                    self.error(&rloc, format!("Field '{k}' is not supported"));
-                }
-            }
+            self.unsupported_fields(r, &rloc, FIELDS);
             for (k, val) in r {
                 let floc = at(&rloc, k);
                 match k.as_str() {
@@ -1857,6 +1853,15 @@ impl Validator {
         }
     }
 
+    /// `Field 'X' is not supported` for each key of `obj` outside `allowed`.
+    fn unsupported_fields(&mut self, obj: &Map<String, Value>, loc: &str, allowed: &[&str]) {
+        for k in obj.keys() {
+            if !allowed.contains(&k.as_str()) {
+                self.error(loc, format!("Field '{k}' is not supported"));
+            }
+        }
+    }
+
     // ----- Map parts -----
 
     fn item_reader(&mut self, v: &Value, loc: &str, lang: Lang) {
@@ -1907,11 +1912,7 @@ impl Validator {
             "MaxItemsPath",
             "ManifestType",
         ];
-        for k in c.keys() {
-            if !FIELDS.contains(&k.as_str()) {
-                self.error(loc, format!("Field '{k}' is not supported"));
-            }
-        }
+        self.unsupported_fields(c, loc, FIELDS);
         let input_type = c.get("InputType").and_then(Value::as_str);
         if input_type == Some("CSV") && !c.contains_key("CSVHeaderLocation") {
             self.error(loc, "These fields are required: [CSVHeaderLocation]");
@@ -1962,11 +1963,7 @@ impl Validator {
             "MaxInputBytesPerBatchPath",
             "BatchInput",
         ];
-        for k in b.keys() {
-            if !FIELDS.contains(&k.as_str()) {
-                self.error(loc, format!("Field '{k}' is not supported"));
-            }
-        }
+        self.unsupported_fields(b, loc, FIELDS);
         for (a, p) in [
             ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
             ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
