@@ -275,6 +275,8 @@ struct Frame {
     scope: usize,
     /// `$$.Task.Token` of a running `.waitForTaskToken` task.
     task_token: Option<String>,
+    /// The JSON text of `input` when the previous state already made it (its exit event).
+    input_text: Option<String>,
 }
 
 #[derive(Debug)]
@@ -639,6 +641,7 @@ impl Execution {
             map_run_started: false,
             scope,
             task_token: None,
+            input_text: None,
             silent: parent.is_some_and(|(j, _)| self.joins[j].distributed || self.frames[self.joins[j].frame].silent),
         });
         self.runnable.push_back(id);
@@ -695,10 +698,15 @@ impl Execution {
             self.fail_execution(Failure::new(ErrorName::Runtime, cause));
             return;
         }
+        let cached = self.frames[f].input_text.take();
         let (kind, details) = {
             let st = self.state(f);
             let kind = st.kind.entered_event();
-            (kind, history::state_entered(&st.name, &self.frames[f].input))
+            let details = match cached {
+                Some(payload) => Body::State { entered: true, name: st.name.clone(), payload },
+                None => history::state_entered(&st.name, &self.frames[f].input),
+            };
+            (kind, details)
         };
         let id = self.emit_frame(f, kind, details);
         let fr = &mut self.frames[f];
@@ -1200,7 +1208,9 @@ impl Execution {
     fn finish_with_output(&mut self, f: FrameId, out: Value) {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
-        if !matches!(st.kind, Kind::Choice { .. }) && payload_size(&out) > MAX_PAYLOAD_BYTES {
+        // The output's JSON text serves the size check, this exit event and the next entry.
+        let text = history::json_text(&out);
+        if !matches!(st.kind, Kind::Choice { .. }) && text.len() > MAX_PAYLOAD_BYTES {
             let fail = Failure::new(ErrorName::DataLimitExceeded, data_limit_cause(&st.name));
             self.state_failed(f, Fault::Failure(fail));
             return;
@@ -1219,10 +1229,13 @@ impl Execution {
             _ => {}
         }
         let kind = st.kind.exited_event();
-        let d = history::state_exited(&st.name, &out);
-        self.emit_frame(f, kind, d);
+        let next_text = matches!(st.next, Transition::Next(_)).then(|| text.clone());
+        self.emit_frame(f, kind, Body::State { entered: false, name: st.name.clone(), payload: text });
         match st.next {
-            Transition::Next(n) => self.goto(f, n, out),
+            Transition::Next(n) => {
+                self.goto(f, n, out);
+                self.frames[f].input_text = next_text;
+            }
             Transition::End | Transition::None => self.thread_succeeded(f, out),
         }
     }
@@ -1231,6 +1244,7 @@ impl Execution {
         let fr = &mut self.frames[f];
         fr.state = next;
         fr.input = input;
+        fr.input_text = None;
         fr.phase = Phase::Enter;
         fr.join = None;
         self.runnable.push_back(f);
