@@ -21,6 +21,9 @@ use crate::model::{
     Transition, WaitFor,
 };
 
+/// The most events a Standard execution's history may hold (AWS's quota); Express has no limit.
+pub const MAX_STANDARD_EVENTS: u64 = 25_000;
+
 /// The largest payload a state may pass on: 256 KiB.
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 
@@ -584,7 +587,30 @@ impl Execution {
 
     fn emit(&mut self, previous: u64, kind: &'static str, details: impl Into<Body>) -> u64 {
         let id = self.events.len() as u64 + 1;
+        if id > MAX_STANDARD_EVENTS && self.config.machine_type == MachineType::Standard {
+            // The history is full and the execution has failed: nothing more is recorded.
+            return MAX_STANDARD_EVENTS;
+        }
         self.events.push(Event { id, previous_event_id: previous, timestamp: self.now, kind, body: details.into() });
+        if id == MAX_STANDARD_EVENTS - 1
+            && self.config.machine_type == MachineType::Standard
+            && !matches!(kind, "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted")
+        {
+            // AWS ends a Standard execution whose history reaches 25,000 events: event 25,000 is
+            // the failure, following the last real event (recorded on AWS; floci-io/floci#2734).
+            let cause = format!("The execution reached the maximum number of history events ({MAX_STANDARD_EVENTS}).");
+            let failure = Failure::new(ErrorName::Runtime, cause);
+            let d = json!({"error": failure.error, "cause": failure.cause});
+            self.events.push(Event {
+                id: MAX_STANDARD_EVENTS,
+                previous_event_id: id,
+                timestamp: self.now,
+                kind: "ExecutionFailed",
+                body: Body::Json("executionFailedEventDetails", d),
+            });
+            self.status = Status::Failed;
+            self.failure = Some(failure);
+        }
         id
     }
 

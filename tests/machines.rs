@@ -68,6 +68,18 @@ fn run_fixture(path: &PathBuf) -> Result<(), String> {
             problems.push(format!("history {got:?} != {want:?}"));
         }
     }
+    if let Some(n) = case.get("event_count").and_then(Value::as_u64) {
+        if exec.events().len() as u64 != n {
+            problems.push(format!("{} events != {n}", exec.events().len()));
+        }
+    }
+    if let Some(last) = case.get("last_events").and_then(Value::as_array) {
+        let got: Vec<&str> = exec.events().iter().rev().take(last.len()).rev().map(|e| e.kind).collect();
+        let want: Vec<&str> = last.iter().filter_map(Value::as_str).collect();
+        if got != want {
+            problems.push(format!("last events {got:?} != {want:?}"));
+        }
+    }
     if let Some(stop) = case.get("stop_date") {
         if &resp["stopDate"] != stop {
             problems.push(format!("stopDate {} != {stop}", resp["stopDate"]));
