@@ -908,7 +908,7 @@ impl Execution {
                 let err = self.fail_field(f, error, "ErrorPath", input, &ctx)?;
                 let cause = self.fail_field(f, cause, "CausePath", input, &ctx)?;
                 self.frames[f].input = input.clone();
-                self.thread_failed(f, Failure { error: err.unwrap_or_default(), cause: cause.unwrap_or_default() }, false);
+                self.thread_failed(f, Failure { error: err.unwrap_or_default(), cause: cause.unwrap_or_default() });
                 Ok(())
             }
             Kind::Choice { choices, default } => {
@@ -1342,7 +1342,7 @@ impl Execution {
                         Err(fault) => {
                             // A failing catcher is not caught again: the state fails.
                             let (failure, _) = self.fault_failure(f, fault);
-                            self.thread_failed(f, failure, true);
+                            self.thread_failed(f, failure);
                         }
                     }
                     return;
@@ -1357,7 +1357,7 @@ impl Execution {
                                 ErrorName::ResultPathMatchFailure,
                                 format!("Unable to apply ResultPath \"{}\" to input \"{}\"", p.text(), history::json_text(&raw)),
                             );
-                            self.thread_failed(f, fail, true);
+                            self.thread_failed(f, fail);
                             return;
                         }
                         raw
@@ -1371,7 +1371,7 @@ impl Execution {
                 return;
             }
         }
-        self.thread_failed(f, failure, true);
+        self.thread_failed(f, failure);
     }
 
     /// `MapStateFailed` / `ParallelStateFailed` (and a Distributed Map's `MapRunFailed`) when the state gives up.
@@ -1442,7 +1442,7 @@ impl Execution {
         }
     }
 
-    fn thread_failed(&mut self, f: FrameId, failure: Failure, _from_state: bool) {
+    fn thread_failed(&mut self, f: FrameId, failure: Failure) {
         self.frames[f].phase = Phase::Dead;
         match self.frames[f].parent {
             None => self.fail_execution_from(f, failure),

@@ -55,7 +55,7 @@ impl Execution {
                 };
                 self.frames[f].input = input.clone();
                 let failure = crate::error::Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() };
-                self.thread_failed(f, failure, false);
+                self.thread_failed(f, failure);
                 Ok(())
             }
             Kind::Choice { default, .. } => {
