@@ -27,9 +27,12 @@ impl StateMachine {
     }
 }
 
+/// A task handler: the answer to a request, or `None` to pass it on (to the mocks).
+pub type Handler<'a> = &'a mut dyn FnMut(&TaskRequest) -> Option<Result<Value, Failure>>;
+
 /// Answers tasks: a handler, a mock config test case, or a clear failure.
 pub struct TaskAnswers<'a> {
-    handler: Option<&'a mut dyn FnMut(&TaskRequest) -> Option<Result<Value, Failure>>>,
+    handler: Option<Handler<'a>>,
     mocks: Option<(&'a MockConfig, HashMap<String, String>)>,
     invocations: HashMap<String, u64>,
 }
@@ -41,7 +44,7 @@ impl<'a> TaskAnswers<'a> {
     }
 
     /// Tasks go to this handler first (it returns `None` to pass a task on).
-    pub fn with_handler(mut self, h: &'a mut dyn FnMut(&TaskRequest) -> Option<Result<Value, Failure>>) -> Self {
+    pub fn with_handler(mut self, h: Handler<'a>) -> Self {
         self.handler = Some(h);
         self
     }

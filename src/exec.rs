@@ -1409,7 +1409,7 @@ impl Execution {
         if r.jitter_full {
             secs *= self.rng.f64();
         }
-        Some((secs * 1000.0).round().max(0.0).min(1e15) as i64)
+        Some((secs * 1000.0).round().clamp(0.0, 1e15) as i64)
     }
 
     // ------------------------------------------------------------------ threads
