@@ -4,8 +4,17 @@
 //!
 //! Pure Rust and sans-IO like the executor: it never reads a clock (callers pass `now`, epoch
 //! milliseconds) and never runs a task itself. A driver starts an execution, calls [`Simulator::poll`],
-//! answers each task with [`Simulator::complete_task`] and sleeps until the time `poll` names.
-//! [`Simulator::run_to_end`] is such a driver on the virtual clock; the JS bindings have an async one.
+//! hands each task to [`Simulator::dispatch`] (which answers it from the mock config, starts a
+//! nested execution, or leaves it waiting for its task token) or to its own handler and then
+//! [`Simulator::handler_answered`], polls again the executions [`Simulator::take_woken`] names, and
+//! sleeps until the time `poll` names. [`Simulator::run_virtual`] and [`Simulator::run_to_end`] are
+//! such drivers on the virtual clock; the JS bindings have an async one.
+//!
+//! The account does what needs no driver: `.waitForTaskToken` tasks wait for
+//! [`Simulator::send_task_success`], [`Simulator::send_task_failure`] and
+//! [`Simulator::send_task_heartbeat`]; nested workflows (`states:startExecution`, `.sync`, `.sync:2`,
+//! `aws-sdk:sfn:startSyncExecution`, see [`nested`]) start another machine of the account, and a
+//! parent waiting for its child gets the child's result when the child ends.
 //!
 //! Requests are AWS's request shapes (`serde` with camelCase names, so `serde_json::from_value`
 //! reads the JSON that the AWS SDKs send); responses are `serde_json::Value`s in AWS's response
@@ -35,11 +44,14 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::driver::{self, StateMachine};
+use crate::driver::{self, Handler, StateMachine};
 use crate::error::{ErrorName, Failure};
 use crate::exec::{Config, Execution, Identity, MachineType, Poll, Status, TaskRequest};
 use crate::history::{self, Event};
 use crate::mock::{MockConfig, Mocked};
+
+pub mod nested;
+pub use nested::Integration;
 
 /// The response keys that hold dates (epoch milliseconds here; `Date` objects in JS).
 pub const DATE_KEYS: &[&str] = &["creationDate", "startDate", "stopDate", "timestamp"];
@@ -145,6 +157,30 @@ pub struct StartExecutionInput {
     pub trace_header: Option<String>,
 }
 
+/// `SendTaskSuccess`'s request: the task token and the task's output as JSON text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendTaskSuccessInput {
+    pub task_token: String,
+    pub output: String,
+}
+
+/// `SendTaskFailure`'s request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendTaskFailureInput {
+    pub task_token: String,
+    pub error: Option<String>,
+    pub cause: Option<String>,
+}
+
+/// `SendTaskHeartbeat`'s request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendTaskHeartbeatInput {
+    pub task_token: String,
+}
+
 /// A request naming one execution (`DescribeExecution`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -224,6 +260,8 @@ pub struct LogEvent {
 }
 
 struct ExecEntry {
+    /// Start order, for drivers that go through the running executions.
+    seq: u64,
     machine_arn: String,
     machine_type: MachineType,
     exec: Execution,
@@ -302,6 +340,36 @@ pub struct Simulator {
     pub quotas: Option<Quotas>,
     /// The most states one execution may enter.
     pub max_transitions: u64,
+    /// Running executions by start order (ended ones leave at their next [`Simulator::settle`]).
+    running: BTreeMap<u64, String>,
+    next_seq: u64,
+    /// Every task token handed out: the execution and the task it belongs to.
+    tokens: HashMap<String, (String, u64)>,
+    /// Child execution -> the parent tasks waiting for its end.
+    waiting: HashMap<String, Vec<NestedWait>>,
+    /// Executions that changed outside their own `poll`: a driver polls them again.
+    woken: Vec<String>,
+}
+
+/// A parent task waiting for a child execution (`.sync`, `.sync:2`, `aws-sdk:sfn:startSyncExecution`).
+#[derive(Debug, Clone)]
+struct NestedWait {
+    parent: String,
+    task: u64,
+    how: Integration,
+    /// `IncludedData: METADATA_ONLY` of a `startSyncExecution`.
+    metadata_only: bool,
+}
+
+/// What a driver does with a task [`Simulator::poll`] gave it: see [`Simulator::dispatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dispatch {
+    /// The account took it: answered from the mock config, failed, a nested execution started, or
+    /// left waiting for its task token. Nothing to do.
+    Handled,
+    /// Call the driver's handler for the task's resource and pass its answer to
+    /// [`Simulator::handler_answered`].
+    CallHandler,
 }
 
 impl Simulator {
@@ -319,6 +387,11 @@ impl Simulator {
             mocks: None,
             quotas: None,
             max_transitions: 10_000_000,
+            running: BTreeMap::new(),
+            next_seq: 0,
+            tokens: HashMap::new(),
+            waiting: HashMap::new(),
+            woken: Vec::new(),
         }
     }
 
@@ -552,9 +625,13 @@ impl Simulator {
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
         let exec = Execution::new(machine, input_value, config);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.running.insert(seq, exec_arn.clone());
         self.executions.insert(
             exec_arn.clone(),
             ExecEntry {
+                seq,
                 machine_arn: arn.to_string(),
                 machine_type,
                 exec,
@@ -574,9 +651,13 @@ impl Simulator {
     }
 
     /// Advances an execution at time `now` (see [`Execution::poll`]) and writes its new log records.
+    /// A task it returns goes to [`Simulator::dispatch`].
     pub fn poll(&mut self, exec_arn: &str, now: i64) -> Option<Poll> {
         let p = self.executions.get_mut(exec_arn)?.exec.poll(now);
-        self.flush_logs(exec_arn);
+        if let Poll::Task(TaskRequest { id, task_token: Some(token), .. }) = &p {
+            self.tokens.insert(token.clone(), (exec_arn.to_string(), *id));
+        }
+        self.settle(exec_arn);
         Some(p)
     }
 
@@ -587,7 +668,189 @@ impl Simulator {
                 e.exec.complete_task(id, result, now);
             }
         }
-        self.flush_logs(exec_arn);
+        self.settle(exec_arn);
+    }
+
+    /// The executions that changed since the last call outside their own `poll` (a task answered
+    /// by token or by a child's end, a nested execution started, a stop): poll them again.
+    pub fn take_woken(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.woken)
+    }
+
+    /// After a change to an execution: writes its log records and, if it has ended, drops it from
+    /// the running ones and answers the parent tasks waiting for it (and so on up the chain).
+    fn settle(&mut self, exec_arn: &str) {
+        let mut todo = vec![exec_arn.to_string()];
+        while let Some(arn) = todo.pop() {
+            self.flush_logs(&arn);
+            let Some(e) = self.executions.get(&arn) else { continue };
+            if e.exec.status() == Status::Running {
+                continue;
+            }
+            let ended = driver::stop_time(&e.exec);
+            self.running.remove(&e.seq);
+            for w in self.waiting.remove(&arn).unwrap_or_default() {
+                let result = self.nested_result(&arn, &w);
+                if let Some(p) = self.executions.get_mut(&w.parent) {
+                    p.exec.complete_task(w.task, result, ended);
+                }
+                self.woken.push(w.parent.clone());
+                todo.push(w.parent);
+            }
+        }
+    }
+
+    /// Takes a task that [`Simulator::poll`] returned. In this order: the mock config's answer when
+    /// the execution runs a test case that names the state (for a `.waitForTaskToken` task, the
+    /// token's outcome, as in Step Functions Local); else [`Dispatch::CallHandler`] when the driver
+    /// has a handler for the resource (`has_handler`); else [`Simulator::answer_unhandled`].
+    pub fn dispatch(&mut self, exec_arn: &str, req: &TaskRequest, has_handler: bool, now: i64) -> Dispatch {
+        if let Some(answer) = self.mock_answer(exec_arn, req) {
+            self.complete_task(exec_arn, req.id, answer, now);
+            return Dispatch::Handled;
+        }
+        if has_handler {
+            return Dispatch::CallHandler;
+        }
+        self.answer_unhandled(exec_arn, req, now);
+        Dispatch::Handled
+    }
+
+    /// A task with no mocked answer and no handler: a nested-workflow resource starts the child
+    /// machine (see [`nested`]); a `.waitForTaskToken` task waits for its token (nobody was told the
+    /// token, but it is in the task's parameters and history); any other task fails with
+    /// `States.TaskFailed`.
+    pub fn answer_unhandled(&mut self, exec_arn: &str, req: &TaskRequest, now: i64) {
+        if let Some(how) = Integration::of(&req.resource) {
+            self.start_nested(exec_arn, req, how, now);
+        } else if req.task_token.is_none() {
+            self.complete_task(exec_arn, req.id, Err(no_handler(req)), now);
+        }
+    }
+
+    /// A handler's answer to a task that [`Simulator::dispatch`] gave it. For a `.waitForTaskToken`
+    /// task the handler made the integration's request (sent the token somewhere): a result means
+    /// the request went out and the task goes on waiting for its token; an error fails the task.
+    /// Other tasks end with the answer (see [`handler_answer`]).
+    pub fn handler_answered(&mut self, exec_arn: &str, req: &TaskRequest, answer: Result<Value, Failure>, now: i64) {
+        if req.task_token.is_some() && answer.is_ok() {
+            return;
+        }
+        self.complete_task(exec_arn, req.id, handler_answer(req, answer, now), now);
+    }
+
+    /// Starts the child execution a nested-workflow task asks for.
+    fn start_nested(&mut self, parent: &str, req: &TaskRequest, how: Integration, now: i64) {
+        let start = how.start_request(&req.input);
+        let started = self.start(&start, now, how == Integration::SdkStartSync);
+        let child = match started {
+            Ok(child) => child,
+            Err(e) => return self.complete_task(parent, req.id, Err(how.start_failure(&e, req.id)), now),
+        };
+        self.woken.push(child.clone());
+        match how {
+            Integration::RequestResponse => {
+                let start_date = self.executions.get(&child).map_or(now, |e| e.exec.config().start_time);
+                let out = nested::started_output(&child, start_date, req.id, now);
+                self.complete_task(parent, req.id, Ok(out), now);
+            }
+            Integration::WaitForTaskToken => {}
+            Integration::Sync | Integration::Sync2 | Integration::SdkStartSync => {
+                let metadata_only = start.included_data.as_deref() == Some("METADATA_ONLY");
+                let wait = NestedWait { parent: parent.to_string(), task: req.id, how, metadata_only };
+                self.waiting.entry(child).or_default().push(wait);
+            }
+        }
+    }
+
+    /// The answer a waiting parent task gets when its child has ended.
+    fn nested_result(&self, child: &str, w: &NestedWait) -> Result<Value, Failure> {
+        let internal = |e: ApiError| Failure::new(ErrorName::TaskFailed, e.message);
+        match w.how {
+            Integration::SdkStartSync => {
+                self.sync_output(child, w.metadata_only).map(|r| nested::sdk_start_sync_result(&r)).map_err(internal)
+            }
+            how => {
+                let d = self
+                    .describe_execution(&ExecutionInput { execution_arn: child.to_string(), included_data: None })
+                    .map_err(internal)?;
+                nested::sync_result(&d, how == Integration::Sync2)
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------- task tokens
+    //
+    // AWS API reference, `SendTaskSuccess` / `SendTaskFailure` / `SendTaskHeartbeat`
+    // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html; the
+    // service model, botocore `stepfunctions/2016-11-23/service-2.json`): `taskToken` is 1 to 2048
+    // characters, `output` JSON text of at most 256 KiB, `error` at most 256 and `cause` at most
+    // 32768 characters. Errors: `InvalidOutput` ("The provided JSON output data is not valid"),
+    // `InvalidToken`, `TaskDoesNotExist`, `TaskTimedOut` ("The task token has either expired or the
+    // task associated with the token has already been closed"). All three answer `{}`.
+
+    /// `SendTaskSuccess`: the `.waitForTaskToken` task with this token succeeds with `output`.
+    pub fn send_task_success(&mut self, input: &SendTaskSuccessInput, now: i64) -> Result<Value, ApiError> {
+        check_token(&input.task_token)?;
+        if input.output.len() > crate::exec::MAX_PAYLOAD_BYTES {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length \
+                 less than or equal to {}",
+                crate::exec::MAX_PAYLOAD_BYTES
+            )));
+        }
+        let output: Value = serde_json::from_str(&input.output)
+            .map_err(|e| ApiError::new("InvalidOutput", format!("Invalid Output: '{e}'")))?;
+        let (arn, id) = self.token_task(&input.task_token)?;
+        self.complete_task(&arn, id, Ok(output), now);
+        self.woken.push(arn);
+        Ok(json!({}))
+    }
+
+    /// `SendTaskFailure`: the `.waitForTaskToken` task with this token fails with `error` and
+    /// `cause` (Retry and Catch see them).
+    pub fn send_task_failure(&mut self, input: &SendTaskFailureInput, now: i64) -> Result<Value, ApiError> {
+        check_token(&input.task_token)?;
+        check_error_and_cause(input.error.as_deref(), input.cause.as_deref())?;
+        let (arn, id) = self.token_task(&input.task_token)?;
+        let failure = Failure::custom(input.error.as_deref().unwrap_or(""), input.cause.as_deref().unwrap_or(""));
+        self.complete_task(&arn, id, Err(failure), now);
+        self.woken.push(arn);
+        Ok(json!({}))
+    }
+
+    /// `SendTaskHeartbeat`: the task's `HeartbeatSeconds` start again from `now`.
+    pub fn send_task_heartbeat(&mut self, input: &SendTaskHeartbeatInput, now: i64) -> Result<Value, ApiError> {
+        check_token(&input.task_token)?;
+        let (arn, id) = self.token_task(&input.task_token)?;
+        if let Some(e) = self.executions.get_mut(&arn) {
+            e.exec.heartbeat(id, now);
+        }
+        self.settle(&arn);
+        self.woken.push(arn);
+        Ok(json!({}))
+    }
+
+    /// The running task a token belongs to: `TaskDoesNotExist` for a token never handed out,
+    /// `TaskTimedOut` for one whose task has ended (answered, timed out, its execution over).
+    fn token_task(&self, token: &str) -> Result<(String, u64), ApiError> {
+        let (arn, id) = match self.tokens.get(token) {
+            Some(t) => t.clone(),
+            // Not handed to a driver yet: look through the running executions.
+            None => self
+                .running
+                .values()
+                .find_map(|a| Some((a.clone(), self.executions.get(a)?.exec.task_for_token(token)?)))
+                .ok_or_else(|| ApiError::new("TaskDoesNotExist", format!("Task Does Not Exist: '{token}'")))?,
+        };
+        let live = self
+            .executions
+            .get(&arn)
+            .is_some_and(|e| e.exec.status() == Status::Running && e.exec.task_for_token(token) == Some(id));
+        if !live {
+            return Err(ApiError::new("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
+        }
+        Ok((arn, id))
     }
 
     /// The mock config's answer to a task, when the execution was started with `#TestCase` and the
@@ -619,47 +882,95 @@ impl Simulator {
         })
     }
 
-    /// Runs an execution to its end on the virtual clock: a task is answered by the mock config,
-    /// else by `handler`, else fails. Returns the time it ended.
-    pub fn run_to_end(&mut self, exec_arn: &str, handler: &mut dyn FnMut(&TaskRequest) -> Option<Result<Value, Failure>>) -> i64 {
+    /// Runs the account's executions on the virtual clock from `now`: every running execution moves
+    /// as far as it can, then the clock jumps to the next timer (a Wait, a retry, a
+    /// `TimeoutSeconds` or `HeartbeatSeconds` deadline), until nothing can happen before `until`
+    /// (or at all). A task is answered by the mock config, else by `handler` (`None`: no handler),
+    /// else as [`Simulator::answer_unhandled`] says; nested executions run along. A task that waits
+    /// for its token does not stop the clock: time moves on to the next timer, and when there is
+    /// none the execution stays `RUNNING` until someone sends the token
+    /// ([`Simulator::send_task_success`]) or stops it, and `run_virtual` returns. Returns the time
+    /// it stopped at: `until` when given, else the last time something happened.
+    pub fn run_virtual(
+        &mut self,
+        now: i64,
+        until: Option<i64>,
+        handler: Handler<'_>,
+    ) -> i64 {
+        let now = self.drive(now, until, None, handler);
+        until.map_or(now, |u| u.max(now))
+    }
+
+    /// Runs an execution to its end on the virtual clock, with the account's other executions (its
+    /// nested children among them) moving along: see [`Simulator::run_virtual`]. Returns the time
+    /// it ended, or, when it waits for a task token that nobody sends, the time it got stuck (it is
+    /// then still `RUNNING`).
+    pub fn run_to_end(&mut self, exec_arn: &str, handler: Handler<'_>) -> i64 {
         let Some(e) = self.executions.get(exec_arn) else { return 0 };
-        let mut now = e.exec.now();
+        let now = self.drive(e.exec.now(), None, Some(exec_arn), handler);
+        match self.executions.get(exec_arn) {
+            Some(e) if e.exec.status() != Status::Running => driver::stop_time(&e.exec),
+            _ => now,
+        }
+    }
+
+    /// The virtual-clock driver of [`Simulator::run_virtual`], which also stops once `target` ended.
+    fn drive(
+        &mut self,
+        mut now: i64,
+        until: Option<i64>,
+        target: Option<&str>,
+        handler: Handler<'_>,
+    ) -> i64 {
         loop {
-            match self.poll(exec_arn, now) {
-                Some(Poll::Task(req)) => {
-                    let answer = match self.mock_answer(exec_arn, &req) {
-                        Some(mocked) => mocked,
-                        None => match handler(&req) {
-                            Some(answer) => handler_answer(&req, answer, now),
-                            None => Err(no_handler(&req)),
-                        },
-                    };
-                    self.complete_task(exec_arn, req.id, answer, now);
+            self.woken.clear();
+            let mut next: Option<i64> = None;
+            let arns: Vec<String> = self.running.values().cloned().collect();
+            for arn in arns {
+                loop {
+                    match self.poll(&arn, now) {
+                        Some(Poll::Task(req)) => {
+                            if self.dispatch(&arn, &req, true, now) == Dispatch::CallHandler {
+                                match handler(&req) {
+                                    Some(answer) => self.handler_answered(&arn, &req, answer, now),
+                                    None => self.answer_unhandled(&arn, &req, now),
+                                }
+                            }
+                        }
+                        // A time not after `now`: the poll's slice of work is used up.
+                        Some(Poll::WakeAt(t)) if t <= now => {}
+                        Some(Poll::WakeAt(t)) => {
+                            next = Some(next.map_or(t, |n| n.min(t)));
+                            break;
+                        }
+                        Some(Poll::Idle) | Some(Poll::Done) | None => break,
+                    }
                 }
-                Some(Poll::WakeAt(t)) => now = t.max(now),
-                Some(Poll::Idle) | Some(Poll::Done) | None => break,
+            }
+            if target.is_some_and(|t| self.status(t) != Some(Status::Running)) {
+                return now;
+            }
+            if !self.woken.is_empty() {
+                // Something changed at `now` after its execution was polled (a child ended, a
+                // child started): go round again before the clock moves.
+                continue;
+            }
+            match next {
+                Some(t) if until.map_or(true, |u| t <= u) => now = t,
+                _ => return now,
             }
         }
-        self.executions.get(exec_arn).map_or(now, |e| driver::stop_time(&e.exec))
     }
 
     /// `StopExecution`: the execution ends `ABORTED`; `{stopDate}`. Stopping an ended execution
     /// changes nothing. (AWS offers it for Standard executions only; the simulator for Express too.)
     pub fn stop_execution(&mut self, input: &StopExecutionInput, now: i64) -> Result<Value, ApiError> {
-        if input.error.as_ref().is_some_and(|e| e.chars().count() > 256) {
-            return Err(ApiError::validation(
-                "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
-            ));
-        }
-        if input.cause.as_ref().is_some_and(|c| c.chars().count() > 32768) {
-            return Err(ApiError::validation(
-                "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
-            ));
-        }
+        check_error_and_cause(input.error.as_deref(), input.cause.as_deref())?;
         let e = self.executions.get_mut(&input.execution_arn).ok_or_else(|| does_not_exist(&input.execution_arn))?;
         e.exec.stop(input.error.as_deref(), input.cause.as_deref(), now);
         let stop = driver::stop_time(&e.exec);
-        self.flush_logs(&input.execution_arn);
+        self.settle(&input.execution_arn);
+        self.woken.push(input.execution_arn.clone());
         Ok(json!({"stopDate": stop}))
     }
 
@@ -876,6 +1187,32 @@ pub fn no_handler(req: &TaskRequest) -> Failure {
             req.state_name, req.resource
         ),
     )
+}
+
+/// `taskToken` is 1 to 2048 characters (the service model's `TaskToken`).
+fn check_token(token: &str) -> Result<(), ApiError> {
+    let n = token.chars().count();
+    if n == 0 || n > 2048 {
+        return Err(ApiError::validation(format!(
+            "1 validation error detected: Value at 'taskToken' failed to satisfy constraint: Member must have length \
+             {}",
+            if n == 0 { "greater than or equal to 1" } else { "less than or equal to 2048" }
+        )));
+    }
+    Ok(())
+}
+
+/// `error` is at most 256 characters and `cause` at most 32768 (`SensitiveError`, `SensitiveCause`).
+fn check_error_and_cause(error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
+    for (field, value, max) in [("error", error, 256), ("cause", cause, 32768)] {
+        if value.is_some_and(|v| v.chars().count() > max) {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length \
+                 less than or equal to {max}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn does_not_exist(arn: &str) -> ApiError {

@@ -3,7 +3,9 @@
 //! [`Simulator`] is the JS class: a [`crate::simulator::Simulator`] account plus what only JS has
 //! (task handlers, callbacks, timers) and a scheduler that drives the account's executions in the
 //! background (`spawn_local`). The scheduler never holds the account's `RefCell` while it calls
-//! JS, so any callback may call the simulator again.
+//! JS, so any callback may call the simulator again. What needs no JS (mock answers, nested
+//! workflows, task tokens) is the account's: the scheduler hands each task to
+//! [`crate::simulator::Simulator::dispatch`] and polls again the executions the account woke.
 //!
 //! Payloads cross as JSON text where AWS uses JSON text (`input`, `output`, log `details`): JS
 //! numbers lose integers above 2^53 and plain JS objects reorder integer-like keys, while Step
@@ -283,12 +285,25 @@ export interface TaskContext {
   resource: string;
   /** How many times this state has been retried so far. */
   retryCount: number;
+  /** A `.waitForTaskToken` task's token (also `$$.Task.Token`): the handler's call is the
+   *  integration's request, and the task ends when the token comes back through `sendTaskSuccess`
+   *  or `sendTaskFailure`, not with the handler's return value. */
+  taskToken?: string;
 }
 /** Answers a Task state: gets the task's input (for `arn:aws:states:::lambda:invoke`,
  *  `{FunctionName, Payload}`) and returns (or resolves to) what the function or service returns;
  *  `lambda:invoke` wraps it in Lambda's Invoke response (`{Payload, StatusCode: 200, ...}`), as AWS
  *  does. Throwing `{error, cause}`, or an `Error` with those fields, fails the task with them. */
 export type TaskHandler = (input: JsonValue, context: TaskContext) => unknown;
+
+/** `SendTaskSuccess`'s request: the task's token and its output as JSON text. */
+export interface SendTaskSuccessInput { taskToken: string; output: string; }
+/** `SendTaskFailure`'s request. */
+export interface SendTaskFailureInput { taskToken: string; error?: string; cause?: string; }
+/** `SendTaskHeartbeat`'s request. */
+export interface SendTaskHeartbeatInput { taskToken: string; }
+/** What the `SendTask*` calls answer: nothing, as on AWS. */
+export type SendTaskOutput = Record<string, never>;
 
 /** A Step Functions Local mock config file. */
 export interface MockConfig {
@@ -305,7 +320,8 @@ export type LogSubscriber = (record: LogRecord, logGroupName: string) => void;
 
 /** The errors the simulator throws: `name` is AWS's exception name (`InvalidDefinition`,
  *  `StateMachineDoesNotExist`, `InvalidExecutionInput`, `ExecutionDoesNotExist`,
- *  `StateMachineTypeNotSupported`, `ThrottlingException`, `ValidationException`, ...). */
+ *  `StateMachineTypeNotSupported`, `ThrottlingException`, `ValidationException`,
+ *  `TaskDoesNotExist`, `TaskTimedOut`, `InvalidOutput`, ...). */
 export interface SimulatorError extends Error {
   $fault?: 'client';
   /** `InvalidDefinition`: what is wrong, as `validateStateMachineDefinition` reports it. */
@@ -370,16 +386,13 @@ enum Waiter {
     OnDone(Function),
     /// A `startSyncExecution` promise.
     Sync { resolve: Function, reject: Function, deadline: Option<i64>, metadata_only: bool },
-    /// A parent's `states:startExecution.sync` (`json_output`: `.sync:2`) task.
-    Parent { run: u64, task: u64, json_output: bool },
 }
 
+/// A JS handler's answer to a task: see [`account::Simulator::handler_answered`].
 struct Completion {
     run: u64,
-    task: u64,
+    request: TaskRequest,
     result: Result<Value, Failure>,
-    /// A JS handler's answer to this task: see [`account::handler_answer`].
-    from_handler: Option<TaskRequest>,
 }
 
 /// A task for a JS handler, called outside the borrow.
@@ -624,13 +637,67 @@ impl Simulator {
             let mut st = self.shared.borrow()?;
             let now = st.now();
             let out = st.account.stop_execution(&req, now).map_err(api_error)?;
-            if let Some(run) = st.run_of.get(&req.execution_arn).copied().and_then(|r| st.runs.get_mut(&r)) {
-                run.ready = true;
-            }
+            st.wake_runs();
             out
         };
         self.shared.kick();
         to_js_dated(&out)
+    }
+
+    /// `SendTaskSuccess`: the `.waitForTaskToken` task holding `taskToken` succeeds with `output`
+    /// (JSON text). A promise of `{}`; it rejects with `TaskDoesNotExist` (no task ever had the
+    /// token), `TaskTimedOut` (its task has ended) or `InvalidOutput` (not JSON).
+    #[wasm_bindgen(js_name = sendTaskSuccess, unchecked_return_type = "Promise<SendTaskOutput>")]
+    pub fn send_task_success(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SendTaskSuccessInput")] input: JsValue,
+    ) -> Promise {
+        self.send_task(|st, now| {
+            let req: account::SendTaskSuccessInput = from_js(&input, "SendTaskSuccessInput")?;
+            st.account.send_task_success(&req, now).map_err(api_error)
+        })
+    }
+
+    /// `SendTaskFailure`: the `.waitForTaskToken` task holding `taskToken` fails with `error` and
+    /// `cause`, which its Retry and Catch see. A promise of `{}`; rejects as `sendTaskSuccess` does.
+    #[wasm_bindgen(js_name = sendTaskFailure, unchecked_return_type = "Promise<SendTaskOutput>")]
+    pub fn send_task_failure(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SendTaskFailureInput")] input: JsValue,
+    ) -> Promise {
+        self.send_task(|st, now| {
+            let req: account::SendTaskFailureInput = from_js(&input, "SendTaskFailureInput")?;
+            st.account.send_task_failure(&req, now).map_err(api_error)
+        })
+    }
+
+    /// `SendTaskHeartbeat`: the task's `HeartbeatSeconds` start again now. A promise of `{}`.
+    #[wasm_bindgen(js_name = sendTaskHeartbeat, unchecked_return_type = "Promise<SendTaskOutput>")]
+    pub fn send_task_heartbeat(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SendTaskHeartbeatInput")] input: JsValue,
+    ) -> Promise {
+        self.send_task(|st, now| {
+            let req: account::SendTaskHeartbeatInput = from_js(&input, "SendTaskHeartbeatInput")?;
+            st.account.send_task_heartbeat(&req, now).map_err(api_error)
+        })
+    }
+
+    /// One of the `SendTask*` calls, at the clock's time, as a promise; the execution it moved
+    /// goes on in the background.
+    fn send_task(&self, call: impl FnOnce(&mut State, i64) -> Result<Value, JsValue>) -> Promise {
+        let out = (|| {
+            let mut st = self.shared.borrow()?;
+            let now = st.now();
+            let out = call(&mut st, now)?;
+            st.wake_runs();
+            to_js(&out)
+        })();
+        self.shared.kick();
+        match out {
+            Ok(v) => Promise::resolve(&v),
+            Err(e) => Promise::reject(&e),
+        }
     }
 
     /// `GetExecutionHistory`: AWS's history events, `timestamp`s as `Date`s (for Express
@@ -764,7 +831,7 @@ impl Shared {
     fn complete(&self, run: u64, request: TaskRequest, result: Result<Value, Failure>) {
         if let Ok(mut st) = self.state.try_borrow_mut() {
             st.inflight = st.inflight.saturating_sub(1);
-            st.completions.push(Completion { run, task: request.id, result, from_handler: Some(request) });
+            st.completions.push(Completion { run, request, result });
         }
         self.signal.notify();
     }
@@ -845,12 +912,9 @@ impl State {
         let now = self.now();
         for c in std::mem::take(&mut self.completions) {
             if let Some(run) = self.runs.get_mut(&c.run) {
-                let result = match &c.from_handler {
-                    Some(req) => account::handler_answer(req, c.result, now),
-                    None => c.result,
-                };
-                self.account.complete_task(&run.arn, c.task, result, now);
                 run.ready = true;
+                let arn = run.arn.clone();
+                self.account.handler_answered(&arn, &c.request, c.result, now);
             }
         }
         let mut polls = 0;
@@ -885,68 +949,43 @@ impl State {
                 }
             }
         }
+        self.wake_runs();
         self.finish_runs(now, &mut step);
         self.collect_records(&mut step);
         step
     }
 
-    /// Answers a task: from the mock config, a JS handler, a nested execution, or a failure.
-    fn dispatch(&mut self, seq: u64, arn: &str, req: TaskRequest, now: i64, step: &mut Step) {
-        if let Some(answer) = self.account.mock_answer(arn, &req) {
-            self.account.complete_task(arn, req.id, answer, now);
-            return;
-        }
-        if let Some(handler) = self.handlers.get(&req.resource) {
-            let machine = self.account.execution(arn).map(|e| e.config().identity.state_machine_arn.clone());
-            let context = json!({
-                "executionArn": arn,
-                "stateMachineArn": machine,
-                "stateName": req.state_name,
-                "resource": req.resource,
-                "retryCount": req.retry_count,
-            });
-            step.calls.push(Call { run: seq, handler: handler.clone(), request: req, context });
-            self.inflight += 1;
-            return;
-        }
-        let nested = req.resource.strip_prefix("arn:aws:states:::states:startExecution");
-        if let Some(pattern @ ("" | ".sync" | ".sync:2")) = nested {
-            match self.start_nested(&req, now) {
-                Err(f) => self.account.complete_task(arn, req.id, Err(f), now),
-                Ok(child) if pattern.is_empty() => {
-                    self.run_for(&child);
-                    let start = self.account.execution(&child).map_or(now, |e| e.config().start_time);
-                    let out = json!({"ExecutionArn": child, "StartDate": start});
-                    self.account.complete_task(arn, req.id, Ok(out), now);
-                }
-                Ok(child) => {
-                    let waiter = Waiter::Parent { run: seq, task: req.id, json_output: pattern == ".sync:2" };
-                    self.run_for(&child).waiters.push(waiter);
-                }
+    /// Executions the account moved outside their own poll (a token sent, a child ended or
+    /// started): poll them at the next step. A nested child gets its run here.
+    fn wake_runs(&mut self) {
+        for arn in self.account.take_woken() {
+            if self.account.status(&arn) == Some(Status::Running) || self.run_of.contains_key(&arn) {
+                self.run_for(&arn).ready = true;
             }
-            return;
         }
-        self.account.complete_task(arn, req.id, Err(account::no_handler(&req)), now);
     }
 
-    /// Starts the execution a `states:startExecution` task asks for.
-    fn start_nested(&mut self, req: &TaskRequest, now: i64) -> Result<String, Failure> {
-        let p = &req.input;
-        let input = match p.get("Input") {
-            None | Some(Value::Null) => "{}".to_string(),
-            Some(Value::String(s)) => s.clone(),
-            Some(v) => v.to_string(),
-        };
-        let start = account::StartExecutionInput {
-            state_machine_arn: p.get("StateMachineArn").and_then(Value::as_str).unwrap_or("").to_string(),
-            input: Some(input),
-            name: p.get("Name").and_then(Value::as_str).map(String::from),
-            ..Default::default()
-        };
-        self.account.start_execution(&start, now).map_err(|e| {
-            let error = format!("StepFunctions.{}", if e.name.ends_with("Exception") { e.name.to_string() } else { format!("{}Exception", e.name) });
-            Failure::custom(error, format!("{} (Service: AWSStepFunctions; Status Code: 400; Error Code: {})", e.message, e.name))
-        })
+    /// Hands a task to the account (mock config, nested executions, token waits, failures) or to
+    /// the JS handler registered for its resource.
+    fn dispatch(&mut self, seq: u64, arn: &str, req: TaskRequest, now: i64, step: &mut Step) {
+        let handler = self.handlers.get(&req.resource).cloned();
+        if self.account.dispatch(arn, &req, handler.is_some(), now) == account::Dispatch::Handled {
+            return;
+        }
+        let Some(handler) = handler else { return };
+        let machine = self.account.execution(arn).map(|e| e.config().identity.state_machine_arn.clone());
+        let mut context = json!({
+            "executionArn": arn,
+            "stateMachineArn": machine,
+            "stateName": req.state_name,
+            "resource": req.resource,
+            "retryCount": req.retry_count,
+        });
+        if let Some(token) = &req.task_token {
+            context["taskToken"] = json!(token);
+        }
+        step.calls.push(Call { run: seq, handler, request: req, context });
+        self.inflight += 1;
     }
 
     /// Ended executions: settle their waiters and drop them; console deadlines that passed: reject.
@@ -983,40 +1022,8 @@ impl State {
                             Err(e) => step.settles.push(Settle::Reject(reject, e)),
                         }
                     }
-                    Waiter::Parent { run: parent, task, json_output } => {
-                        let result = self.nested_result(&run.arn, json_output);
-                        self.completions.push(Completion { run: parent, task, result, from_handler: None });
-                    }
                 }
             }
-        }
-    }
-
-    /// The result of a `.sync` task: the child's `DescribeExecution` with AWS's integration
-    /// casing; a child that did not succeed fails the task with `States.TaskFailed`.
-    fn nested_result(&self, child: &str, json_output: bool) -> Result<Value, Failure> {
-        let d = self
-            .account
-            .describe_execution(&account::ExecutionInput { execution_arn: child.to_string(), included_data: None })
-            .map_err(|e| Failure::new(ErrorName::TaskFailed, e.message))?;
-        let mut out = serde_json::Map::new();
-        for (k, v) in d.as_object().into_iter().flatten() {
-            let mut v = v.clone();
-            if json_output && (k == "input" || k == "output") {
-                if let Some(parsed) = v.as_str().and_then(|s| serde_json::from_str(s).ok()) {
-                    v = parsed;
-                }
-            }
-            if let (true, Value::Object(o)) = (k.ends_with("Details"), &v) {
-                v = Value::Object(o.iter().map(|(k, v)| (pascal(k), v.clone())).collect());
-            }
-            out.insert(pascal(k), v);
-        }
-        let out = Value::Object(out);
-        if out["Status"] == "SUCCEEDED" {
-            Ok(out)
-        } else {
-            Err(Failure::new(ErrorName::TaskFailed, out.to_string()))
         }
     }
 
@@ -1088,14 +1095,6 @@ fn console_timeout(arn: &str) -> JsValue {
     );
     set(&e, "executionArn", &arn.into());
     e.into()
-}
-
-fn pascal(k: &str) -> String {
-    let mut c = k.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// Calls a JS task handler; its (possibly async) answer becomes a completion.

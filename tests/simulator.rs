@@ -461,3 +461,351 @@ fn stop_describe_and_history() {
     assert_eq!(rest["events"].as_array().unwrap().len(), 1);
     assert!(rest.get("nextToken").is_none());
 }
+
+// ---------------------------------------------------------------------------- task tokens
+
+/// A `.waitForTaskToken` task that sends its token (as `$$.Task.Token` in its parameters) to a queue.
+fn callback_machine(extra: Value) -> String {
+    let mut task = json!({"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token", "n.$": "$.n"}},
+        "ResultPath": "$.reply",
+        "Catch": [{"ErrorEquals": ["Rejected"], "ResultPath": "$.rejected", "Next": "Done"}],
+        "Next": "Done"});
+    for (k, v) in extra.as_object().unwrap() {
+        task[k] = v.clone();
+    }
+    json!({"StartAt": "Ask", "States": {"Ask": task, "Done": {"Type": "Pass", "End": true}}}).to_string()
+}
+
+fn history_types(sim: &Simulator, exec: &str) -> Vec<String> {
+    let h = sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.into(), max_results: Some(1000), ..Default::default() }).unwrap();
+    h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
+}
+
+fn describe(sim: &Simulator, exec: &str) -> Value {
+    sim.describe_execution(&ExecutionInput { execution_arn: exec.into(), included_data: None }).unwrap()
+}
+
+fn success(token: &str, output: &str) -> SendTaskSuccessInput {
+    SendTaskSuccessInput { task_token: token.into(), output: output.into() }
+}
+
+fn heartbeat(token: &str) -> SendTaskHeartbeatInput {
+    SendTaskHeartbeatInput { task_token: token.into() }
+}
+
+/// The handler's call is the integration's request (here: the SQS message that carries the token);
+/// the task ends only when the token comes back, with success or failure.
+#[test]
+fn task_tokens_complete_with_success_or_failure() {
+    let mut sim = sim();
+    let m = create(&mut sim, "Callback", &callback_machine(json!({})), "STANDARD", None);
+    let sent = std::cell::RefCell::new(Vec::<Value>::new());
+    let mut queue = |req: &asl_sim::exec::TaskRequest| {
+        assert!(req.task_token.is_some());
+        sent.borrow_mut().push(req.input["MessageBody"].clone());
+        Some(Ok(json!({"MessageId": "m-1"})))
+    };
+    let exec = sim.start_execution(&start(&m, r#"{"n": 7}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut queue);
+    assert_eq!(describe(&sim, &exec)["status"], "RUNNING", "the handler's answer does not end the task");
+    assert_eq!(history_types(&sim, &exec).last().map(String::as_str), Some("TaskStarted"));
+    let token = sent.borrow()[0]["token"].as_str().unwrap().to_string();
+    assert_eq!(sent.borrow()[0]["n"], 7);
+
+    // Malformed or unknown requests change nothing.
+    assert_eq!(sim.send_task_success(&success(&token, "{oops"), 5).unwrap_err().name, "InvalidOutput");
+    assert_eq!(sim.send_task_success(&success("no-such-token", "{}"), 5).unwrap_err().name, "TaskDoesNotExist");
+    assert_eq!(sim.send_task_heartbeat(&heartbeat(""), 5).unwrap_err().name, "ValidationException");
+    assert_eq!(sim.send_task_success(&success(&"x".repeat(2049), "{}"), 5).unwrap_err().name, "ValidationException");
+
+    assert_eq!(sim.send_task_success(&success(&token, r#"{"approved": true}"#), 5_000).unwrap(), json!({}));
+    assert_eq!(sim.take_woken(), std::slice::from_ref(&exec), "the driver learns which execution moved");
+    sim.run_to_end(&exec, &mut queue);
+    let d = describe(&sim, &exec);
+    assert_eq!(d["status"], "SUCCEEDED");
+    assert_eq!(d["stopDate"], 5_000, "the task ended when the token came back");
+    let out: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out, json!({"n": 7, "reply": {"approved": true}}));
+    let tail: Vec<String> = history_types(&sim, &exec).into_iter().skip(3).collect();
+    assert_eq!(tail, ["TaskStarted", "TaskSucceeded", "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    let e = sim.send_task_success(&success(&token, "{}"), 6_000).unwrap_err();
+    assert_eq!((e.name, e.message.as_str()), ("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
+
+    // SendTaskFailure: Retry and Catch see its error and cause.
+    let exec = sim.start_execution(&start(&m, r#"{"n": 8}"#), 10_000).unwrap();
+    sim.run_to_end(&exec, &mut queue);
+    let token = sent.borrow()[1]["token"].as_str().unwrap().to_string();
+    let failure = SendTaskFailureInput { task_token: token.clone(), error: Some("Rejected".into()), cause: Some("not today".into()) };
+    assert_eq!(sim.send_task_failure(&failure, 12_000).unwrap(), json!({}));
+    sim.run_to_end(&exec, &mut queue);
+    let d = describe(&sim, &exec);
+    assert_eq!(d["status"], "SUCCEEDED");
+    let out: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out["rejected"], json!({"Error": "Rejected", "Cause": "not today"}));
+    assert_eq!(sim.send_task_failure(&failure, 13_000).unwrap_err().name, "TaskTimedOut");
+    let long = SendTaskFailureInput { error: Some("e".repeat(257)), ..failure };
+    assert_eq!(sim.send_task_failure(&long, 13_000).unwrap_err().name, "ValidationException");
+
+    // A handler that fails the request (the queue is down) fails the task at once.
+    let exec = sim.start_execution(&start(&m, r#"{"n": 9}"#), 20_000).unwrap();
+    sim.run_to_end(&exec, &mut |_| Some(Err(Failure::custom("SQS.QueueDoesNotExist", "gone"))));
+    let d = describe(&sim, &exec);
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("SQS.QueueDoesNotExist")));
+}
+
+/// With no handler a token task just waits: nothing else can happen, so the execution stays
+/// RUNNING and the driver returns, and the token (in the task's parameters) can still be sent.
+/// A mock config answers such a task with its mocked outcome, as Step Functions Local does.
+#[test]
+fn token_tasks_wait_without_a_handler_and_mocks_answer_them() {
+    let mut sim = sim();
+    let m = create(&mut sim, "Waits", &callback_machine(json!({})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&m, r#"{"n": 1}"#), 0).unwrap();
+    assert_eq!(sim.run_to_end(&exec, &mut |_| None), 0, "stuck at the start");
+    assert_eq!(sim.run_virtual(0, None, &mut |_| None), 0);
+    assert_eq!(describe(&sim, &exec)["status"], "RUNNING");
+    let h = sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.clone(), ..Default::default() }).unwrap();
+    let scheduled = h["events"].as_array().unwrap().iter().find(|e| e["type"] == "TaskScheduled").unwrap();
+    let params: Value = serde_json::from_str(scheduled["taskScheduledEventDetails"]["parameters"].as_str().unwrap()).unwrap();
+    let token = params["MessageBody"]["token"].as_str().unwrap();
+    sim.send_task_success(&success(token, "1"), 60_000).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    assert_eq!(describe(&sim, &exec)["status"], "SUCCEEDED");
+
+    sim.set_mock_config_value(&json!({
+        "StateMachines": {"Waits": {"TestCases": {"Approved": {"Ask": "Yes"}, "Rejected": {"Ask": "No"}}}},
+        "MockedResponses": {"Yes": {"0": {"Return": {"approved": true}}}, "No": {"0": {"Throw": {"Error": "Rejected", "Cause": "mocked"}}}}
+    }))
+    .unwrap();
+    let exec = sim.start_execution(&start(&format!("{m}#Approved"), r#"{"n": 2}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| panic!("the mock answers"));
+    let out: Value = serde_json::from_str(describe(&sim, &exec)["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out["reply"], json!({"approved": true}));
+    let exec = sim.start_execution(&start(&format!("{m}#Rejected"), r#"{"n": 3}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let out: Value = serde_json::from_str(describe(&sim, &exec)["output"].as_str().unwrap()).unwrap();
+    assert_eq!(out["rejected"], json!({"Error": "Rejected", "Cause": "mocked"}));
+}
+
+/// HeartbeatSeconds and TimeoutSeconds on the virtual clock: a pending token does not stop the
+/// clock, which moves to the next deadline. Heartbeats keep the task alive; without them it times
+/// out with `States.HeartbeatTimeout`, and `TimeoutSeconds` bounds it whatever the heartbeats.
+#[test]
+fn heartbeats_keep_a_token_task_alive_and_their_absence_times_it_out() {
+    let mut sim = sim();
+    let m = create(&mut sim, "Beats", &callback_machine(json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100})), "STANDARD", None);
+    let tokens = std::cell::RefCell::new(Vec::<String>::new());
+    let mut queue = |req: &asl_sim::exec::TaskRequest| {
+        tokens.borrow_mut().push(req.task_token.clone().unwrap());
+        Some(Ok(json!({})))
+    };
+
+    // Alive: a heartbeat every 8 s, then the answer at 30 s.
+    let exec = sim.start_execution(&start(&m, r#"{"n": 1}"#), 0).unwrap();
+    let mut now = 0;
+    for _ in 0..3 {
+        now = sim.run_virtual(now, Some(now + 8_000), &mut queue);
+        assert_eq!(describe(&sim, &exec)["status"], "RUNNING", "at {now}");
+        assert_eq!(sim.send_task_heartbeat(&heartbeat(&tokens.borrow()[0]), now).unwrap(), json!({}));
+    }
+    assert_eq!(now, 24_000);
+    now = sim.run_virtual(now, Some(30_000), &mut queue);
+    sim.send_task_success(&success(&tokens.borrow()[0], r#""done""#), now).unwrap();
+    sim.run_to_end(&exec, &mut queue);
+    let d = describe(&sim, &exec);
+    assert_eq!((d["status"].as_str(), d["stopDate"].as_i64()), (Some("SUCCEEDED"), Some(30_000)));
+
+    // No heartbeat: the clock jumps to the deadline, 10 s after the task started.
+    let exec = sim.start_execution(&start(&m, r#"{"n": 2}"#), 100_000).unwrap();
+    assert_eq!(sim.run_to_end(&exec, &mut queue), 110_000);
+    let d = describe(&sim, &exec);
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.HeartbeatTimeout")));
+    assert!(history_types(&sim, &exec).contains(&"TaskTimedOut".to_string()));
+    let late = sim.send_task_heartbeat(&heartbeat(&tokens.borrow()[1]), 111_000).unwrap_err();
+    assert_eq!(late.name, "TaskTimedOut");
+
+    // Heartbeats forever: TimeoutSeconds still ends the task after 100 s.
+    let exec = sim.start_execution(&start(&m, r#"{"n": 3}"#), 200_000).unwrap();
+    let mut now = 200_000;
+    while describe(&sim, &exec)["status"] == "RUNNING" {
+        now = sim.run_virtual(now, Some(now + 5_000), &mut queue);
+        let _ = sim.send_task_heartbeat(&heartbeat(&tokens.borrow()[2]), now);
+    }
+    let d = describe(&sim, &exec);
+    assert_eq!((d["error"].as_str(), d["stopDate"].as_i64()), (Some("States.Timeout"), Some(300_000)));
+}
+
+// ---------------------------------------------------------------------------- nested workflows
+
+const CHILD: &str = r#"{"StartAt": "W", "States": {
+    "W": {"Type": "Wait", "Seconds": 10, "Next": "P"},
+    "P": {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "End": true}}}"#;
+
+fn parent(resource: &str, child: &str, extra: Value) -> String {
+    let mut task = json!({"Type": "Task", "Resource": resource,
+        "Parameters": {"StateMachineArn": child, "Input": {"n.$": "$.n"}, "Name": "kid"}, "End": true});
+    for (k, v) in extra.as_object().unwrap() {
+        task[k] = v.clone();
+    }
+    json!({"StartAt": "Call", "States": {"Call": task}}).to_string()
+}
+
+fn output(sim: &Simulator, exec: &str) -> Value {
+    serde_json::from_str(describe(sim, exec)["output"].as_str().unwrap()).unwrap()
+}
+
+/// `.sync:2` waits for the child and answers its DescribeExecution with the payloads parsed; the
+/// child runs on the same virtual clock and has its own history.
+#[test]
+fn sync2_runs_the_child_and_answers_its_output_as_json() {
+    let mut sim = sim();
+    let child = create(&mut sim, "Child", CHILD, "STANDARD", None);
+    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, r#"{"n": 21}"#), 0).unwrap();
+    assert_eq!(sim.run_to_end(&exec, &mut |_| None), 10_000, "the parent waited for the child's 10 s");
+    let out = output(&sim, &exec);
+    let kid = "arn:aws:states:us-east-1:123456789012:execution:Child:kid";
+    assert_eq!(out["ExecutionArn"], kid);
+    assert_eq!(out["Output"], json!({"doubled": 42}), "parsed: {out}");
+    assert_eq!(out["Input"], json!({"n": 21}));
+    assert_eq!(out["OutputDetails"], json!({"Included": true}));
+    assert_eq!((out["Status"].as_str(), out["StartDate"].as_i64(), out["StopDate"].as_i64()), (Some("SUCCEEDED"), Some(0), Some(10_000)));
+    assert_eq!((out["Name"].as_str(), out["StateMachineArn"].as_str()), (Some("kid"), Some(child.as_str())));
+    assert_eq!(history_types(&sim, kid), ["ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    assert_eq!(history_types(&sim, &exec), ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+}
+
+/// `.sync` answers the same with `Input` and `Output` as JSON text; the Express child's result
+/// comes the same way.
+#[test]
+fn sync_answers_the_child_output_as_text() {
+    let mut sim = sim();
+    let child = create(&mut sim, "Child", CHILD, "EXPRESS", None);
+    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution.sync", &child, json!({})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, r#"{"n": 2}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let out = output(&sim, &exec);
+    assert_eq!(out["Output"], r#"{"doubled":4}"#);
+    assert_eq!(out["Input"], r#"{"n":2}"#);
+    assert!(out["ExecutionArn"].as_str().unwrap().contains(":express:Child:kid:"), "{out}");
+}
+
+/// Request-response answers `StartExecution`'s response at once; the child goes on by itself.
+#[test]
+fn request_response_answers_the_execution_arn_and_start_date() {
+    let mut sim = sim();
+    let child = create(&mut sim, "Child", CHILD, "STANDARD", None);
+    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution", &child, json!({"ResultSelector": {"arn.$": "$.ExecutionArn", "date.$": "$.StartDate", "status.$": "$.SdkHttpMetadata.HttpStatusCode"}})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, r#"{"n": 1}"#), 3_000).unwrap();
+    assert_eq!(sim.run_to_end(&exec, &mut |_| None), 3_000, "the parent did not wait");
+    let kid = "arn:aws:states:us-east-1:123456789012:execution:Child:kid";
+    assert_eq!(output(&sim, &exec), json!({"arn": kid, "date": 3_000, "status": 200}));
+    assert_eq!(describe(&sim, kid)["status"], "RUNNING");
+    sim.run_virtual(3_000, None, &mut |_| None);
+    assert_eq!(describe(&sim, kid)["stopDate"], 13_000);
+}
+
+/// A child that fails fails the parent's `.sync` task with `States.TaskFailed`, its cause the
+/// child's description; a child machine that does not exist fails it with the API's error.
+#[test]
+fn failing_or_missing_children_fail_the_task() {
+    let mut sim = sim();
+    let child = create(&mut sim, "Child", FAIL, "STANDARD", None);
+    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, r#"{"n": 1}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let d = describe(&sim, &exec);
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.TaskFailed")));
+    let cause: Value = serde_json::from_str(d["cause"].as_str().unwrap()).unwrap();
+    assert_eq!((cause["Status"].as_str(), cause["Error"].as_str(), cause["Cause"].as_str()), (Some("FAILED"), Some("SomeFailure"), Some("why")));
+    assert_eq!(cause["ExecutionArn"], "arn:aws:states:us-east-1:123456789012:execution:Child:kid");
+
+    // A child that is stopped is a child that did not succeed.
+    let stuck = create(&mut sim, "Stuck", &callback_machine(json!({})), "STANDARD", None);
+    let p = create(&mut sim, "ParentOfStuck", &parent("arn:aws:states:::states:startExecution.sync", &stuck, json!({})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, r#"{"n": 1}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    assert_eq!(describe(&sim, &exec)["status"], "RUNNING", "the child waits for a token");
+    let kid = "arn:aws:states:us-east-1:123456789012:execution:Stuck:kid";
+    sim.stop_execution(&StopExecutionInput { execution_arn: kid.into(), error: Some("Enough".into()), cause: None }, 7_000).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let d = describe(&sim, &exec);
+    assert_eq!((d["status"].as_str(), d["error"].as_str(), d["stopDate"].as_i64()), (Some("FAILED"), Some("States.TaskFailed"), Some(7_000)));
+    let cause: Value = serde_json::from_str(d["cause"].as_str().unwrap()).unwrap();
+    assert_eq!((cause["Status"].as_str(), cause["Error"].as_str()), (Some("ABORTED"), Some("Enough")));
+
+    let missing = "arn:aws:states:us-east-1:123456789012:stateMachine:Nope";
+    let def = json!({"StartAt": "Call", "States": {
+        "Call": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn": missing},
+            "Catch": [{"ErrorEquals": ["StepFunctions.StateMachineDoesNotExistException"], "Next": "Caught"}], "End": true},
+        "Caught": {"Type": "Pass", "End": true}}});
+    let p = create(&mut sim, "Lost", &def.to_string(), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, "{}"), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let out = output(&sim, &exec);
+    assert_eq!(out["Error"], "StepFunctions.StateMachineDoesNotExistException");
+    let cause = out["Cause"].as_str().unwrap();
+    assert!(cause.starts_with(&format!("State Machine Does Not Exist: '{missing}' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist;")), "{cause}");
+}
+
+/// `aws-sdk:sfn:startSyncExecution` runs an Express child and answers StartSyncExecution's
+/// response in the SDK integration's casing, failed or not; a Standard child is refused.
+#[test]
+fn sdk_start_sync_execution_answers_the_express_result() {
+    let mut sim = sim();
+    let child = create(&mut sim, "Child", CHILD, "EXPRESS", None);
+    let failing = create(&mut sim, "Failing", FAIL, "EXPRESS", None);
+    let standard = create(&mut sim, "Standard", CHILD, "STANDARD", None);
+    let resource = "arn:aws:states:::aws-sdk:sfn:startSyncExecution";
+    for parent_type in ["STANDARD", "EXPRESS"] {
+        let p = create(&mut sim, &format!("Parent{parent_type}"), &parent(resource, &child, json!({})), parent_type, None);
+        let exec = sim.start_execution(&start(&p, r#"{"n": 5}"#), 1_000).unwrap();
+        assert_eq!(sim.run_to_end(&exec, &mut |_| None), 11_000, "{parent_type}");
+        let out = output(&sim, &exec);
+        assert_eq!(out["Status"], "SUCCEEDED");
+        assert_eq!(out["Output"], r#"{"doubled":10}"#, "JSON text");
+        assert_eq!(out["StartDate"], "1970-01-01T00:00:01.000Z", "the SDK's dates");
+        assert_eq!(out["StopDate"], "1970-01-01T00:00:11.000Z");
+        assert_eq!(out["BillingDetails"], json!({"BilledMemoryUsedInMB": 64, "BilledDurationInMilliseconds": 10_000}));
+        assert_eq!(out["InputDetails"], json!({"Included": true}));
+        assert!(out["ExecutionArn"].as_str().unwrap().contains(":express:Child:kid:"));
+    }
+    let p = create(&mut sim, "ParentOfFailing", &parent(resource, &failing, json!({})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, r#"{"n": 5}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let out = output(&sim, &exec);
+    assert_eq!((out["Status"].as_str(), out["Error"].as_str(), out["Cause"].as_str()), (Some("FAILED"), Some("SomeFailure"), Some("why")));
+    let p = create(&mut sim, "ParentOfStandard", &parent(resource, &standard, json!({})), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, r#"{"n": 5}"#), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    assert_eq!(describe(&sim, &exec)["error"], "Sfn.StateMachineTypeNotSupportedException");
+}
+
+/// `startExecution.waitForTaskToken`: the child gets the token in its input and the parent waits
+/// until someone sends it back; nested children run inside children too.
+#[test]
+fn nested_callbacks_and_grandchildren() {
+    let mut sim = sim();
+    let echo = create(&mut sim, "Echo", r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#, "STANDARD", None);
+    let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+        "Parameters": {"StateMachineArn": echo, "Name": "echo", "Input": {"token.$": "$$.Task.Token"}}, "End": true}}});
+    let p = create(&mut sim, "Asks", &def.to_string(), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, "{}"), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    assert_eq!(describe(&sim, &exec)["status"], "RUNNING");
+    let echoed = output(&sim, "arn:aws:states:us-east-1:123456789012:execution:Echo:echo");
+    sim.send_task_success(&success(echoed["token"].as_str().unwrap(), r#"{"ok": 1}"#), 1_000).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    assert_eq!(output(&sim, &exec), json!({"ok": 1}));
+
+    // Parent -> Middle (.sync:2) -> Child (.sync:2): the answers come back up the chain.
+    let child = create(&mut sim, "Child", CHILD, "STANDARD", None);
+    let middle = create(&mut sim, "Middle", &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({"OutputPath": "$.Output"})), "STANDARD", None);
+    let top = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+        "Parameters": {"StateMachineArn": middle, "Input": {"n.$": "$.n"}}, "OutputPath": "$.Output", "End": true}}});
+    let top = create(&mut sim, "Top", &top.to_string(), "STANDARD", None);
+    let exec = sim.start_execution(&start(&top, r#"{"n": 4}"#), 0).unwrap();
+    assert_eq!(sim.run_to_end(&exec, &mut |_| None), 10_000);
+    assert_eq!(output(&sim, &exec), json!({"doubled": 8}));
+}

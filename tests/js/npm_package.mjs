@@ -112,7 +112,21 @@ let error;
 try { sim.createStateMachine({ name: 'Bad', definition: '{"StartAt": "X", "States": {}}' }); }
 catch (e) { error = { isError: e instanceof Error, name: e.name, missing: e.diagnostics.some((d) => d.code === 'MISSING_TRANSITION_TARGET') }; }
 const logs = sim.getLogEvents({ executionArn: result.executionArn });
+// A callback task: the handler sends the token away, and it comes back later with sendTaskSuccess.
+const { stateMachineArn: callbackArn } = sim.createStateMachine({
+  name: 'Callback', definition: JSON.stringify({ StartAt: 'Ask', States: { Ask: { Type: 'Task',
+    Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+    Parameters: { QueueUrl: 'q', MessageBody: { 'token.$': '$$.Task.Token' } }, End: true } } }),
+});
+sim.registerTaskHandler('arn:aws:states:::sqs:sendMessage.waitForTaskToken', (input, context) => {
+  setTimeout(() => sim.sendTaskSuccess({ taskToken: context.taskToken, output: '{"approved": true}' }), 5);
+  return { MessageId: 'm-1' };
+});
+const callback = await new Promise((resolve) => sim.startExecution({ stateMachineArn: callbackArn }, resolve));
+let tokenError;
+try { await sim.sendTaskSuccess({ taskToken: 'no-such-token', output: '{}' }); } catch (e) { tokenError = e.name; }
 console.log(JSON.stringify({
+  callback: { status: callback.status, output: callback.output, tokenError },
   sync: { status: sync.status, output: sync.output, isDate: sync.startDate instanceof Date,
           billed: sync.billingDetails.billedDurationInMilliseconds },
   async: { status: result.status, output: result.output },
@@ -126,6 +140,7 @@ console.log(JSON.stringify({
   assertEqual(out.logTypes, ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted',
     'LambdaFunctionSucceeded', 'TaskStateExited', 'WaitStateEntered', 'WaitStateExited', 'ExecutionSucceeded'], 'log records');
   assertEqual(out.error, { isError: true, name: 'InvalidDefinition', missing: true }, 'error');
+  assertEqual(out.callback, { status: 'SUCCEEDED', output: '{"approved":true}', tokenError: 'TaskDoesNotExist' }, 'task token');
 });
 
 await check('its public types have no `any`', async () => {
@@ -133,7 +148,8 @@ await check('its public types have no `any`', async () => {
   const code = dts.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   const anys = code.split('\n').filter((line) => /\bany\b/.test(line));
   if (anys.length) throw new Error(`\`any\` in asl_sim.d.ts:\n${anys.join('\n')}`);
-  for (const name of ['Simulator', 'SimulatorOptions', 'StartSyncExecutionOutput', 'LogRecord', 'TaskHandler', 'MockConfig']) {
+  for (const name of ['Simulator', 'SimulatorOptions', 'StartSyncExecutionOutput', 'LogRecord', 'TaskHandler', 'MockConfig',
+    'SendTaskSuccessInput', 'SendTaskFailureInput', 'SendTaskHeartbeatInput', 'SendTaskOutput']) {
     if (!new RegExp(`export (class|interface|type) ${name}\\b`).test(dts)) throw new Error(`${name} is not declared`);
   }
 });
@@ -164,7 +180,7 @@ await check('its TypeScript types check under tsc --strict', async () => {
   writeFileSync(join(app, 'use.mts'), `
 import { version, jsonRoundTrip, Simulator } from 'asl-sim';
 import type { StartSyncExecutionOutput, ExecutionResult, LogRecord, TaskHandler, JsonValue, MockConfig, SimulatorError,
-  ExecutionStatus, HistoryEvent } from 'asl-sim';
+  ExecutionStatus, HistoryEvent, SendTaskOutput } from 'asl-sim';
 const v: string = version();
 const out: string = jsonRoundTrip('{}');
 // @ts-expect-error: the input is JSON text, not a value
@@ -186,6 +202,22 @@ sim.createStateMachine({ name: 'M', definition: '{}', type: 'FAST' });
 const handler: TaskHandler = async (input: JsonValue, context) => ({ input, state: context.stateName });
 sim.registerTaskHandler('arn:aws:states:::lambda:invoke', handler);
 sim.registerTaskHandler('arn:aws:states:::lambda:invoke', null);
+const callback: TaskHandler = (input, context) => {
+  const token: string | undefined = context.taskToken;
+  if (token) void sim.sendTaskSuccess({ taskToken: token, output: JSON.stringify(input) });
+  return { MessageId: 'm' };
+};
+sim.registerTaskHandler('arn:aws:states:::sqs:sendMessage.waitForTaskToken', callback);
+async function tokens(): Promise<SendTaskOutput> {
+  await sim.sendTaskFailure({ taskToken: 't', error: 'E', cause: 'C' });
+  await sim.sendTaskFailure({ taskToken: 't' });
+  await sim.sendTaskHeartbeat({ taskToken: 't' });
+  // @ts-expect-error: the output is JSON text
+  await sim.sendTaskSuccess({ taskToken: 't', output: { a: 1 } });
+  // @ts-expect-error: the token is required
+  await sim.sendTaskHeartbeat({});
+  return sim.sendTaskSuccess({ taskToken: 't', output: '{}' });
+}
 const mocks: MockConfig = { StateMachines: { M: { TestCases: { T: { S: 'R' } } } },
   MockedResponses: { R: { '0': { Return: { ok: true } }, '1-2': { Throw: { Error: 'E', Cause: 'C' } } } } };
 sim.setMockConfig(mocks);
@@ -223,7 +255,7 @@ const unsubscribe: () => void = sim.subscribe((record: LogRecord, group: string)
 unsubscribe();
 const stopped: Date = sim.stopExecution({ executionArn: started.executionArn, error: 'E', cause: 'C' }).stopDate;
 const valid: 'OK' | 'FAIL' = sim.validateStateMachineDefinition({ definition: '{}', type: 'STANDARD' }).result;
-console.log(v, out, created, start, s, when, records, token, all, stopped, valid, main);
+console.log(v, out, created, start, s, when, records, token, all, stopped, valid, main, tokens);
 `);
   run(process.execPath, [tsc, '--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext',
     '--target', 'es2022', 'use.mts'], app);
