@@ -1430,8 +1430,8 @@ impl Execution {
                 if self.joins[j].is_map {
                     let parent = self.joins[j].frame;
                     let name = self.state(parent).name.clone();
-                    let d = json!({"name": name, "index": slot});
-                    self.emit_frame(f, "MapIterationSucceeded", Some(("mapIterationSucceededEventDetails", d)));
+                    let d = Body::Iteration { key: "mapIterationSucceededEventDetails", name, index: slot };
+                    self.emit_frame(f, "MapIterationSucceeded", d);
                 }
                 let join = &mut self.joins[j];
                 join.results[slot] = out;
@@ -1454,8 +1454,8 @@ impl Execution {
                 if join_is_map {
                     let parent = self.joins[j].frame;
                     let name = self.state(parent).name.clone();
-                    let d = json!({"name": name, "index": slot});
-                    self.emit_frame(f, "MapIterationFailed", Some(("mapIterationFailedEventDetails", d)));
+                    let d = Body::Iteration { key: "mapIterationFailedEventDetails", name, index: slot };
+                    self.emit_frame(f, "MapIterationFailed", d);
                     let join = &mut self.joins[j];
                     join.failures += 1;
                     join.remaining -= 1;
@@ -1574,8 +1574,8 @@ impl Execution {
             }
             self.abort_frame(c);
             if let (true, Some((_, slot))) = (is_map, self.frames[c].parent) {
-                let d = json!({"name": name, "index": slot});
-                self.emit_frame(c, "MapIterationAborted", Some(("mapIterationAbortedEventDetails", d)));
+                let d = Body::Iteration { key: "mapIterationAbortedEventDetails", name: name.clone(), index: slot };
+                self.emit_frame(c, "MapIterationAborted", d);
             }
         }
         self.joins[j].pending_items.clear();
@@ -1766,8 +1766,8 @@ impl Execution {
         let proc = spec.processor.clone();
         let start = proc.start_at;
         let child = self.spawn(proc, start, iter_input, Some((j, index)), started, Some(map_item));
-        let d = json!({"name": st.name, "index": index});
-        self.emit_frame(child, "MapIterationStarted", Some(("mapIterationStartedEventDetails", d)));
+        let d = Body::Iteration { key: "mapIterationStartedEventDetails", name: st.name.clone(), index };
+        self.emit_frame(child, "MapIterationStarted", d);
         let join = &mut self.joins[j];
         join.children.push(child);
         join.running += 1;

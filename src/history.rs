@@ -25,6 +25,8 @@ pub enum Body {
     /// `stateEnteredEventDetails` (`entered`) or `stateExitedEventDetails`: the state's name and
     /// the JSON text of its input or output. The most frequent events, so the cheapest to record.
     State { entered: bool, name: String, payload: String },
+    /// `mapIteration*EventDetails`: the Map state's name and the iteration's index.
+    Iteration { key: &'static str, name: String, index: usize },
     /// Any other details: the member's key and body.
     Json(&'static str, Value),
 }
@@ -51,6 +53,7 @@ impl Event {
                 "stateExitedEventDetails",
                 json!({"name": name, "output": payload, "outputDetails": not_truncated()}),
             )),
+            Body::Iteration { key, name, index } => Some((key, json!({"name": name, "index": index}))),
             Body::Json(key, v) => Some((key, v.clone())),
         }
     }
