@@ -47,6 +47,7 @@ pub mod jsonpath;
 pub mod mock;
 pub mod model;
 pub mod simulator;
+pub mod teststate;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

@@ -5,6 +5,7 @@
 //!         [--state-machine-arn ARN] [--execution-name NAME] [--role-arn ARN]
 //!         [--type STANDARD|EXPRESS] [--seed N] [--history]
 //! asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
+//! asl-sim test-state REQUEST.json
 //! ```
 //! Exit status: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED, 2 invalid input or definition.
 
@@ -21,7 +22,8 @@ const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mock-config FILE]
           [--state-machine-arn ARN] [--execution-name NAME] [--role-arn ARN]
           [--type STANDARD|EXPRESS] [--seed N] [--history]
-  asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]";
+  asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
+  asl-sim test-state REQUEST.json";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -100,6 +102,7 @@ fn real_main(args: &[String]) -> Result<ExitCode, String> {
     match cmd.as_str() {
         "run" => run(&parse_opts(&args[1..])?),
         "validate" => validate(&parse_opts(&args[1..])?),
+        "test-state" => test_state(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -178,4 +181,23 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
     }
     println!("{}", serde_json::to_string(&resp).unwrap_or_default());
     Ok(if exec.status() == Status::Succeeded { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// `test-state REQUEST.json`: a `TestState` request in AWS's shape; prints the response. Exit
+/// status 0 for SUCCEEDED, 1 for FAILED, RETRIABLE or CAUGHT_ERROR, 2 for an API error (its
+/// name and message on stderr, as `{"__type", "message"}`).
+fn test_state(args: &[String]) -> Result<ExitCode, String> {
+    let [path] = args else { return Err(format!("test-state takes one REQUEST.json\n{USAGE}")) };
+    let req = read_json(path, "request")?;
+    let answer = asl_sim::teststate::Request::from_json(&req).and_then(|r| asl_sim::teststate::test_state(&r));
+    match answer {
+        Ok(resp) => {
+            println!("{resp}");
+            Ok(if resp["status"] == "SUCCEEDED" { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Err(e) => {
+            eprintln!("{}", json!({"__type": e.name, "message": e.message}));
+            Ok(ExitCode::from(2))
+        }
+    }
 }

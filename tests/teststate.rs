@@ -1,0 +1,140 @@
+//! `TestState` (src/teststate.rs): one request in, AWS's response shape out.
+
+use serde_json::{json, Value};
+
+use asl_sim::teststate::{test_state, Request};
+
+/// Answers a request given with JSON values (turned into AWS's JSON-text fields here).
+fn answer(req: Value) -> Result<Value, (String, String)> {
+    let mut req = req;
+    for key in ["definition", "input", "variables", "context"] {
+        if let Some(v) = req.get(key).cloned() {
+            req[key] = Value::String(v.to_string());
+        }
+    }
+    if let Some(r) = req.pointer("/mock/result").cloned() {
+        req["mock"]["result"] = Value::String(r.to_string());
+    }
+    Request::from_json(&req).and_then(|r| test_state(&r)).map_err(|e| (e.name, e.message))
+}
+
+fn parsed(v: &Value) -> Value {
+    serde_json::from_str(v.as_str().expect("JSON text")).expect("valid JSON text")
+}
+
+#[test]
+fn pass_shows_each_step_at_debug() {
+    let r = answer(json!({
+        "definition": {"Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b"}, "ResultPath": "$.out", "OutputPath": "$.out", "Next": "After"},
+        "input": {"a": {"b": 7}},
+        "inspectionLevel": "DEBUG"
+    }))
+    .unwrap();
+    assert_eq!(r["status"], "SUCCEEDED");
+    assert_eq!(r["nextState"], "After");
+    assert_eq!(parsed(&r["output"]), json!({"x": 7}));
+    let d = &r["inspectionData"];
+    assert_eq!(parsed(&d["input"]), json!({"a": {"b": 7}}));
+    assert_eq!(parsed(&d["afterInputPath"]), json!({"b": 7}));
+    assert_eq!(parsed(&d["afterParameters"]), json!({"x": 7}));
+    assert_eq!(parsed(&d["afterResultPath"]), json!({"a": {"b": 7}, "out": {"x": 7}}));
+}
+
+#[test]
+fn info_level_has_no_inspection_data() {
+    let r = answer(json!({"definition": {"Type": "Pass", "End": true}, "input": {"k": 1}})).unwrap();
+    assert_eq!(r, json!({"status": "SUCCEEDED", "output": "{\"k\":1}"}));
+}
+
+#[test]
+fn choice_picks_the_next_state() {
+    let def = json!({"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 10, "Next": "Big"}], "Default": "Small"});
+    assert_eq!(answer(json!({"definition": def, "input": {"n": 11}})).unwrap()["nextState"], "Big");
+    assert_eq!(answer(json!({"definition": def, "input": {"n": 1}})).unwrap()["nextState"], "Small");
+}
+
+#[test]
+fn fail_state_fails() {
+    let r = answer(json!({"definition": {"Type": "Fail", "Error": "E", "Cause": "C"}})).unwrap();
+    assert_eq!(r, json!({"status": "FAILED", "error": "E", "cause": "C"}));
+}
+
+#[test]
+fn task_mock_error_is_retriable_then_caught() {
+    let def = json!({
+        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+        "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 2, "MaxAttempts": 2, "BackoffRate": 3}],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "Handle"}],
+        "End": true
+    });
+    let req = |count: u32| {
+        json!({"definition": def, "input": {"a": 1}, "inspectionLevel": "DEBUG",
+               "mock": {"errorOutput": {"error": "Boom", "cause": "why"}},
+               "stateConfiguration": {"retrierRetryCount": count}})
+    };
+    let r = answer(req(1)).unwrap();
+    assert_eq!(r["status"], "RETRIABLE");
+    assert_eq!(r["inspectionData"]["errorDetails"], json!({"retryBackoffIntervalSeconds": 6, "retryIndex": 0}));
+    let r = answer(req(2)).unwrap();
+    assert_eq!(r["status"], "CAUGHT_ERROR");
+    assert_eq!(r["nextState"], "Handle");
+    assert_eq!(parsed(&r["output"]), json!({"a": 1, "err": {"Error": "Boom", "Cause": "why"}}));
+}
+
+#[test]
+fn jsonata_task_uses_states_result() {
+    let r = answer(json!({
+        "definition": {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke",
+                       "Arguments": {"FunctionName": "f", "Payload": "{% $states.input.v %}"}, "Output": "{% $states.result.r + 1 %}", "End": true},
+        "input": {"v": 3}, "inspectionLevel": "TRACE", "mock": {"result": {"r": 41}}
+    }))
+    .unwrap();
+    assert_eq!(parsed(&r["output"]), json!(42));
+    assert_eq!(parsed(&r["inspectionData"]["afterArguments"]), json!({"FunctionName": "f", "Payload": 3}));
+    assert_eq!(parsed(&r["inspectionData"]["result"]), json!({"r": 41}));
+}
+
+#[test]
+fn variables_are_read_and_assigned() {
+    let r = answer(json!({
+        "definition": {"Type": "Pass", "Parameters": {"v.$": "$x"}, "Assign": {"y.$": "$.v"}, "End": true},
+        "variables": {"x": 5}, "inspectionLevel": "DEBUG"
+    }))
+    .unwrap();
+    assert_eq!(parsed(&r["output"]), json!({"v": 5}));
+    assert_eq!(parsed(&r["inspectionData"]["variables"]), json!({"x": 5, "y": 5}));
+}
+
+#[test]
+fn state_name_selects_a_state_of_a_machine() {
+    let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}});
+    let r = answer(json!({"definition": def, "stateName": "A", "input": {}})).unwrap();
+    assert_eq!(r["nextState"], "B");
+    let e = answer(json!({"definition": def, "stateName": "Z"})).unwrap_err();
+    assert_eq!(e, ("ValidationException".into(), "State not found in definition".into()));
+}
+
+#[test]
+fn api_errors() {
+    let e = answer(json!({"definition": {"Type": "Pass", "End": true}, "mock": {"result": {}}})).unwrap_err();
+    assert_eq!(e.1, "State type 'Pass' is not supported when a mock is specified");
+    let e = answer(json!({"definition": {"Type": "Parallel", "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}], "End": true}}))
+        .unwrap_err();
+    assert_eq!(e.0, "InvalidDefinition");
+    let e = answer(json!({"definition": {"Type": "Nope"}})).unwrap_err();
+    assert_eq!(e.0, "InvalidDefinition");
+}
+
+#[test]
+fn cli_prints_the_response() {
+    let dir = std::env::temp_dir().join(format!("asl-sim-teststate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("req.json");
+    let req = json!({"definition": "{\"Type\": \"Pass\", \"Result\": 1, \"End\": true}", "input": "{}"});
+    std::fs::write(&path, req.to_string()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_asl-sim")).arg("test-state").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let resp: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(resp, json!({"status": "SUCCEEDED", "output": "1"}));
+    let _ = std::fs::remove_dir_all(&dir);
+}
