@@ -38,6 +38,8 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+mod shapes;
+
 use crate::error::{ErrorName, Failure};
 use crate::exec::error_matches;
 use crate::jsonata::{Env, Template as JTemplate};
@@ -335,6 +337,13 @@ fn check_mock(req: &Request, st: &State) -> Result<(), ApiError> {
                             "Mocked result must contain the same number of items as number of Parallel branches.",
                         ));
                     }
+                }
+            }
+            if let (Kind::Task(task), Some(result)) = (&st.kind, &mock.result) {
+                let mode = mock.field_validation_mode.as_deref().unwrap_or("STRICT");
+                if let (true, Some(shape)) = (mode != "NONE", shapes::response_shape(&task.resource)) {
+                    shapes::check(&shape, result, mode == "STRICT")
+                        .map_err(|m| ApiError::validation(format!("Mock result schema validation error: {m}")))?;
                 }
             }
             Ok(())
