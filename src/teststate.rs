@@ -34,8 +34,6 @@
 //! assert_eq!(resp["inspectionData"]["afterInputPath"], r#"{"x":1}"#);
 //! ```
 
-use std::collections::HashMap;
-
 use serde_json::{json, Map, Value};
 
 mod shapes;
@@ -210,7 +208,7 @@ pub fn test_state(req: &Request) -> Result<Value, ApiError> {
         raw: &state_json,
         names: &names,
         ctx,
-        vars: req.variables.clone().into_iter().collect(),
+        vars: req.variables.clone(),
         rng: fastrand::Rng::with_seed(seed_of(req)),
         insp: Map::new(),
         assigned: false,
@@ -444,16 +442,29 @@ struct Run<'a> {
     raw: &'a Value,
     names: &'a [String],
     ctx: Value,
-    vars: HashMap<String, Value>,
+    vars: Map<String, Value>,
     rng: fastrand::Rng,
     insp: Map<String, Value>,
     assigned: bool,
 }
 
-type Step<T> = Result<T, Failure>;
+/// Why a state stopped early: it failed (Retry and Catch then decide), or the request is
+/// refused after all (a Map's items against `mapIterationFailureCount`).
+enum Stop {
+    State(Failure),
+    Api(ApiError),
+}
 
-fn runtime(msg: impl Into<String>) -> Failure {
-    Failure::new(ErrorName::Runtime, msg)
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Stop {
+        Stop::State(f)
+    }
+}
+
+type Step<T> = Result<T, Stop>;
+
+fn runtime(msg: impl Into<String>) -> Stop {
+    Stop::State(Failure::new(ErrorName::Runtime, msg))
 }
 
 fn text(v: &Value) -> Value {
@@ -487,14 +498,15 @@ impl Run<'_> {
         let r = match self.st.lang {
             QueryLanguage::JsonPath => self.run_jsonpath(&input),
             QueryLanguage::Jsonata => self.run_jsonata(&input),
-        }?;
-        Ok(match r {
-            Ok(o) => o,
-            Err(f) => {
+        };
+        match r {
+            Ok(o) => Ok(o),
+            Err(Stop::Api(e)) => Err(e),
+            Err(Stop::State(f)) => {
                 let catchable = f.error != ErrorName::Runtime.as_str();
-                Outcome::Failed { failure: f, catchable }
+                Ok(Outcome::Failed { failure: f, catchable })
             }
-        })
+        }
     }
 
     // ---- JSONPath ----
@@ -560,7 +572,7 @@ impl Run<'_> {
                 let vars = &self.vars;
                 let lookup = |name: &str| vars.get(name).cloned();
                 let scope = crate::intrinsics::Scope::new(input, &self.ctx).with_variables(&lookup);
-                i.eval_in(&scope, &mut self.rng)
+                Ok(i.eval_in(&scope, &mut self.rng)?)
             }
         }
     }
@@ -589,22 +601,20 @@ impl Run<'_> {
         self.path_field(&st.output_path, &combined)
     }
 
-    fn run_jsonpath(&mut self, input: &Value) -> Result<Step<Outcome>, ApiError> {
+    fn run_jsonpath(&mut self, input: &Value) -> Step<Outcome> {
         let st = self.st;
         let next = self.next_name();
         // A Pass state with `Result` shows neither InputPath nor Parameters (as recorded on AWS).
         if let Kind::Pass { result: Some(result) } = &st.kind {
             self.note("result", result);
-            return Ok(self.shape(input, result.clone()).map(|output| Outcome::Succeeded { output, next }));
+            let output = self.shape(input, result.clone())?;
+            return Ok(Outcome::Succeeded { output, next });
         }
-        let eff = match self.path_field(&st.input_path, input) {
-            Ok(v) => v,
-            Err(f) => return Ok(Err(f)),
-        };
+        let eff = self.path_field(&st.input_path, input)?;
         if !matches!(st.kind, Kind::Parallel { .. }) {
             self.note("afterInputPath", &eff);
         }
-        let r: Step<Outcome> = (|| match &st.kind {
+        match &st.kind {
             Kind::Pass { .. } | Kind::Task(_) => {
                 let params = match &st.parameters {
                     Some(p) => self.template(p, &eff)?,
@@ -622,7 +632,7 @@ impl Run<'_> {
             Kind::Fail { error, cause } => {
                 let error = self.fail_field(error, &eff)?;
                 let cause = self.fail_field(cause, &eff)?;
-                Err(Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() })
+                Err(Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() }.into())
             }
             Kind::Choice { choices, default } => {
                 let mut picked = None;
@@ -644,7 +654,7 @@ impl Run<'_> {
                     Some(p) => p,
                     None => match default {
                         Some(d) => (*d, None),
-                        None => return Err(Failure::new(ErrorName::NoChoiceMatched, "No Matches!")),
+                        None => return Err(Failure::new(ErrorName::NoChoiceMatched, "No Matches!").into()),
                     },
                 };
                 if let Some(a) = assign {
@@ -670,6 +680,9 @@ impl Run<'_> {
                 };
                 let n = list.len();
                 self.note("afterItemsPath", &items);
+                if let Some(sel) = &spec.item_selector {
+                    self.item_inputs(list, |run, _| run.template(sel, &eff))?;
+                }
                 let max = match &spec.max_concurrency {
                     Some(f) => self.number_field(f, &eff)?,
                     None => 0.0,
@@ -683,14 +696,10 @@ impl Run<'_> {
                     Some(f) => Some(self.number_field(f, &eff)?),
                     None => None,
                 };
-                let result = self.map_result(n, count, pct).map_err(ApiFailure::into_failure)?;
+                let result = self.map_result(n, count, pct)?;
                 let output = self.shape(input, result)?;
                 Ok(Outcome::Succeeded { output, next })
             }
-        })();
-        match r {
-            Err(f) if f.error == API_ERROR => Err(api_error_of(f)),
-            r => Ok(r),
         }
     }
 
@@ -728,13 +737,14 @@ impl Run<'_> {
     /// to call, so the task fails.
     fn task_result(&mut self) -> Step<Value> {
         let result = match &self.req.mock {
-            Some(Mock { error_output: Some(f), .. }) => return Err(f.clone()),
+            Some(Mock { error_output: Some(f), .. }) => return Err(f.clone().into()),
             Some(Mock { result: Some(r), .. }) => r.clone(),
             _ => {
                 return Err(Failure::new(
                     ErrorName::TaskFailed,
                     "asl-sim's TestState calls no services: give the Task state a mock result or errorOutput",
-                ))
+                )
+                .into())
             }
         };
         self.note("result", &result);
@@ -743,10 +753,28 @@ impl Run<'_> {
 
     fn fanout_result(&mut self) -> Step<Value> {
         match &self.req.mock {
-            Some(Mock { error_output: Some(f), .. }) => Err(f.clone()),
+            Some(Mock { error_output: Some(f), .. }) => Err(f.clone().into()),
             Some(Mock { result: Some(r), .. }) => Ok(r.clone()),
             _ => Ok(json!([])),
         }
+    }
+
+    /// `afterItemSelector`: each iteration's input, made with `$$.Map.Item` (`$states.context.Map.Item`)
+    /// naming the item.
+    fn item_inputs(&mut self, items: &[Value], mut each: impl FnMut(&mut Self, usize) -> Step<Value>) -> Step<()> {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            if let Value::Object(m) = &mut self.ctx {
+                m.insert("Map".into(), json!({"Item": {"Index": i, "Value": item}}));
+            }
+            let r = each(self, i);
+            if let Value::Object(m) = &mut self.ctx {
+                m.remove("Map");
+            }
+            out.push(r?);
+        }
+        self.note("afterItemSelector", &Value::Array(out));
+        Ok(())
     }
 
     /// The items an `ItemReader` would read: `stateConfiguration.mapItemReaderData`.
@@ -756,7 +784,7 @@ impl Run<'_> {
     }
 
     /// A mocked Map's result, after `mapIterationFailureCount` against the tolerated failures.
-    fn map_result(&mut self, n: usize, count: Option<f64>, pct: Option<f64>) -> Result<Value, ApiFailure> {
+    fn map_result(&mut self, n: usize, count: Option<f64>, pct: Option<f64>) -> Step<Value> {
         if let Some(c) = count {
             self.insp.insert("toleratedFailureCount".into(), number(c));
         }
@@ -766,25 +794,26 @@ impl Run<'_> {
         let failures = self.req.state_configuration.map_iteration_failure_count;
         if let Some(fc) = failures {
             if fc as usize > n {
-                return Err(ApiFailure::Api(ApiError::validation(
+                return Err(Stop::Api(ApiError::validation(
                     "Map iteration failure count must be less than or equal to the number of Map iterations",
                 )));
             }
         }
         if let Some(Mock { error_output: Some(f), .. }) = &self.req.mock {
-            return Err(ApiFailure::State(f.clone()));
+            return Err(f.clone().into());
         }
         if let Some(fc) = failures {
             let over_count = count.is_some_and(|c| fc as f64 > c);
             let over_pct = pct.is_some_and(|p| n > 0 && fc as f64 * 100.0 / n as f64 > p);
             if over_count || over_pct {
-                return Err(ApiFailure::State(Failure::new(
+                return Err(Failure::new(
                     ErrorName::ExceedToleratedFailureThreshold,
                     "The specified tolerated failure threshold was exceeded",
-                )));
+                )
+                .into());
             }
         }
-        self.fanout_result().map_err(ApiFailure::State)
+        self.fanout_result()
     }
 
     // ---- JSONata ----
@@ -793,7 +822,7 @@ impl Run<'_> {
         let vars = &self.vars;
         let lookup = |n: &str| vars.get(n).cloned();
         let mut env = Env { states, variables: &lookup, now_iso: START_ISO, rng: &mut self.rng };
-        t.eval(&mut env, field)
+        Ok(t.eval(&mut env, field)?)
     }
 
     fn states(&self, input: &Value, extra: &[(&str, &Value)]) -> Value {
@@ -825,12 +854,12 @@ impl Run<'_> {
         Ok(Outcome::Succeeded { output, next })
     }
 
-    fn run_jsonata(&mut self, input: &Value) -> Result<Step<Outcome>, ApiError> {
+    fn run_jsonata(&mut self, input: &Value) -> Step<Outcome> {
         let st = self.st;
         let next = self.next_name();
         let ja = st.ja.as_deref();
         let states = self.states(input, &[]);
-        let r: Step<Outcome> = (|| match &st.kind {
+        match &st.kind {
             Kind::Pass { .. } | Kind::Succeed | Kind::Wait(_) => self.ja_finish(input, None, next),
             Kind::Task(_) => {
                 let args = match ja.and_then(|j| j.arguments.as_ref()) {
@@ -857,7 +886,7 @@ impl Run<'_> {
                     Some(t) => text_of(self.ja(t, &states, "Cause")?),
                     None => String::new(),
                 };
-                Err(Failure { error, cause })
+                Err(Failure { error, cause }.into())
             }
             Kind::Choice { default, .. } => {
                 let rules = ja.map(|j| &j.rules[..]).unwrap_or(&[]);
@@ -879,7 +908,7 @@ impl Run<'_> {
                 }
                 match default {
                     Some(d) => self.ja_finish(input, None, self.names.get(*d).cloned()),
-                    None => Err(Failure::new(ErrorName::NoChoiceMatched, "No Matches!")),
+                    None => Err(Failure::new(ErrorName::NoChoiceMatched, "No Matches!").into()),
                 }
             }
             Kind::Map(spec) => {
@@ -893,9 +922,16 @@ impl Run<'_> {
                     return Err(Failure::new(
                         ErrorName::QueryEvaluationError,
                         format!("The Items field must evaluate to a JSON array but got {}", crate::history::json_text(&items)),
-                    ));
+                    )
+                    .into());
                 };
                 let n = list.len();
+                if let Some(sel) = ja.and_then(|j| j.item_selector.as_ref()) {
+                    self.item_inputs(list, |run, _| {
+                        let states = run.states(input, &[]);
+                        run.ja(sel, &states, "ItemSelector")
+                    })?;
+                }
                 let max = match (ja.and_then(|j| j.max_concurrency.as_ref()), &spec.max_concurrency) {
                     (Some(t), _) => self.ja(t, &states, "MaxConcurrency")?.as_f64().unwrap_or(0.0),
                     (None, Some(NumberField::Value(v))) => *v,
@@ -912,13 +948,9 @@ impl Run<'_> {
                     (None, Some(NumberField::Value(v))) => Some(*v),
                     _ => None,
                 };
-                let result = self.map_result(n, count, pct).map_err(ApiFailure::into_failure)?;
+                let result = self.map_result(n, count, pct)?;
                 self.ja_finish(input, Some(&result), next)
             }
-        })();
-        match r {
-            Err(f) if f.error == API_ERROR => Err(api_error_of(f)),
-            r => Ok(r),
         }
     }
 
@@ -943,9 +975,10 @@ impl Run<'_> {
                 }
             }
         }
-        if self.assigned {
-            let vars: Map<String, Value> = self.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            self.note("variables", &Value::Object(vars));
+        // "The set of workflow variables after execution of the state ... variables assigned in
+        // the state and variables set up as test state input" (API reference, InspectionData).
+        if self.assigned || !self.vars.is_empty() {
+            self.note("variables", &Value::Object(self.vars.clone()));
         }
         if self.req.inspection_level >= InspectionLevel::Debug {
             resp.insert("inspectionData".into(), Value::Object(std::mem::take(&mut self.insp)));
@@ -1002,11 +1035,12 @@ impl Run<'_> {
                 }
                 true
             }
-            Err(f) => {
+            Err(Stop::State(f)) => {
                 resp.insert("error".into(), json!(f.error));
                 resp.insert("cause".into(), json!(f.cause));
                 false
             }
+            Err(Stop::Api(_)) => false,
         }
     }
 }
@@ -1033,28 +1067,4 @@ fn apply_result_path(rp: &ResultPath, raw: &Value, result: Value) -> Step<Value>
             Ok(doc)
         }
     }
-}
-
-/// A ValidationException found while the state runs (a Map's items against
-/// `mapIterationFailureCount`), carried through the state's `Failure` plumbing under a name no
-/// state can raise, and turned back into the API error at the end.
-const API_ERROR: &str = "\u{0}asl-sim.ApiError";
-
-enum ApiFailure {
-    Api(ApiError),
-    State(Failure),
-}
-
-impl ApiFailure {
-    fn into_failure(self) -> Failure {
-        match self {
-            ApiFailure::State(f) => f,
-            ApiFailure::Api(e) => Failure { error: API_ERROR.into(), cause: format!("{}\u{0}{}", e.name, e.message) },
-        }
-    }
-}
-
-fn api_error_of(f: Failure) -> ApiError {
-    let (name, message) = f.cause.split_once('\u{0}').unwrap_or(("ValidationException", &f.cause));
-    ApiError { name: name.into(), message: message.into() }
 }

@@ -106,6 +106,33 @@ fn variables_are_read_and_assigned() {
 }
 
 #[test]
+fn mocked_map_shows_the_item_inputs() {
+    let r = answer(json!({
+        "definition": {"Type": "Map", "ItemsPath": "$.xs", "ItemSelector": {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "k.$": "$.k"},
+                       "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+                       "ToleratedFailureCount": 0, "End": true},
+        "input": {"xs": ["a", "b"], "k": 9}, "inspectionLevel": "DEBUG",
+        "mock": {"result": [1, 2]}, "stateConfiguration": {"mapIterationFailureCount": 1}
+    }))
+    .unwrap();
+    assert_eq!(r["status"], "FAILED");
+    assert_eq!(r["error"], "States.ExceedToleratedFailureThreshold");
+    let d = &r["inspectionData"];
+    assert_eq!(parsed(&d["afterItemSelector"]), json!([{"i": 0, "v": "a", "k": 9}, {"i": 1, "v": "b", "k": 9}]));
+    assert_eq!(d["toleratedFailureCount"], json!(0));
+    assert_eq!(d["maxConcurrency"], json!(0));
+}
+
+#[test]
+fn mocked_results_are_checked_against_the_api() {
+    let def = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true});
+    let e = answer(json!({"definition": def, "mock": {"result": {"StatusCode": "200"}}})).unwrap_err();
+    assert_eq!(e.1, "Mock result schema validation error: Field 'StatusCode' must be a number");
+    let r = answer(json!({"definition": def, "mock": {"result": {"StatusCode": "200"}, "fieldValidationMode": "NONE"}})).unwrap();
+    assert_eq!(r["status"], "SUCCEEDED");
+}
+
+#[test]
 fn state_name_selects_a_state_of_a_machine() {
     let def = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Succeed"}}});
     let r = answer(json!({"definition": def, "stateName": "A", "input": {}})).unwrap();
