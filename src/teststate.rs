@@ -200,7 +200,7 @@ pub fn test_state(req: &Request) -> Result<Value, ApiError> {
             check_context(c)?;
             c.clone()
         }
-        None => generated_context(req),
+        None => generated_context(req, &state_json),
     };
     let mut run = Run {
         req,
@@ -399,7 +399,7 @@ fn seed_of(req: &Request) -> u64 {
 }
 
 /// The context of a fresh Express execution with a random identity, as TestState makes one.
-fn generated_context(req: &Request) -> Value {
+fn generated_context(req: &Request, state: &Value) -> Value {
     let mut rng = fastrand::Rng::with_seed(seed_of(req));
     let hex = |rng: &mut fastrand::Rng, n: usize| (0..n).map(|_| char::from_digit(rng.u32(0..16), 16).unwrap_or('0')).collect::<String>();
     let account = req
@@ -423,7 +423,7 @@ fn generated_context(req: &Request) -> Value {
         "StateMachine": {"Id": format!("arn:aws:states:us-east-1:{account}:stateMachine:{machine}"), "Name": machine},
         "State": {"Name": STATE_NAME, "EnteredTime": START_ISO, "RetryCount": req.state_configuration.retrier_retry_count},
     });
-    if req.definition.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken")) {
+    if state.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken")) {
         ctx["Task"] = json!({"Token": hex(&mut rng, 64)});
     }
     ctx
@@ -644,16 +644,19 @@ impl Run<'_> {
                             None => Some(&eff),
                         }
                     };
-                    let matched = rule.eval(&root).map_err(|e| runtime(format!("Invalid path '{}': No results for path", e.0)))?;
+                    let matched = rule.eval(&root).map_err(|e| {
+                        runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", e.0))
+                    })?;
                     if matched {
                         picked = Some((*target, assign.clone()));
                         break;
                     }
                 }
+                // A matching rule's Assign replaces the state's, which goes with Default.
                 let (target, assign) = match picked {
                     Some(p) => p,
                     None => match default {
-                        Some(d) => (*d, None),
+                        Some(d) => (*d, st.assign.clone()),
                         None => return Err(Failure::new(ErrorName::NoChoiceMatched, "No Matches!").into()),
                     },
                 };
@@ -890,38 +893,52 @@ impl Run<'_> {
             }
             Kind::Choice { default, .. } => {
                 let rules = ja.map(|j| &j.rules[..]).unwrap_or(&[]);
-                for (i, rule) in rules.iter().enumerate() {
-                    let v = self.ja(&rule.condition, &states, &format!("Choices[{i}].Condition"))?;
-                    if v == Value::Bool(true) {
-                        let output = match &rule.output {
-                            Some(t) => self.ja(t, &states, "Output")?,
-                            None => input.clone(),
-                        };
-                        if let Some(t) = &rule.assign {
-                            if let Value::Object(m) = self.ja(t, &states, "Assign")? {
-                                self.vars.extend(m);
-                                self.assigned = true;
-                            }
+                let mut chosen = None;
+                for rule in rules {
+                    match self.ja(&rule.condition, &states, "Condition")? {
+                        Value::Bool(true) => {
+                            chosen = Some((rule.next, rule.assign.as_ref(), rule.output.as_ref()));
+                            break;
                         }
-                        return Ok(Outcome::Succeeded { output, next: self.names.get(rule.next).cloned() });
+                        Value::Bool(false) => {}
+                        other => return Err(unexpected_type(&rule.condition, "Condition", "boolean", &other)),
                     }
                 }
-                match default {
-                    Some(d) => self.ja_finish(input, None, self.names.get(*d).cloned()),
-                    None => Err(Failure::new(ErrorName::NoChoiceMatched, "No Matches!").into()),
+                // A rule's own Assign and Output, or the state's when Default is taken.
+                let (next, assign, output) = match (chosen, default) {
+                    (Some(c), _) => c,
+                    (None, Some(d)) => (*d, ja.and_then(|j| j.assign.as_ref()), ja.and_then(|j| j.output.as_ref())),
+                    (None, None) => return Err(Failure::new(ErrorName::NoChoiceMatched, "No Matches!").into()),
+                };
+                let output = match output {
+                    Some(t) => self.ja(t, &states, "Output")?,
+                    None => input.clone(),
+                };
+                if let Some(t) = assign {
+                    if let Value::Object(m) = self.ja(t, &states, "Assign")? {
+                        self.vars.extend(m);
+                        self.assigned = true;
+                    }
                 }
+                Ok(Outcome::Succeeded { output, next: self.names.get(next).cloned() })
             }
             Kind::Map(spec) => {
                 let items = match (ja.and_then(|j| j.items.as_ref()), self.reader_items(), &spec.items) {
                     (_, Some(items), _) => items,
-                    (Some(t), None, _) => self.ja(t, &states, "Items")?,
+                    (Some(t), None, _) => {
+                        let v = self.ja(t, &states, "Items")?;
+                        if !v.is_array() {
+                            return Err(unexpected_type(t, "Items", "array", &v));
+                        }
+                        v
+                    }
                     (None, None, Some(v)) => v.clone(),
                     (None, None, None) => input.clone(),
                 };
                 let Value::Array(list) = &items else {
                     return Err(Failure::new(
                         ErrorName::QueryEvaluationError,
-                        format!("The Items field must evaluate to a JSON array but got {}", crate::history::json_text(&items)),
+                        format!("Map state input must be an array but was: {}", crate::history::json_text(&items)),
                     )
                     .into());
                 };
@@ -1050,6 +1067,23 @@ fn text_of(v: Value) -> String {
         Value::String(s) => s,
         other => crate::history::json_text(&other),
     }
+}
+
+/// AWS's message for an expression whose result has the wrong type (as `exec` words it).
+fn unexpected_type(t: &JTemplate, field: &str, expected: &str, v: &Value) -> Stop {
+    let text = match t {
+        JTemplate::Expr(e) => e.text().to_string(),
+        _ => crate::history::json_text(v),
+    };
+    Failure::new(
+        ErrorName::QueryEvaluationError,
+        format!(
+            "The JSONata expression '{text}' specified for the field '{field}' returned an unexpected result type. Expected '{expected}', but was '{}' for value: {}",
+            crate::jsonata::type_name(v),
+            crate::history::json_text(v)
+        ),
+    )
+    .into()
 }
 
 fn apply_result_path(rp: &ResultPath, raw: &Value, result: Value) -> Step<Value> {
