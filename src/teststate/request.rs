@@ -1,0 +1,142 @@
+//! The `TestState` request: its fields, parsed from AWS's shape (JSON-text members parsed).
+
+use serde_json::{json, Map, Value};
+
+use crate::error::Failure;
+
+/// An API error: AWS's exception name (`ValidationException`, `InvalidDefinition`) and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub name: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub(crate) fn validation(message: impl Into<String>) -> ApiError {
+        ApiError { name: "ValidationException".into(), message: message.into() }
+    }
+    pub(crate) fn definition(message: impl Into<String>) -> ApiError {
+        ApiError { name: "InvalidDefinition".into(), message: message.into() }
+    }
+}
+
+/// `inspectionLevel`: INFO (the default) shows the result only; DEBUG and TRACE add `inspectionData`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum InspectionLevel {
+    Info,
+    Debug,
+    Trace,
+}
+
+/// `mock`: the task's (or Map's / Parallel's) result, or its error.
+#[derive(Debug, Clone, Default)]
+pub struct Mock {
+    pub result: Option<Value>,
+    pub error_output: Option<Failure>,
+    /// `STRICT` (the default), `PRESENT` or `NONE`. The simulator has no service models, so it
+    /// does not check mocked results against them.
+    pub field_validation_mode: Option<String>,
+}
+
+/// `stateConfiguration`.
+#[derive(Debug, Clone, Default)]
+pub struct StateConfiguration {
+    pub retrier_retry_count: u32,
+    pub error_caused_by_state: Option<String>,
+    pub map_iteration_failure_count: Option<u64>,
+    pub map_item_reader_data: Option<Value>,
+}
+
+/// A `TestState` request, its JSON-text fields parsed.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub definition: Value,
+    pub state_name: Option<String>,
+    pub input: Value,
+    pub variables: Map<String, Value>,
+    pub context: Option<Value>,
+    pub inspection_level: InspectionLevel,
+    pub reveal_secrets: bool,
+    pub role_arn: Option<String>,
+    pub mock: Option<Mock>,
+    pub state_configuration: StateConfiguration,
+}
+
+fn text_field(req: &Value, key: &str) -> Option<Result<Value, String>> {
+    match req.get(key)? {
+        Value::String(s) => Some(serde_json::from_str(s).map_err(|e| e.to_string())),
+        other => Some(Ok(other.clone())),
+    }
+}
+
+impl Request {
+    /// Parses a request in AWS's shape (camelCase; `definition`, `input`, `variables`, `context`,
+    /// `mock.result` and `stateConfiguration.mapItemReaderData` as JSON text).
+    pub fn from_json(req: &Value) -> Result<Request, ApiError> {
+        let definition = match text_field(req, "definition") {
+            None => return Err(ApiError::validation("1 validation error detected: Value null at 'definition' failed to satisfy constraint: Member must not be null")),
+            Some(Err(e)) => return Err(ApiError::definition(format!("Invalid State Machine Definition: '{e}'"))),
+            Some(Ok(v)) => v,
+        };
+        let input = match text_field(req, "input") {
+            None => json!({}),
+            Some(r) => r.map_err(|e| ApiError::validation(format!("Invalid input: {e}")))?,
+        };
+        let variables = match text_field(req, "variables") {
+            None => Map::new(),
+            Some(Ok(Value::Object(m))) => m,
+            Some(_) => return Err(ApiError::validation("Variables must be a valid JSON object")),
+        };
+        let context = match text_field(req, "context") {
+            None => None,
+            Some(r) => Some(r.map_err(|e| ApiError::validation(format!("Invalid Context object provided: {e}")))?),
+        };
+        let inspection_level = match req.get("inspectionLevel").and_then(Value::as_str) {
+            None | Some("INFO") => InspectionLevel::Info,
+            Some("DEBUG") => InspectionLevel::Debug,
+            Some("TRACE") => InspectionLevel::Trace,
+            Some(other) => {
+                return Err(ApiError::validation(format!(
+                    "1 validation error detected: Value '{other}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]"
+                )))
+            }
+        };
+        let mock = match req.get("mock") {
+            None | Some(Value::Null) => None,
+            Some(m) => {
+                let result = match text_field(m, "result") {
+                    None => None,
+                    Some(r) => Some(r.map_err(|_| ApiError::validation("Mocked result must be valid JSON"))?),
+                };
+                let error_output = m.get("errorOutput").map(|e| Failure {
+                    error: e.get("error").and_then(Value::as_str).unwrap_or_default().to_string(),
+                    cause: e.get("cause").and_then(Value::as_str).unwrap_or_default().to_string(),
+                });
+                let mode = m.get("fieldValidationMode").and_then(Value::as_str).map(str::to_string);
+                Some(Mock { result, error_output, field_validation_mode: mode })
+            }
+        };
+        let mut sc = StateConfiguration::default();
+        if let Some(c) = req.get("stateConfiguration") {
+            sc.retrier_retry_count = c.get("retrierRetryCount").and_then(Value::as_u64).unwrap_or(0) as u32;
+            sc.error_caused_by_state = c.get("errorCausedByState").and_then(Value::as_str).map(str::to_string);
+            sc.map_iteration_failure_count = c.get("mapIterationFailureCount").and_then(Value::as_u64);
+            sc.map_item_reader_data = match text_field(c, "mapItemReaderData") {
+                None => None,
+                Some(r) => Some(r.map_err(|_| ApiError::validation("Map item reader data must be valid JSON"))?),
+            };
+        }
+        Ok(Request {
+            definition,
+            state_name: req.get("stateName").and_then(Value::as_str).map(str::to_string),
+            input,
+            variables,
+            context,
+            inspection_level,
+            reveal_secrets: req.get("revealSecrets").and_then(Value::as_bool).unwrap_or(false),
+            role_arn: req.get("roleArn").and_then(Value::as_str).map(str::to_string),
+            mock,
+            state_configuration: sc,
+        })
+    }
+}
