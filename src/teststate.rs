@@ -61,7 +61,7 @@ pub fn test_state(req: &Request) -> Result<Value, ApiError> {
     let machine = model::load(&machine).map_err(|m| ApiError::definition(format!("Invalid State Machine Definition: '{m}'")))?;
     let st = &machine.states[machine.start_at];
     let names: Vec<String> = machine.states.iter().map(|s| s.name.clone()).collect();
-    check_mock(req, st)?;
+    check_mock(req, st, &state_json)?;
     let ctx = match &req.context {
         Some(c) => {
             check_context(c)?;
