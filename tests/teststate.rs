@@ -142,6 +142,31 @@ fn state_name_selects_a_state_of_a_machine() {
 }
 
 #[test]
+fn state_name_finds_states_inside_branches() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "In", "States": {"In": {"Type": "Pass", "Result": 1, "Next": "F"}, "F": {"Type": "Succeed"}}}]}}});
+    let r = answer(json!({"definition": def, "stateName": "In"})).unwrap();
+    assert_eq!(r, json!({"status": "SUCCEEDED", "output": "1", "nextState": "F"}));
+}
+
+#[test]
+fn the_context_object_is_the_requests_or_a_fresh_one() {
+    let def = json!({"Type": "Pass", "Parameters": {"c.$": "$$"}, "End": true});
+    let ctx = json!({"Execution": {"Name": "e"}, "State": {"Name": "S", "RetryCount": 0}});
+    let r = answer(json!({"definition": def, "context": ctx})).unwrap();
+    assert_eq!(parsed(&r["output"]), json!({"c": ctx}));
+    let r = answer(json!({"definition": def, "input": {"k": 1}})).unwrap();
+    let c = &parsed(&r["output"])["c"];
+    assert_eq!(c["State"]["Name"], "StateName");
+    assert_eq!(c["Execution"]["Input"], json!({"k": 1}));
+    assert!(c["Execution"]["Id"].as_str().unwrap().contains(":express:"));
+    // The same request gets the same identity.
+    assert_eq!(answer(json!({"definition": def, "input": {"k": 1}})).unwrap(), r);
+    let e = answer(json!({"definition": def, "context": {"Map": {}}})).unwrap_err();
+    assert_eq!(e.1, "Invalid Context object provided: 'Map' field is not supported when mocking a Context object");
+}
+
+#[test]
 fn api_errors() {
     let e = answer(json!({"definition": {"Type": "Pass", "End": true}, "mock": {"result": {}}})).unwrap_err();
     assert_eq!(e.1, "State type 'Pass' is not supported when a mock is specified");
