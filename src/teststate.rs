@@ -12,11 +12,21 @@
 //! the output, DEBUG and TRACE add the data flow; Map and Parallel need a mock). Where the two are
 //! silent, the behaviour follows the `TestState` answers recorded on AWS in
 //! `../shared/conformance/teststate` (the inspection fields each state type shows, AWS's
-//! validation messages, the context object naming the state `StateName`).
+//! validation messages, the context object naming the state `StateName`), and the
+//! `InspectionData` reference
+//! (<https://docs.aws.amazon.com/step-functions/latest/apireference/API_InspectionData.html>).
 //!
 //! The core never calls a service: a Task state needs `mock` (without one it fails with
 //! `States.TaskFailed`), and the generated context object uses a fixed clock and a seeded
 //! identity, so the same request gives the same answer.
+//!
+//! Stages: [`request`] parses, `prepare` finds and validates the state and checks the mock and
+//! the context object, `run` runs the JSONPath data flow and then Retry and Catch, `ja` the
+//! JSONata one, and `shapes` checks mocked results against the integrations' response shapes.
+//!
+//! Not modelled: HTTP Task `request` / `response` at TRACE, `afterItemBatcher` and
+//! `afterItemsPointer`, activities, and response shapes beyond the integrations `shapes` lists
+//! (their mocked results are not checked).
 //!
 //! ```
 //! use asl_sim::teststate::{test_state, Request};
@@ -38,7 +48,7 @@ use serde_json::{Map, Value};
 
 mod ja;
 mod prepare;
-mod request;
+pub mod request;
 mod run;
 mod shapes;
 
