@@ -14,8 +14,10 @@ use serde_json::Value;
 
 /// A member's type.
 pub(super) enum Shape {
-    /// Any JSON (documents, maps of attribute values, payloads).
+    /// Any JSON (documents, payloads).
     Any,
+    /// A map (DynamoDB items, S3 metadata, tags): any JSON object.
+    Object,
     Str,
     /// Base64 text in JSON.
     Blob,
@@ -53,9 +55,24 @@ fn consumed_capacity() -> Shape {
         opt("CapacityUnits", Shape::Double),
         opt("ReadCapacityUnits", Shape::Double),
         opt("WriteCapacityUnits", Shape::Double),
-        opt("Table", Shape::Any),
-        opt("LocalSecondaryIndexes", Shape::Any),
-        opt("GlobalSecondaryIndexes", Shape::Any),
+        opt("Table", capacity()),
+        opt("LocalSecondaryIndexes", Shape::Object),
+        opt("GlobalSecondaryIndexes", Shape::Object),
+    ])
+}
+
+fn capacity() -> Shape {
+    Shape::Struct(vec![
+        opt("ReadCapacityUnits", Shape::Double),
+        opt("WriteCapacityUnits", Shape::Double),
+        opt("CapacityUnits", Shape::Double),
+    ])
+}
+
+fn item_collection_metrics() -> Shape {
+    Shape::Struct(vec![
+        opt("ItemCollectionKey", Shape::Object),
+        opt("SizeEstimateRangeGB", Shape::List(Box::new(Shape::Double))),
     ])
 }
 
@@ -111,11 +128,11 @@ pub(super) fn response_shape(resource: &str) -> Option<Shape> {
             ),
         ]),
         "dynamodb:putItem" | "dynamodb:updateItem" | "dynamodb:deleteItem" => Shape::Struct(vec![
-            opt("Attributes", Shape::Any),
+            opt("Attributes", Shape::Object),
             opt("ConsumedCapacity", consumed_capacity()),
-            opt("ItemCollectionMetrics", Shape::Any),
+            opt("ItemCollectionMetrics", item_collection_metrics()),
         ]),
-        "dynamodb:getItem" => Shape::Struct(vec![opt("Item", Shape::Any), opt("ConsumedCapacity", consumed_capacity())]),
+        "dynamodb:getItem" => Shape::Struct(vec![opt("Item", Shape::Object), opt("ConsumedCapacity", consumed_capacity())]),
         "sqs:sendMessage" => Shape::Struct(vec![
             opt("MD5OfMessageBody", Shape::Str),
             opt("MD5OfMessageAttributes", Shape::Str),
@@ -143,7 +160,7 @@ pub(super) fn response_shape(resource: &str) -> Option<Shape> {
             opt("ContentType", Shape::Str),
             opt("WebsiteRedirectLocation", Shape::Str),
             opt("ServerSideEncryption", Shape::Enum(SSE)),
-            opt("Metadata", Shape::Any),
+            opt("Metadata", Shape::Object),
             opt("SSEKMSKeyId", Shape::Str),
             opt("BucketKeyEnabled", Shape::Bool),
             opt("StorageClass", Shape::Enum(STORAGE_CLASSES)),
@@ -203,7 +220,7 @@ pub(super) fn response_shape(resource: &str) -> Option<Shape> {
                     opt("ResolvedImageUri", Shape::Str),
                 ]),
             ),
-            opt("Tags", Shape::Any),
+            opt("Tags", Shape::Object),
             opt("Concurrency", Shape::Struct(vec![opt("ReservedConcurrentExecutions", Shape::Int { min: Some(0), max: None })])),
         ]),
         _ => return None,
@@ -263,7 +280,8 @@ fn check_field(name: &str, shape: &Shape, v: &Value, strict: bool) -> Result<(),
             None => must("an array"),
             Some(items) => items.iter().try_for_each(|x| check_field(name, item, x, strict)),
         },
-        Shape::Struct(_) if !v.is_object() => must("an object"),
+        Shape::Struct(_) | Shape::Object if !v.is_object() => must("an object"),
+        Shape::Object => Ok(()),
         Shape::Struct(_) => check(shape, v, strict),
     }
 }
