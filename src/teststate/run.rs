@@ -447,7 +447,7 @@ impl Run<'_> {
         let count = self.req.state_configuration.retrier_retry_count;
         if let Some((i, r)) = st.retry.iter().enumerate().find(|(_, r)| error_matches(&r.error_equals, &failure.error)) {
             if count < r.max_attempts {
-                let mut delay = r.interval_seconds * r.backoff_rate.powi(count as i32);
+                let mut delay = r.interval_seconds * r.backoff_rate.powi(i32::try_from(count).unwrap_or(i32::MAX));
                 if let Some(m) = r.max_delay_seconds {
                     delay = delay.min(m);
                 }
