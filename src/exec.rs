@@ -207,6 +207,25 @@ pub struct Vars<'a> {
     scope: usize,
 }
 
+/// Where a template's `$name` variables come from: an execution's scopes, or a flat map
+/// (TestState's `variables`).
+pub trait VarLookup {
+    /// The value of variable `name`.
+    fn var(&self, name: &str) -> Option<&Value>;
+}
+
+impl VarLookup for Vars<'_> {
+    fn var(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
+impl VarLookup for Map<String, Value> {
+    fn var(&self, name: &str) -> Option<&Value> {
+        self.get(name)
+    }
+}
+
 impl<'a> Vars<'a> {
     /// No variables at all.
     pub const NONE: Vars<'static> = Vars { scopes: &[], scope: 0 };
@@ -817,7 +836,7 @@ impl Execution {
     /// Evaluates `Assign` and stores the variables in the frame's scope, all values computed first.
     fn assign(&mut self, f: FrameId, assign: &Template, doc: &Value) -> Result<(), Fault> {
         let ctx = self.context_if_needed(f);
-        let value = eval_template(assign, doc, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?;
+        let value = eval_template(assign, doc, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?;
         if let Value::Object(map) = value {
             let scope = self.frames[f].scope;
             if let Some(s) = self.scopes.get_mut(scope) {
@@ -874,7 +893,7 @@ impl Execution {
             (None, Some(p)) => {
                 let eff = self.effective_input(f, input)?;
                 let ctx = self.context_if_needed(f);
-                eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
+                eval_template(p, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
             }
             (None, None) => self.effective_input(f, input)?.into_owned(),
         })
@@ -970,7 +989,7 @@ impl Execution {
                 let params = match &st.parameters {
                     Some(p) => {
                         let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
+                        eval_template(p, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
                     }
                     None => eff,
                 };
@@ -991,7 +1010,7 @@ impl Execution {
                 let branch_input = match &st.parameters {
                     Some(p) => {
                         let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
+                        eval_template(p, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
                     }
                     None => eff,
                 };
@@ -1188,7 +1207,7 @@ impl Execution {
         let result = match &st.result_selector {
             Some(sel) => {
                 let ctx = self.context_if_needed(f);
-                eval_template(sel, &result, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
+                eval_template(sel, &result, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
             }
             None => result,
         };
@@ -1744,7 +1763,7 @@ impl Execution {
                 let mut ctx = self.context(f);
                 ctx["Map"] = json!({"Item": {"Index": index, "Value": map_item.1}});
                 let eff = std::mem::take(&mut self.joins[j].effective_input);
-                let r = eval_template(sel, &eff, &ctx, Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng);
+                let r = eval_template(sel, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng);
                 self.joins[j].effective_input = eff;
                 match r {
                     Ok(v) => v,
@@ -1829,10 +1848,16 @@ fn path_text(n: &NumberField) -> &str {
 }
 
 /// Evaluates a payload template against an input, the context object and the variables.
-pub fn eval_template(t: &Template, input: &Value, ctx: &Value, vars: Vars<'_>, rng: &mut fastrand::Rng) -> Result<Value, Fault> {
+pub fn eval_template(
+    t: &Template,
+    input: &Value,
+    ctx: &Value,
+    vars: &dyn VarLookup,
+    rng: &mut fastrand::Rng,
+) -> Result<Value, Fault> {
     let root = |p: &JsonPath| -> Result<&Value, Fault> {
         match p.variable() {
-            Some(name) => vars.get(name).ok_or_else(|| undefined_variable(p, name)),
+            Some(name) => vars.var(name).ok_or_else(|| undefined_variable(p, name)),
             None if p.is_context() => Ok(ctx),
             None => Ok(input),
         }
@@ -1856,7 +1881,7 @@ pub fn eval_template(t: &Template, input: &Value, ctx: &Value, vars: Vars<'_>, r
                     }
                     Template::Intrinsic(i) => {
                         let field = format!("{k}.$");
-                        let lookup = |name: &str| vars.get(name).cloned();
+                        let lookup = |name: &str| vars.var(name).cloned();
                         let scope = crate::intrinsics::Scope::new(input, ctx).with_field(&field).with_variables(&lookup);
                         i.eval_in(&scope, rng)?
                     }
@@ -1871,7 +1896,7 @@ pub fn eval_template(t: &Template, input: &Value, ctx: &Value, vars: Vars<'_>, r
         }
         Template::Path(p) => select_or_invalid(p, root(p)?),
         Template::Intrinsic(i) => {
-            let lookup = |name: &str| vars.get(name).cloned();
+            let lookup = |name: &str| vars.var(name).cloned();
             let scope = crate::intrinsics::Scope::new(input, ctx).with_variables(&lookup);
             Ok(i.eval_in(&scope, rng)?)
         }

@@ -122,46 +122,13 @@ impl Run<'_> {
         }
     }
 
+    /// A payload template, evaluated by the executor's own code.
     pub(super) fn template(&mut self, t: &Template, input: &Value) -> Step<Value> {
-        match t {
-            Template::Literal(v) => Ok(v.clone()),
-            Template::Object(fields) => {
-                let mut out = Map::with_capacity(fields.len());
-                for (k, t) in fields {
-                    let v = match t {
-                        Template::Path(p) => {
-                            let doc = self.root(p, input)?;
-                            p.select(doc).ok_or_else(|| {
-                                runtime(format!(
-                                    "The JSONPath '{}' specified for the field '{}.$' could not be found in the input '{}'",
-                                    p.text(),
-                                    k,
-                                    crate::history::json_text(doc)
-                                ))
-                            })?
-                        }
-                        Template::Intrinsic(i) => {
-                            let field = format!("{k}.$");
-                            let vars = &self.vars;
-                            let lookup = |name: &str| vars.get(name).cloned();
-                            let scope = crate::intrinsics::Scope::new(input, &self.ctx).with_field(&field).with_variables(&lookup);
-                            i.eval_in(&scope, &mut self.rng)?
-                        }
-                        other => self.template(other, input)?,
-                    };
-                    out.insert(k.clone(), v);
-                }
-                Ok(Value::Object(out))
-            }
-            Template::Array(items) => items.iter().map(|t| self.template(t, input)).collect::<Step<Vec<_>>>().map(Value::Array),
-            Template::Path(p) => self.select(p, input),
-            Template::Intrinsic(i) => {
-                let vars = &self.vars;
-                let lookup = |name: &str| vars.get(name).cloned();
-                let scope = crate::intrinsics::Scope::new(input, &self.ctx).with_variables(&lookup);
-                Ok(i.eval_in(&scope, &mut self.rng)?)
-            }
-        }
+        crate::exec::eval_template(t, input, &self.ctx, &self.vars, &mut self.rng).map_err(|fault| match fault {
+            crate::exec::Fault::Runtime(msg) => runtime(msg),
+            crate::exec::Fault::Query(msg) => Stop::State(Failure::new(ErrorName::QueryEvaluationError, msg)),
+            crate::exec::Fault::Failure(f) => Stop::State(f),
+        })
     }
 
     pub(super) fn assign_jsonpath(&mut self, t: &Template, doc: &Value) -> Step<()> {
