@@ -164,6 +164,64 @@ export interface ValidateStateMachineDefinitionOutput {
   truncated: boolean;
 }
 
+/** `TestState`'s request: one state (or a machine with `stateName`) and what to test it with. */
+export interface TestStateInput {
+  /** A state's or a state machine's definition, as JSON text. */
+  definition: string;
+  /** With a machine definition: the state to test. */
+  stateName?: string;
+  roleArn?: string;
+  /** The state's input, as JSON text. */
+  input?: string;
+  /** `INFO` (no inspection data), `DEBUG` (the default here) or `TRACE`. */
+  inspectionLevel?: 'INFO' | 'DEBUG' | 'TRACE';
+  revealSecrets?: boolean;
+  /** Workflow variables, as JSON text of an object. */
+  variables?: string;
+  /** The context object, as JSON text. */
+  context?: string;
+  mock?: {
+    /** The task's result, as JSON text. */
+    result?: string;
+    errorOutput?: { error?: string; cause?: string };
+    fieldValidationMode?: 'STRICT' | 'PRESENT' | 'NONE';
+  };
+  stateConfiguration?: {
+    retrierRetryCount?: number;
+    errorCausedByState?: string;
+    mapIterationFailureCount?: number;
+    /** Items a Map's ItemReader would read, as JSON text. */
+    mapItemReaderData?: string;
+  };
+}
+/** What each step of the state's data flow produced (values as JSON text). */
+export interface TestStateInspectionData {
+  input?: string;
+  afterArguments?: string;
+  afterInputPath?: string;
+  afterParameters?: string;
+  afterItemsPath?: string;
+  afterItemSelector?: string;
+  result?: string;
+  afterResultSelector?: string;
+  afterResultPath?: string;
+  variables?: string;
+  maxConcurrency?: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+  errorDetails?: { catchIndex?: number; retryIndex?: number; retryBackoffIntervalSeconds?: number };
+}
+/** `TestState`'s response. */
+export interface TestStateOutput {
+  status: 'SUCCEEDED' | 'FAILED' | 'RETRIABLE' | 'CAUGHT_ERROR';
+  /** The state's output, as JSON text. */
+  output?: string;
+  error?: string;
+  cause?: string;
+  nextState?: string;
+  inspectionData?: TestStateInspectionData;
+}
+
 export interface StartExecutionInput {
   /** A machine's ARN; add `#TestCase` to answer its tasks from that test case of the mock config. */
   stateMachineArn: string;
@@ -540,6 +598,31 @@ impl Simulator {
         let req: account::ValidateStateMachineDefinitionInput = from_js(&input, "ValidateStateMachineDefinitionInput")?;
         let st = self.shared.borrow()?;
         let out = st.account.validate_state_machine_definition(&req).map_err(api_error)?;
+        to_js(&out)
+    }
+
+    /// `TestState`: runs one state in isolation, as the AWS console's "Test state" does, and
+    /// returns AWS's response with the inspection data of each step (a simulator extra here: it
+    /// needs no machine in the account). Errors are AWS's (`ValidationException`,
+    /// `InvalidDefinition`).
+    #[wasm_bindgen(js_name = testState, unchecked_return_type = "TestStateOutput")]
+    pub fn test_state(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "TestStateInput")] input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        if !input.is_object() || input.is_function() || Array::is_array(&input) {
+            return Err(validation("TestStateInput must be an object"));
+        }
+        // Through JSON text, so numbers keep the form JS gives them.
+        let text = js_sys::JSON::stringify(&input).ok().and_then(|t| t.as_string()).unwrap_or_default();
+        let request: Value = serde_json::from_str(&text).map_err(|e| validation(format!("TestStateInput: {e}")))?;
+        let teststate_error = |e: crate::teststate::ApiError| -> JsValue {
+            let error = js_error(&e.name, &e.message);
+            set(&error, "$fault", &"client".into());
+            error.into()
+        };
+        let request = crate::teststate::Request::from_json(&request).map_err(teststate_error)?;
+        let out = crate::teststate::test_state(&request).map_err(teststate_error)?;
         to_js(&out)
     }
 

@@ -792,3 +792,44 @@ async fn seeded_runs_repeat_and_express_names_may_repeat() {
     assert_eq!(recs[0]["event_timestamp"], "1000000");
     assert_eq!(run().await, (arns, recs), "the same seed, the same run");
 }
+
+/// `testState` runs one state with a mocked task result and shows each step of the data flow.
+#[wasm_bindgen_test]
+fn test_state_shows_each_step() {
+    let sim = sim(json!({}));
+    let state = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "f", "Payload.$": "$.order"},
+        "ResultSelector": {"total.$": "$.Payload.total"}, "ResultPath": "$.priced", "End": true});
+    let out = sim
+        .test_state(js(json!({
+            "definition": state.to_string(),
+            "input": r#"{"order": {"id": 7}}"#,
+            "inspectionLevel": "DEBUG",
+            "mock": {"result": r#"{"Payload": {"total": 42}, "StatusCode": 200}"#}
+        })))
+        .unwrap();
+    assert_eq!(text(&out, "status"), "SUCCEEDED");
+    let output: Value = serde_json::from_str(&text(&out, "output")).unwrap();
+    assert_eq!(output, json!({"order": {"id": 7}, "priced": {"total": 42}}));
+    let data = field(&out, "inspectionData");
+    let after: Value = serde_json::from_str(&text(&data, "afterParameters")).unwrap();
+    assert_eq!(after, json!({"FunctionName": "f", "Payload": {"id": 7}}));
+    let selected: Value = serde_json::from_str(&text(&data, "afterResultSelector")).unwrap();
+    assert_eq!(selected, json!({"total": 42}));
+
+    // A mocked error that a Catch takes: CAUGHT_ERROR and the catcher's next state.
+    let caught = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "End": true});
+    let out = sim
+        .test_state(js(json!({"definition": caught.to_string(), "input": "{}",
+            "mock": {"errorOutput": {"error": "Boom", "cause": "bad"}}})))
+        .unwrap();
+    assert_eq!(text(&out, "status"), "CAUGHT_ERROR");
+    assert_eq!(text(&out, "nextState"), "Handle");
+    assert_eq!(text(&out, "error"), "Boom");
+
+    // A request without a definition is AWS's ValidationException, thrown as a named Error.
+    let err = sim.test_state(js(json!({"input": "{}"}))).unwrap_err();
+    assert_eq!(text(&err, "name"), "ValidationException");
+    assert!(sim.test_state(JsValue::from_str("nope")).is_err());
+}
