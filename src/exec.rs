@@ -53,7 +53,10 @@ impl Identity {
         let execution_arn = match machine_type {
             MachineType::Standard => format!("arn:aws:states:{region}:{account}:execution:{machine}:{execution}"),
             MachineType::Express => {
-                format!("arn:aws:states:{region}:{account}:express:{machine}:{execution}:{execution}")
+                // AWS ends an Express execution's ARN with a run id (a UUID), since names repeat;
+                // here it is derived from the names, so the same identity gives the same ARN.
+                let run = run_id(&format!("{region}:{account}:{machine}:{execution}"));
+                format!("arn:aws:states:{region}:{account}:express:{machine}:{execution}:{run}")
             }
         };
         Identity {
@@ -66,6 +69,15 @@ impl Identity {
             execution_arn,
         }
     }
+}
+
+/// A version 4 style UUID derived from `seed` (SHA-256), for deterministic run ids.
+fn run_id(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(seed.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    uuid::Builder::from_random_bytes(b).into_uuid().to_string()
 }
 
 /// How an execution runs.
