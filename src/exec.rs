@@ -900,15 +900,23 @@ impl Execution {
     }
 
     fn pass_result(&mut self, f: FrameId, st: &State, result: Option<&Value>, input: &Value) -> Result<Value, Fault> {
-        Ok(match (result, &st.parameters) {
-            (Some(r), _) => r.clone(),
-            (None, Some(p)) => {
-                let eff = self.effective_input(f, input)?;
+        match result {
+            Some(r) => Ok(r.clone()),
+            None => self.parameters_applied(f, st, input),
+        }
+    }
+
+    /// `InputPath`, then `Parameters` when the state has them: what a Pass, Task or Parallel
+    /// state works on. The effective input is borrowed, and copied only when it is the answer.
+    fn parameters_applied(&mut self, f: FrameId, st: &State, input: &Value) -> Result<Value, Fault> {
+        let eff = self.effective_input(f, input)?;
+        match &st.parameters {
+            Some(p) => {
                 let ctx = self.context_if_needed(f);
-                eval_template(p, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
+                eval_template(p, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)
             }
-            (None, None) => self.effective_input(f, input)?.into_owned(),
-        })
+            None => Ok(eff.into_owned()),
+        }
     }
 
     /// The effective input (after `InputPath`), borrowed from the raw input where it can be.
@@ -996,15 +1004,9 @@ impl Execution {
                 Ok(())
             }
             Kind::Task(spec) => {
-                let eff = self.apply_input_path(f, input)?;
+                // The token first: Parameters may read it as `$$.Task.Token`.
                 self.frames[f].task_token = new_task_token(&spec.resource, &mut self.rng);
-                let params = match &st.parameters {
-                    Some(p) => {
-                        let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
-                    }
-                    None => eff,
-                };
+                let params = self.parameters_applied(f, st, input)?;
                 let timeout = match &spec.timeout {
                     Some(t) => Some(self.float_field(f, t, "TimeoutSecondsPath", input)?),
                     None => None,
@@ -1018,14 +1020,7 @@ impl Execution {
                 Ok(())
             }
             Kind::Parallel { branches } => {
-                let eff = self.apply_input_path(f, input)?;
-                let branch_input = match &st.parameters {
-                    Some(p) => {
-                        let ctx = self.context_if_needed(f);
-                        eval_template(p, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
-                    }
-                    None => eff,
-                };
+                let branch_input = self.parameters_applied(f, st, input)?;
                 self.frames[f].input = input.clone();
                 self.start_parallel(f, branches, branch_input);
                 Ok(())

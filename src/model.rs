@@ -704,11 +704,7 @@ fn load_wait(s: &Map<String, Value>, at: &str) -> Result<WaitFor> {
 }
 
 fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage, state_lang: QueryLanguage) -> Result<MapSpec> {
-    let (proc_key, sel_key) = if s.contains_key("ItemProcessor") {
-        ("ItemProcessor", "ItemSelector")
-    } else {
-        ("Iterator", "Parameters")
-    };
+    let proc_key = if s.contains_key("ItemProcessor") { "ItemProcessor" } else { "Iterator" };
     let proc = s.get(proc_key).ok_or_else(|| format!("ItemProcessor is required at {at}"))?;
     let processor = Arc::new(load_at(proc, &format!("{at}/{proc_key}"), false, lang)?);
     let distributed = proc
@@ -717,7 +713,6 @@ fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage, state_lang: Q
         .and_then(Value::as_str)
         == Some("DISTRIBUTED");
     // The legacy `Parameters` of a Map selects each item's input, with `Iterator` or `ItemProcessor`.
-    let _ = sel_key;
     let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
     if state_lang == QueryLanguage::Jsonata {
         // The JSONata fields live in `JaFields`; only the processor and mode come from here.
