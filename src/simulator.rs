@@ -1149,7 +1149,7 @@ impl Simulator {
         let Some(m) = self.machines.get(&e.machine_arn) else { return };
         let events = e.exec.events();
         for ev in events.iter().skip(e.logged) {
-            if !logged_at_level(&ev.kind, &m.logging.level) {
+            if !logged_at_level(ev.kind, &m.logging.level) {
                 continue;
             }
             self.logs.push(LogEvent {
