@@ -74,7 +74,10 @@ fn main() {
         let mut times = Vec::new();
         let mut last = None;
         for _ in 0..runs {
-            let config = Config::new(Identity::new("123456789012", "us-east-1", name, "bench", MachineType::Express), MachineType::Express);
+            let config = Config::new(
+                Identity::new("123456789012", "us-east-1", name, "bench", MachineType::Express),
+                MachineType::Express,
+            );
             let t = Instant::now();
             let exec = driver::run(&sm, input.clone(), config, &mut TaskAnswers::none());
             times.push(t.elapsed().as_secs_f64());

@@ -87,11 +87,9 @@ impl ChoiceRule {
         let obj = v.as_object().ok_or_else(|| format!("a Choice rule must be an object at {at}"))?;
         let list = |key: &str| -> Result<Vec<ChoiceRule>, String> {
             match obj.get(key) {
-                Some(Value::Array(rules)) => rules
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| ChoiceRule::parse(r, &format!("{at}/{key}/{i}")))
-                    .collect(),
+                Some(Value::Array(rules)) => {
+                    rules.iter().enumerate().map(|(i, r)| ChoiceRule::parse(r, &format!("{at}/{key}/{i}"))).collect()
+                }
                 _ => Err(format!("{key} must be an array at {at}")),
             }
         };
@@ -104,10 +102,8 @@ impl ChoiceRule {
         if let Some(n) = obj.get("Not") {
             return Ok(ChoiceRule::Not(Box::new(ChoiceRule::parse(n, &format!("{at}/Not"))?)));
         }
-        let variable = obj
-            .get("Variable")
-            .and_then(Value::as_str)
-            .ok_or_else(|| format!("Variable is required at {at}"))?;
+        let variable =
+            obj.get("Variable").and_then(Value::as_str).ok_or_else(|| format!("Variable is required at {at}"))?;
         let variable = crate::model::parse_path(variable).map_err(|e| format!("invalid Variable at {at}: {e}"))?;
         for (name, op) in OPS {
             if let Some(v) = obj.get(*name) {
@@ -228,7 +224,10 @@ fn compare(op: Op, v: &Value, rhs: &Value) -> bool {
             }
         }
         BooleanEquals => matches!((v, rhs), (Value::Bool(a), Value::Bool(b)) if a == b),
-        TimestampEquals | TimestampLessThan | TimestampGreaterThan | TimestampLessThanEquals
+        TimestampEquals
+        | TimestampLessThan
+        | TimestampGreaterThan
+        | TimestampLessThanEquals
         | TimestampGreaterThanEquals => {
             match (v.as_str().and_then(parse_timestamp_nanos), rhs.as_str().and_then(parse_timestamp_nanos)) {
                 (Some(a), Some(b)) => ordering_holds(op, a.cmp(&b)),

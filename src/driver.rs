@@ -91,10 +91,7 @@ impl<'a> TaskAnswers<'a> {
         }
         Err(Failure::new(
             ErrorName::TaskFailed,
-            format!(
-                "No task handler or mocked response for state '{}' (resource {}).",
-                req.state_name, req.resource
-            ),
+            format!("No task handler or mocked response for state '{}' (resource {}).", req.state_name, req.resource),
         ))
     }
 }

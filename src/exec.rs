@@ -17,8 +17,7 @@ use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body, Event};
 use crate::jsonpath::JsonPath;
 use crate::model::{
-    Kind, Machine, MapSpec, NumberField, PathField, ResultPath, Retrier, Source, State, Template,
-    Transition, WaitFor,
+    Kind, Machine, MapSpec, NumberField, PathField, ResultPath, Retrier, Source, State, Template, Transition, WaitFor,
 };
 
 /// The most events a Standard execution's history may hold (AWS's quota); Express has no limit.
@@ -557,9 +556,13 @@ impl Execution {
                     let d = history::failure_details(key, &failure.error, &failure.cause);
                     self.emit_frame(f, kind, Some(d));
                 } else {
-                    let (kind, key) =
-                        if timed_out { ("TaskTimedOut", "taskTimedOutEventDetails") } else { ("TaskFailed", "taskFailedEventDetails") };
-                    let d = json!({"resourceType": rtype, "resource": res, "error": failure.error, "cause": failure.cause});
+                    let (kind, key) = if timed_out {
+                        ("TaskTimedOut", "taskTimedOutEventDetails")
+                    } else {
+                        ("TaskFailed", "taskFailedEventDetails")
+                    };
+                    let d =
+                        json!({"resourceType": rtype, "resource": res, "error": failure.error, "cause": failure.cause});
                     self.emit_frame(f, kind, Some((key, d)));
                 }
                 self.frames[f].phase = Phase::Run;
@@ -848,7 +851,13 @@ impl Execution {
     /// Evaluates `Assign` and stores the variables in the frame's scope, all values computed first.
     fn assign(&mut self, f: FrameId, assign: &Template, doc: &Value) -> Result<(), Fault> {
         let ctx = self.context_if_needed(f);
-        let value = eval_template(assign, doc, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?;
+        let value = eval_template(
+            assign,
+            doc,
+            &ctx,
+            &Vars { scopes: &self.scopes, scope: self.frames[f].scope },
+            &mut self.rng,
+        )?;
         if let Value::Object(map) = value {
             let scope = self.frames[f].scope;
             if let Some(s) = self.scopes.get_mut(scope) {
@@ -981,10 +990,7 @@ impl Execution {
                     }
                 }
                 let Some(next) = next.or(*default) else {
-                    return Err(Fault::Failure(Failure::new(
-                        ErrorName::NoChoiceMatched,
-                        "No Matches!",
-                    )));
+                    return Err(Fault::Failure(Failure::new(ErrorName::NoChoiceMatched, "No Matches!")));
                 };
                 if let Some(a) = assign {
                     self.assign(f, a, &eff)?;
@@ -1063,8 +1069,10 @@ impl Execution {
         }
         let heartbeat_seconds = heartbeat.filter(|s| *s > 0.0);
         let heartbeat_ms = heartbeat_seconds.map(|s| (s * 1000.0).min(1e15) as i64);
-        self.tasks
-            .insert(id, PendingTask { frame: f, lambda, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 });
+        self.tasks.insert(
+            id,
+            PendingTask { frame: f, lambda, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 },
+        );
         if let Some(hb) = heartbeat_ms {
             self.timer_seq += 1;
             self.timers.insert((self.now.saturating_add(hb), self.timer_seq), Timer::TaskHeartbeat(id, 0));
@@ -1104,7 +1112,14 @@ impl Execution {
         }
     }
 
-    fn fail_field(&self, f: FrameId, src: &Option<Source>, field: &str, input: &Value, ctx: &Value) -> Result<Option<String>, Fault> {
+    fn fail_field(
+        &self,
+        f: FrameId,
+        src: &Option<Source>,
+        field: &str,
+        input: &Value,
+        ctx: &Value,
+    ) -> Result<Option<String>, Fault> {
         match src {
             None => Ok(None),
             Some(Source::Literal(s)) => Ok(Some(s.clone())),
@@ -1166,7 +1181,10 @@ impl Execution {
             }
             WaitFor::TimestampPath(p) => {
                 let v = self.select_path_opt(f, p, eff)?.ok_or_else(|| {
-                    Fault::Runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.text()))
+                    Fault::Runtime(format!(
+                        "The TimestampPath parameter does not reference an input value: {}",
+                        p.text()
+                    ))
                 })?;
                 let parsed = v.as_str().and_then(crate::model::parse_timestamp);
                 parsed.ok_or_else(|| {
@@ -1214,7 +1232,13 @@ impl Execution {
         let result = match &st.result_selector {
             Some(sel) => {
                 let ctx = self.context_if_needed(f);
-                eval_template(sel, &result, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng)?
+                eval_template(
+                    sel,
+                    &result,
+                    &ctx,
+                    &Vars { scopes: &self.scopes, scope: self.frames[f].scope },
+                    &mut self.rng,
+                )?
             }
             None => result,
         };
@@ -1355,7 +1379,9 @@ impl Execution {
                 return;
             }
             self.emit_state_failed(f);
-            if let Some((ci, c)) = st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error)) {
+            if let Some((ci, c)) =
+                st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error))
+            {
                 let err_out = json!({"Error": failure.error, "Cause": failure.cause});
                 if st.lang == crate::model::QueryLanguage::Jsonata {
                     match self.ja_catch_output(f, st, ci, err_out) {
@@ -1381,7 +1407,11 @@ impl Execution {
                         if p.assign(&mut raw, err_out).is_err() {
                             let fail = Failure::new(
                                 ErrorName::ResultPathMatchFailure,
-                                format!("Unable to apply ResultPath \"{}\" to input \"{}\"", p.text(), history::json_text(&raw)),
+                                format!(
+                                    "Unable to apply ResultPath \"{}\" to input \"{}\"",
+                                    p.text(),
+                                    history::json_text(&raw)
+                                ),
                             );
                             self.thread_failed(f, fail);
                             return;
@@ -1492,7 +1522,8 @@ impl Execution {
                         self.advance_join(j);
                         return;
                     }
-                    let tolerant = self.joins[j].tolerated_count.is_some() || self.joins[j].tolerated_percentage.is_some();
+                    let tolerant =
+                        self.joins[j].tolerated_count.is_some() || self.joins[j].tolerated_percentage.is_some();
                     let failure = if tolerant {
                         Failure::new(
                             ErrorName::ExceedToleratedFailureThreshold,
@@ -1669,27 +1700,27 @@ impl Execution {
         self.frames[f].input = input.clone();
         // The failure tolerance is checked after MapStateStarted (as AWS records it).
         let tolerance = (|| -> Result<(Option<u64>, Option<f64>), Fault> {
-        let tolerated_count = match &spec.tolerated_failure_count {
-            None => None,
-            Some(n) => {
-                let c = self.integer_field(f, n, "ToleratedFailureCountPath", &eff)?;
-                if c < 0 {
-                    return Err(Fault::Runtime("ToleratedFailureCount cannot be negative.".into()));
+            let tolerated_count = match &spec.tolerated_failure_count {
+                None => None,
+                Some(n) => {
+                    let c = self.integer_field(f, n, "ToleratedFailureCountPath", &eff)?;
+                    if c < 0 {
+                        return Err(Fault::Runtime("ToleratedFailureCount cannot be negative.".into()));
+                    }
+                    Some(c as u64)
                 }
-                Some(c as u64)
-            }
-        };
-        let tolerated_percentage = match &spec.tolerated_failure_percentage {
-            None => None,
-            Some(n) => {
-                let p = self.float_field(f, n, "ToleratedFailurePercentagePath", &eff)?;
-                if !(0.0..=100.0).contains(&p) {
-                    return Err(Fault::Runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
+            };
+            let tolerated_percentage = match &spec.tolerated_failure_percentage {
+                None => None,
+                Some(n) => {
+                    let p = self.float_field(f, n, "ToleratedFailurePercentagePath", &eff)?;
+                    if !(0.0..=100.0).contains(&p) {
+                        return Err(Fault::Runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
+                    }
+                    Some(p)
                 }
-                Some(p)
-            }
-        };
-        Ok((tolerated_count, tolerated_percentage))
+            };
+            Ok((tolerated_count, tolerated_percentage))
         })();
         match tolerance {
             Ok((count, percentage)) => {
@@ -1770,7 +1801,13 @@ impl Execution {
                 let mut ctx = self.context(f);
                 ctx["Map"] = json!({"Item": {"Index": index, "Value": map_item.1}});
                 let eff = std::mem::take(&mut self.joins[j].effective_input);
-                let r = eval_template(sel, &eff, &ctx, &Vars { scopes: &self.scopes, scope: self.frames[f].scope }, &mut self.rng);
+                let r = eval_template(
+                    sel,
+                    &eff,
+                    &ctx,
+                    &Vars { scopes: &self.scopes, scope: self.frames[f].scope },
+                    &mut self.rng,
+                );
                 self.joins[j].effective_input = eff;
                 match r {
                     Ok(v) => v,
@@ -1787,7 +1824,15 @@ impl Execution {
         self.spawn_iteration(j, st, spec, index, iter_input, map_item);
     }
 
-    fn spawn_iteration(&mut self, j: usize, st: &State, spec: &MapSpec, index: usize, iter_input: Value, map_item: Arc<(usize, Value)>) {
+    fn spawn_iteration(
+        &mut self,
+        j: usize,
+        st: &State,
+        spec: &MapSpec,
+        index: usize,
+        iter_input: Value,
+        map_item: Arc<(usize, Value)>,
+    ) {
         let started = self.joins[j].started_event;
         let proc = spec.processor.clone();
         let start = proc.start_at;
@@ -1889,7 +1934,8 @@ pub fn eval_template(
                     Template::Intrinsic(i) => {
                         let field = format!("{k}.$");
                         let lookup = |name: &str| vars.var(name).cloned();
-                        let scope = crate::intrinsics::Scope::new(input, ctx).with_field(&field).with_variables(&lookup);
+                        let scope =
+                            crate::intrinsics::Scope::new(input, ctx).with_field(&field).with_variables(&lookup);
                         i.eval_in(&scope, rng)?
                     }
                     other => eval_template(other, input, ctx, vars, rng)?,
@@ -1898,9 +1944,11 @@ pub fn eval_template(
             }
             Ok(Value::Object(out))
         }
-        Template::Array(items) => {
-            items.iter().map(|t| eval_template(t, input, ctx, vars, rng)).collect::<Result<Vec<_>, _>>().map(Value::Array)
-        }
+        Template::Array(items) => items
+            .iter()
+            .map(|t| eval_template(t, input, ctx, vars, rng))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
         Template::Path(p) => select_or_invalid(p, root(p)?),
         Template::Intrinsic(i) => {
             let lookup = |name: &str| vars.var(name).cloned();
@@ -1920,7 +1968,9 @@ fn select_or_invalid(p: &JsonPath, doc: &Value) -> Result<Value, Fault> {
 }
 
 fn data_limit_cause(state: &str) -> String {
-    format!("The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit.")
+    format!(
+        "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+    )
 }
 
 /// True when `ErrorEquals` names this error. `States.ALL` matches everything but `States.Runtime`;

@@ -177,11 +177,7 @@ enum Arg {
     /// `$...` on the input, or `$$...` on the context object.
     Path(JsonPath),
     /// `$name` or `$name.a[0]`: a variable, then an optional path inside it.
-    Variable {
-        written: String,
-        name: String,
-        path: Option<JsonPath>,
-    },
+    Variable { written: String, name: String, path: Option<JsonPath> },
     /// A nested call.
     Call(Box<Call>),
 }
@@ -207,12 +203,7 @@ fn no_variables(_: &str) -> Option<Value> {
 impl<'a> Scope<'a> {
     /// A scope with no variables and no field name.
     pub fn new(input: &'a Value, context: &'a Value) -> Scope<'a> {
-        Scope {
-            input,
-            context,
-            variables: &no_variables,
-            field: "",
-        }
+        Scope { input, context, variables: &no_variables, field: "" }
     }
     /// The same scope reporting `field` in messages.
     pub fn with_field(self, field: &'a str) -> Scope<'a> {
@@ -226,10 +217,7 @@ impl<'a> Scope<'a> {
 
 impl std::fmt::Debug for Scope<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scope")
-            .field("input", self.input)
-            .field("field", &self.field)
-            .finish()
+        f.debug_struct("Scope").field("input", self.input).field("field", &self.field).finish()
     }
 }
 
@@ -239,9 +227,7 @@ impl Intrinsic {
     pub fn parse(text: &str) -> Result<Intrinsic, String> {
         let mut p = Parser { text, pos: 0 };
         p.skip_ws();
-        let call = p
-            .call(1)
-            .map_err(|e| format!("Invalid intrinsic function call '{text}': {e}"))?;
+        let call = p.call(1).map_err(|e| format!("Invalid intrinsic function call '{text}': {e}"))?;
         p.skip_ws();
         if p.pos < text.len() {
             return Err(format!(
@@ -249,10 +235,7 @@ impl Intrinsic {
                 p.pos
             ));
         }
-        Ok(Intrinsic {
-            text: text.to_string(),
-            call,
-        })
+        Ok(Intrinsic { text: text.to_string(), call })
     }
 
     /// The call as written.
@@ -294,12 +277,7 @@ impl Intrinsic {
     }
 
     /// Runs the call with no variables in scope (see [`Intrinsic::eval_in`]).
-    pub fn eval(
-        &self,
-        input: &Value,
-        context: &Value,
-        rng: &mut fastrand::Rng,
-    ) -> Result<Value, Failure> {
+    pub fn eval(&self, input: &Value, context: &Value, rng: &mut fastrand::Rng) -> Result<Value, Failure> {
         self.eval_in(&Scope::new(input, context), rng)
     }
 
@@ -338,9 +316,7 @@ impl<'t> Parser<'t> {
 
     fn call(&mut self, depth: usize) -> Result<Call, String> {
         if depth > MAX_NESTING {
-            return Err(format!(
-                "more than {MAX_NESTING} nested intrinsic functions"
-            ));
+            return Err(format!("more than {MAX_NESTING} nested intrinsic functions"));
         }
         let start = self.pos;
         if !self.rest().starts_with("States.") {
@@ -354,8 +330,7 @@ impl<'t> Parser<'t> {
             self.pos += 1;
         }
         let name = &self.text[start..self.pos];
-        let function =
-            Function::from_name(name).ok_or_else(|| format!("unknown function '{name}'"))?;
+        let function = Function::from_name(name).ok_or_else(|| format!("unknown function '{name}'"))?;
         self.skip_ws();
         if self.peek() != Some('(') {
             return Err(format!("expected '(' after {name}"));
@@ -388,10 +363,7 @@ impl<'t> Parser<'t> {
                 Some(max) => format!("{min} to {max}"),
                 None => format!("at least {min}"),
             };
-            return Err(format!(
-                "{name} takes {expected} argument(s), but {} were given",
-                args.len()
-            ));
+            return Err(format!("{name} takes {expected} argument(s), but {} were given", args.len()));
         }
         Ok(Call { function, args })
     }
@@ -401,15 +373,10 @@ impl<'t> Parser<'t> {
             Some('\'') => self.string(),
             Some('$') => self.path(),
             Some(c) if c == '-' || c.is_ascii_digit() => self.number(),
-            Some(_) if self.rest().starts_with("States.") => {
-                Ok(Arg::Call(Box::new(self.call(depth + 1)?)))
-            }
+            Some(_) if self.rest().starts_with("States.") => Ok(Arg::Call(Box::new(self.call(depth + 1)?))),
             Some(_) => {
-                for (word, value) in [
-                    ("true", Value::Bool(true)),
-                    ("false", Value::Bool(false)),
-                    ("null", Value::Null),
-                ] {
+                for (word, value) in [("true", Value::Bool(true)), ("false", Value::Bool(false)), ("null", Value::Null)]
+                {
                     if self.rest().starts_with(word) {
                         let after = self.rest()[word.len()..].chars().next();
                         if after.map_or(true, |c| c == ',' || c == ')' || c.is_whitespace()) {
@@ -418,11 +385,7 @@ impl<'t> Parser<'t> {
                         }
                     }
                 }
-                let word: String = self
-                    .rest()
-                    .chars()
-                    .take_while(|c| *c != ',' && *c != ')')
-                    .collect();
+                let word: String = self.rest().chars().take_while(|c| *c != ',' && *c != ')').collect();
                 Err(format!("invalid argument '{}'", word.trim()))
             }
             None => Err("missing argument".into()),
@@ -450,11 +413,7 @@ impl<'t> Parser<'t> {
                     let escaped = chars.next().map(|(_, c)| c);
                     match escaped {
                         Some(e @ ('\'' | '{' | '}' | '\\')) => text.push(e),
-                        Some(e) => {
-                            return Err(format!(
-                                "invalid escape sequence '\\{e}' in a string literal"
-                            ))
-                        }
+                        Some(e) => return Err(format!("invalid escape sequence '\\{e}' in a string literal")),
                         None => return Err("unterminated string literal".into()),
                     }
                     open_brace = None;
@@ -516,13 +475,8 @@ impl<'t> Parser<'t> {
             i = exp_end;
             float = true;
         }
-        if b.get(i)
-            .is_some_and(|c| !(*c == b',' || *c == b')' || c.is_ascii_whitespace()))
-        {
-            let word: String = rest
-                .chars()
-                .take_while(|c| *c != ',' && *c != ')')
-                .collect();
+        if b.get(i).is_some_and(|c| !(*c == b',' || *c == b')' || c.is_ascii_whitespace())) {
+            let word: String = rest.chars().take_while(|c| *c != ',' && *c != ')').collect();
             return Err(format!("invalid argument '{}'", word.trim()));
         }
         let literal = &rest[..i];
@@ -585,16 +539,9 @@ impl<'t> Parser<'t> {
         }
         let name_end = written.find(['.', '[']).unwrap_or(written.len());
         let name = written[1..name_end].to_string();
-        let path = if name_end < written.len() {
-            Some(JsonPath::parse(&format!("${}", &written[name_end..]))?)
-        } else {
-            None
-        };
-        Ok(Arg::Variable {
-            written: written.to_string(),
-            name,
-            path,
-        })
+        let path =
+            if name_end < written.len() { Some(JsonPath::parse(&format!("${}", &written[name_end..]))?) } else { None };
+        Ok(Arg::Variable { written: written.to_string(), name, path })
     }
 }
 
@@ -619,33 +566,19 @@ fn eval_arg(arg: &Arg, scope: &Scope<'_>, rng: &mut fastrand::Rng) -> Result<Eva
     let value = match arg {
         Arg::Literal(v) => v.clone(),
         Arg::Text { text, holes } => {
-            return Ok(Evaluated {
-                value: Value::String(text.clone()),
-                holes: Some(holes.clone()),
-            })
+            return Ok(Evaluated { value: Value::String(text.clone()), holes: Some(holes.clone()) })
         }
         Arg::Path(path) => {
-            let doc = if path.is_context() {
-                scope.context
-            } else {
-                scope.input
-            };
-            path.select(doc)
-                .ok_or_else(|| not_found(path.text(), scope.field, doc))?
+            let doc = if path.is_context() { scope.context } else { scope.input };
+            path.select(doc).ok_or_else(|| not_found(path.text(), scope.field, doc))?
         }
-        Arg::Variable {
-            written,
-            name,
-            path,
-        } => {
+        Arg::Variable { written, name, path } => {
             let Some(value) = (scope.variables)(name) else {
                 return Err(not_found(written, scope.field, scope.input));
             };
             match path {
                 None => value,
-                Some(path) => path
-                    .select(&value)
-                    .ok_or_else(|| not_found(written, scope.field, &value))?,
+                Some(path) => path.select(&value).ok_or_else(|| not_found(written, scope.field, &value))?,
             }
         }
         Arg::Call(call) => eval_call(call, scope, rng)?,
@@ -664,19 +597,12 @@ fn not_found(path: &str, field: &str, doc: &Value) -> Failure {
 }
 
 fn invalid(function: Function, detail: impl std::fmt::Display) -> Failure {
-    Failure::new(
-        ErrorName::IntrinsicFailure,
-        format!("Invalid arguments in {}: {detail}", function.name()),
-    )
+    Failure::new(ErrorName::IntrinsicFailure, format!("Invalid arguments in {}: {detail}", function.name()))
 }
 
 fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Result<Value, Failure> {
     // Arity was checked when parsing; `take` turns any slip into `null` rather than a panic.
-    let mut take = |i: usize| -> Value {
-        args.get_mut(i)
-            .map(|a| std::mem::take(&mut a.value))
-            .unwrap_or(Value::Null)
-    };
+    let mut take = |i: usize| -> Value { args.get_mut(i).map(|a| std::mem::take(&mut a.value)).unwrap_or(Value::Null) };
     match f {
         Function::Format => {
             let holes = args.first_mut().and_then(|a| a.holes.take());
@@ -693,18 +619,10 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             let array = array_arg(f, take(0), "the first argument")?;
             let size = rounded_arg(f, &take(1), "the chunk size")?;
             if size <= 0 {
-                return Err(invalid(
-                    f,
-                    format!("the chunk size must be a positive integer, but was {size}"),
-                ));
+                return Err(invalid(f, format!("the chunk size must be a positive integer, but was {size}")));
             }
             let size = usize::try_from(size).unwrap_or(usize::MAX);
-            Ok(Value::Array(
-                array
-                    .chunks(size)
-                    .map(|c| Value::Array(c.to_vec()))
-                    .collect(),
-            ))
+            Ok(Value::Array(array.chunks(size).map(|c| Value::Array(c.to_vec())).collect()))
         }
         Function::ArrayContains => {
             let array = array_arg(f, take(0), "the first argument")?;
@@ -721,27 +639,11 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             let array = array_arg(f, take(0), "the first argument")?;
             let index_value = take(1);
             let index = integer(&index_value).ok_or_else(|| {
-                invalid(
-                    f,
-                    format!(
-                        "the index must be an integer, but was {}",
-                        to_json_text(&index_value)
-                    ),
-                )
+                invalid(f, format!("the index must be an integer, but was {}", to_json_text(&index_value)))
             })?;
-            usize::try_from(index)
-                .ok()
-                .and_then(|i| array.get(i))
-                .cloned()
-                .ok_or_else(|| {
-                    invalid(
-                        f,
-                        format!(
-                            "the index {index} is out of bounds for an array of length {}",
-                            array.len()
-                        ),
-                    )
-                })
+            usize::try_from(index).ok().and_then(|i| array.get(i)).cloned().ok_or_else(|| {
+                invalid(f, format!("the index {index} is out of bounds for an array of length {}", array.len()))
+            })
         }
         Function::ArrayLength => {
             let array = array_arg(f, take(0), "the argument")?;
@@ -750,24 +652,16 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
         Function::ArrayUnique => {
             let array = array_arg(f, take(0), "the argument")?;
             let mut seen = HashSet::new();
-            Ok(Value::Array(
-                array
-                    .into_iter()
-                    .filter(|v| seen.insert(canonical(v)))
-                    .collect(),
-            ))
+            Ok(Value::Array(array.into_iter().filter(|v| seen.insert(canonical(v))).collect()))
         }
         Function::Base64Encode => {
             let text = string_arg(f, take(0), "the argument")?;
-            Ok(Value::String(
-                base64::engine::general_purpose::STANDARD.encode(text.as_bytes()),
-            ))
+            Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(text.as_bytes())))
         }
         Function::Base64Decode => {
             let text = string_arg(f, take(0), "the argument")?;
-            let bytes = lenient_base64()
-                .decode(text.as_bytes())
-                .map_err(|_| invalid(f, "the argument is not valid base64"))?;
+            let bytes =
+                lenient_base64().decode(text.as_bytes()).map_err(|_| invalid(f, "the argument is not valid base64"))?;
             Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         }
         Function::Hash => {
@@ -787,10 +681,7 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             match take(2) {
                 Value::Bool(false) => {}
                 Value::Bool(true) => {
-                    return Err(invalid(
-                        f,
-                        "only shallow merging is supported; the third argument must be false",
-                    ))
+                    return Err(invalid(f, "only shallow merging is supported; the third argument must be false"))
                 }
                 _ => return Err(invalid(f, "the third argument must be a boolean")),
             }
@@ -803,10 +694,7 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             let start = rounded_arg(f, &take(0), "the start")?;
             let end = rounded_arg(f, &take(1), "the end")?;
             if start >= end {
-                return Err(invalid(
-                    f,
-                    format!("the start ({start}) must be less than the end ({end})"),
-                ));
+                return Err(invalid(f, format!("the start ({start}) must be less than the end ({end})")));
             }
             let n = match args.get(2) {
                 Some(seed) => {
@@ -820,9 +708,7 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
         Function::MathAdd => {
             let a = rounded_arg(f, &take(0), "the first argument")?;
             let b = rounded_arg(f, &take(1), "the second argument")?;
-            a.checked_add(b)
-                .map(Value::from)
-                .ok_or_else(|| invalid(f, "the sum is out of range"))
+            a.checked_add(b).map(Value::from).ok_or_else(|| invalid(f, "the sum is out of range"))
         }
         Function::StringSplit => {
             let text = string_arg(f, take(0), "the first argument")?;
@@ -839,11 +725,7 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             let mut bytes = [0u8; 16];
             bytes[..8].copy_from_slice(&rng.u64(..).to_le_bytes());
             bytes[8..].copy_from_slice(&rng.u64(..).to_le_bytes());
-            Ok(Value::String(
-                uuid::Builder::from_random_bytes(bytes)
-                    .into_uuid()
-                    .to_string(),
-            ))
+            Ok(Value::String(uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()))
         }
     }
 }
@@ -851,20 +733,14 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
 fn string_arg(f: Function, v: Value, what: &str) -> Result<String, Failure> {
     match v {
         Value::String(s) => Ok(s),
-        other => Err(invalid(
-            f,
-            format!("{what} must be a string, but was {}", to_json_text(&other)),
-        )),
+        other => Err(invalid(f, format!("{what} must be a string, but was {}", to_json_text(&other)))),
     }
 }
 
 fn array_arg(f: Function, v: Value, what: &str) -> Result<Vec<Value>, Failure> {
     match v {
         Value::Array(a) => Ok(a),
-        other => Err(invalid(
-            f,
-            format!("{what} must be an array, but was {}", to_json_text(&other)),
-        )),
+        other => Err(invalid(f, format!("{what} must be an array, but was {}", to_json_text(&other)))),
     }
 }
 
@@ -872,12 +748,7 @@ fn array_arg(f: Function, v: Value, what: &str) -> Result<Vec<Value>, Failure> {
 fn rounded_arg(f: Function, v: &Value, what: &str) -> Result<i64, Failure> {
     let n = match v {
         Value::Number(n) => n,
-        other => {
-            return Err(invalid(
-                f,
-                format!("{what} must be a number, but was {}", to_json_text(other)),
-            ))
-        }
+        other => return Err(invalid(f, format!("{what} must be a number, but was {}", to_json_text(other)))),
     };
     if let Some(i) = n.as_i64() {
         return Ok(i);
@@ -915,11 +786,7 @@ fn array_range(first: i64, last: i64, step: i64) -> Result<Value, Failure> {
         return Err(invalid(f, "the step must not be zero"));
     }
     let (first, last, step) = (i128::from(first), i128::from(last), i128::from(step));
-    let count = if (step > 0 && first <= last) || (step < 0 && first >= last) {
-        (last - first) / step + 1
-    } else {
-        0
-    };
+    let count = if (step > 0 && first <= last) || (step < 0 && first >= last) { (last - first) / step + 1 } else { 0 };
     if count > i128::from(MAX_RANGE_ITEMS) {
         return Err(invalid(
             f,
@@ -927,11 +794,7 @@ fn array_range(first: i64, last: i64, step: i64) -> Result<Value, Failure> {
         ));
     }
     // `count` <= 1000, so every item fits in an i64 (both ends do).
-    Ok(Value::Array(
-        (0..count)
-            .map(|i| Value::from((first + i * step) as i64))
-            .collect(),
-    ))
+    Ok(Value::Array((0..count).map(|i| Value::from((first + i * step) as i64)).collect()))
 }
 
 fn format(values: Vec<Value>, holes: Option<Vec<usize>>) -> Result<Value, Failure> {
@@ -940,13 +803,7 @@ fn format(values: Vec<Value>, holes: Option<Vec<usize>>) -> Result<Value, Failur
     let template = match values.next() {
         Some(Value::String(s)) => s,
         Some(other) => {
-            return Err(invalid(
-                f,
-                format!(
-                    "the first argument must be a string, but was {}",
-                    to_json_text(&other)
-                ),
-            ))
+            return Err(invalid(f, format!("the first argument must be a string, but was {}", to_json_text(&other))))
         }
         None => return Err(invalid(f, "a template string is required")),
     };
@@ -956,11 +813,7 @@ fn format(values: Vec<Value>, holes: Option<Vec<usize>>) -> Result<Value, Failur
     if holes.len() != values.len() {
         return Err(invalid(
             f,
-            format!(
-                "the template has {} placeholder(s) but {} value(s) were given",
-                holes.len(),
-                values.len()
-            ),
+            format!("the template has {} placeholder(s) but {} value(s) were given", holes.len(), values.len()),
         ));
     }
     let mut out = String::with_capacity(template.len());
@@ -976,19 +829,12 @@ fn format(values: Vec<Value>, holes: Option<Vec<usize>>) -> Result<Value, Failur
 
 /// Jackson's `readTree`: the first JSON value of the text; blank text is `null`.
 fn string_to_json(text: &str) -> Result<Value, Failure> {
-    let text = if text.contains("-0") {
-        integer_minus_zero_as_zero(text)
-    } else {
-        text.to_string()
-    };
+    let text = if text.contains("-0") { integer_minus_zero_as_zero(text) } else { text.to_string() };
     let mut values = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
     match values.next() {
         None => Ok(Value::Null),
         Some(Ok(v)) => Ok(v),
-        Some(Err(e)) => Err(invalid(
-            Function::StringToJson,
-            format!("the argument is not valid JSON ({e})"),
-        )),
+        Some(Err(e)) => Err(invalid(Function::StringToJson, format!("the argument is not valid JSON ({e})"))),
     }
 }
 
@@ -1160,11 +1006,7 @@ fn write_number(out: &mut String, n: &Number) {
 /// Java's `Double.toString`: plain between 10^-3 and 10^7 (`1.0`, `0.001`), else `1.0E10`.
 pub fn java_double(x: f64) -> String {
     if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
     if !x.is_finite() {
         return if x.is_nan() {

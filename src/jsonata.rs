@@ -60,8 +60,7 @@ const MAX_NESTING: usize = 600;
 /// Integral doubles below this magnitude print as integers, as AWS prints them.
 const LARGEST_EXACT_LONG: f64 = 9.223_372_036_854_776e18;
 
-const MEMORY_LIMIT: &str =
-    "Expression evaluation memory limit exceeded: Check for excessive memory usage";
+const MEMORY_LIMIT: &str = "Expression evaluation memory limit exceeded: Check for excessive memory usage";
 const STACK_OVERFLOW: &str = "Stack overflow error: Check for non-terminating recursive function. \
                               Consider rewriting as tail-recursive";
 const TIMEOUT: &str = "Expression evaluation timeout: Check for infinite loop";
@@ -106,37 +105,25 @@ impl Jsonata {
         let text = java_trim(text);
         if nesting_estimate(text) > MAX_NESTING {
             let (variables, calls) = (Vec::new(), Vec::new());
-            return Ok(Jsonata {
-                text: text.to_string(),
-                ast: None,
-                variables,
-                calls,
-            });
+            return Ok(Jsonata { text: text.to_string(), ast: None, variables, calls });
         }
-        let mut ast = guard(|| parser::parse(text))
-            .ok_or_else(|| "internal error".to_string())?
-            .map_err(|e| match parse_message(&e.to_string()) {
-                // jsonata-core words an unterminated regex like an unterminated string.
-                m if m.starts_with("String literal") && !has_unterminated_quote(text) => {
-                    "No terminating / in regular expression".to_string()
-                }
-                m => m,
-            })?;
+        let mut ast =
+            guard(|| parser::parse(text)).ok_or_else(|| "internal error".to_string())?.map_err(
+                |e| match parse_message(&e.to_string()) {
+                    // jsonata-core words an unterminated regex like an unterminated string.
+                    m if m.starts_with("String literal") && !has_unterminated_quote(text) => {
+                        "No terminating / in regular expression".to_string()
+                    }
+                    m => m,
+                },
+            )?;
         // jsonata-core reads JSONata 2.1's `??` and `?:`; AWS's 2.0.6 parser refuses both.
         if let Some(symbol) = find_node(&ast, &|n| match n {
-            AstNode::Binary {
-                op: BinaryOp::Coalesce,
-                ..
-            } => Some("?"),
-            AstNode::Binary {
-                op: BinaryOp::Default,
-                ..
-            } => Some(":"),
+            AstNode::Binary { op: BinaryOp::Coalesce, .. } => Some("?"),
+            AstNode::Binary { op: BinaryOp::Default, .. } => Some(":"),
             _ => None,
         }) {
-            return Err(format!(
-                "The symbol \"{symbol}\" cannot be used as a unary operator"
-            ));
+            return Err(format!("The symbol \"{symbol}\" cannot be used as a unary operator"));
         }
         mark_surplus_calls(&mut ast);
         let mut variables = Vec::new();
@@ -144,12 +131,7 @@ impl Jsonata {
         let mut calls = Vec::new();
         collect_names(&ast, &mut variables, &mut locals, &mut calls);
         variables.retain(|v| !locals.contains(v));
-        Ok(Jsonata {
-            text: text.to_string(),
-            ast: Some(Arc::new(ast)),
-            variables,
-            calls,
-        })
+        Ok(Jsonata { text: text.to_string(), ast: Some(Arc::new(ast)), variables, calls })
     }
 
     /// The expression as AWS quotes it in causes (trimmed).
@@ -160,11 +142,7 @@ impl Jsonata {
     /// The workflow variables it reads: `$names` it does not bind itself, other than `$states`
     /// and function names such as `$sum` passed as values.
     pub fn variables(&self) -> Vec<String> {
-        self.variables
-            .iter()
-            .filter(|v| !FUNCTIONS.contains(&v.as_str()))
-            .cloned()
-            .collect()
+        self.variables.iter().filter(|v| !FUNCTIONS.contains(&v.as_str())).cloned().collect()
     }
 
     /// AWS's `UNSUPPORTED_JSONATA_EXPRESSION` messages for reads of the missing context item:
@@ -185,9 +163,7 @@ impl Jsonata {
         visit(ast, &mut |node| {
             if let AstNode::Path { steps } = node {
                 if let (Some(first), Some(second)) = (steps.first(), steps.get(1)) {
-                    if let (AstNode::Variable(v), AstNode::Name(field)) =
-                        (&first.node, &second.node)
-                    {
+                    if let (AstNode::Variable(v), AstNode::Name(field)) = (&first.node, &second.node) {
                         if v == "states" && !out.contains(field) {
                             out.push(field.clone());
                         }
@@ -254,9 +230,7 @@ impl Jsonata {
             Some(Err(e)) => Err(error_message(&e, &self.calls)),
             Some(Ok(value)) => match &value {
                 JValue::Undefined => Ok(Outcome::Undefined),
-                JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
-                    Ok(Outcome::Unsupported)
-                }
+                JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => Ok(Outcome::Unsupported),
                 _ => to_json(&value, 0).map(|v| Outcome::Value(v.unwrap_or(Value::Null))),
             },
         }
@@ -318,35 +292,22 @@ impl Template {
 
     /// Parses a template; `Err` also says where the bad expression is.
     pub fn parse_at(v: &Value) -> Result<Template, TemplateError> {
-        let at = |pointer: String| {
-            move |e: TemplateError| TemplateError {
-                pointer: format!("{pointer}{}", e.pointer),
-                ..e
-            }
-        };
+        let at =
+            |pointer: String| move |e: TemplateError| TemplateError { pointer: format!("{pointer}{}", e.pointer), ..e };
         let template = match v {
             Value::String(s) => match template_expr(s) {
-                Some(expr) => {
-                    Template::Expr(Jsonata::parse(expr).map_err(|message| TemplateError {
-                        pointer: String::new(),
-                        message,
-                    })?)
-                }
+                Some(expr) => Template::Expr(
+                    Jsonata::parse(expr).map_err(|message| TemplateError { pointer: String::new(), message })?,
+                ),
                 None => Template::Literal(v.clone()),
             },
             Value::Object(map) => {
                 let mut fields = Vec::with_capacity(map.len());
                 for (key, value) in map {
                     let escaped = key.replace('~', "~0").replace('/', "~1");
-                    fields.push((
-                        key.clone(),
-                        Template::parse_at(value).map_err(at(format!("/{escaped}")))?,
-                    ));
+                    fields.push((key.clone(), Template::parse_at(value).map_err(at(format!("/{escaped}")))?));
                 }
-                if fields
-                    .iter()
-                    .all(|(_, t)| matches!(t, Template::Literal(_)))
-                {
+                if fields.iter().all(|(_, t)| matches!(t, Template::Literal(_))) {
                     Template::Literal(v.clone())
                 } else {
                     Template::Object(fields)
@@ -461,9 +422,7 @@ fn to_json(v: &JValue, depth: usize) -> Result<Option<Value>, String> {
         return Err(MEMORY_LIMIT.to_string());
     }
     Ok(Some(match v {
-        JValue::Undefined | JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
-            return Ok(None)
-        }
+        JValue::Undefined | JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => return Ok(None),
         JValue::Null => Value::Null,
         JValue::Bool(b) => Value::Bool(*b),
         JValue::Number(n) => number(*n),
@@ -473,9 +432,7 @@ fn to_json(v: &JValue, depth: usize) -> Result<Option<Value>, String> {
             for item in items.iter() {
                 match item {
                     // JSON.stringify writes a function in an array as null.
-                    JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => {
-                        out.push(Value::Null)
-                    }
+                    JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => out.push(Value::Null),
                     _ => out.extend(to_json(item, depth + 1)?),
                 }
             }
@@ -505,9 +462,7 @@ fn number(n: f64) -> Value {
     } else if n.fract() == 0.0 && n.abs() < LARGEST_EXACT_LONG {
         Value::from(n as i64)
     } else {
-        serde_json::Number::from_f64(n)
-            .map(Value::Number)
-            .unwrap_or(Value::Null)
+        serde_json::Number::from_f64(n).map(Value::Number).unwrap_or(Value::Null)
     }
 }
 
@@ -521,10 +476,7 @@ fn register_aws_functions(ev: &mut Evaluator, rng: &Rc<RefCell<fastrand::Rng>>, 
     let n1 = now.clone();
     // Names that jsonata-core does not have.
     for (name, f) in [
-        (
-            "partition",
-            Box::new(partition) as Box<dyn Fn(&[JValue]) -> HostResult>,
-        ),
+        ("partition", Box::new(partition) as Box<dyn Fn(&[JValue]) -> HostResult>),
         ("range", Box::new(range)),
         ("hash", Box::new(hash)),
         ("parse", Box::new(parse_json)),
@@ -537,9 +489,7 @@ fn register_aws_functions(ev: &mut Evaluator, rng: &Rc<RefCell<fastrand::Rng>>, 
     let _ = ev.register_fn_override("random", move |a: &[JValue]| random(a, &r2));
     let _ = ev.register_fn_override("shuffle", move |a: &[JValue]| shuffle(a, &r3));
     let _ = ev.register_fn_override("now", move |a: &[JValue]| now_fn(a, &n1));
-    let _ = ev.register_fn_override("millis", move |_: &[JValue]| {
-        iso_millis(&now).map(JValue::Number)
-    });
+    let _ = ev.register_fn_override("millis", move |_: &[JValue]| iso_millis(&now).map(JValue::Number));
 }
 
 fn fail(message: impl Into<String>) -> EvaluatorError {
@@ -547,9 +497,7 @@ fn fail(message: impl Into<String>) -> EvaluatorError {
 }
 
 fn signature(function: &str, index: usize) -> EvaluatorError {
-    fail(format!(
-        "T0410: Argument {index} of function \"{function}\" does not match function signature"
-    ))
+    fail(format!("T0410: Argument {index} of function \"{function}\" does not match function signature"))
 }
 
 /// An argument, or `None` when it is missing or undefined.
@@ -583,12 +531,7 @@ fn surplus_call(args: &[JValue]) -> HostResult {
 
 /// Rewrites direct calls of AWS's functions that pass too many arguments (see [`aws_arity`]).
 fn mark_surplus_calls(node: &mut AstNode) {
-    if let AstNode::Function {
-        name,
-        args,
-        is_builtin,
-    } = node
-    {
+    if let AstNode::Function { name, args, is_builtin } = node {
         let bare = name.trim_start_matches('$').to_string();
         if let Some(max) = aws_arity(&bare) {
             if args.len() > max {
@@ -609,9 +552,7 @@ fn mark_surplus_calls(node: &mut AstNode) {
 fn integer(args: &[JValue], i: usize, function: &str) -> Result<Option<i64>, EvaluatorError> {
     match arg(args, i) {
         None => Ok(None),
-        Some(JValue::Number(n)) if n.is_finite() => Ok(Some(
-            n.trunc().clamp(i64::MIN as f64, i64::MAX as f64) as i64,
-        )),
+        Some(JValue::Number(n)) if n.is_finite() => Ok(Some(n.trunc().clamp(i64::MIN as f64, i64::MAX as f64) as i64)),
         Some(_) => Err(signature(function, i + 1)),
     }
 }
@@ -621,29 +562,18 @@ fn partition(args: &[JValue]) -> HostResult {
     let items: Vec<JValue> = match arg(args, 0) {
         None => return Ok(JValue::Undefined),
         Some(JValue::Array(items)) => items.iter().cloned().collect(),
-        Some(_) => {
-            return Err(fail(
-                "T0412: Argument 1 of function \"partition\" must be an array of undefined",
-            ))
-        }
+        Some(_) => return Err(fail("T0412: Argument 1 of function \"partition\" must be an array of undefined")),
     };
     if items.is_empty() {
         return Ok(JValue::Undefined);
     }
     let size = match integer(args, 1, "partition")? {
         None => return Ok(JValue::array(vec![JValue::array(items)])),
-        Some(size) if size < 0 => {
-            return Err(fail("D3137: Second argument must be zero or greater"))
-        }
+        Some(size) if size < 0 => return Err(fail("D3137: Second argument must be zero or greater")),
         Some(0) => return Ok(JValue::Undefined),
         Some(size) => usize::try_from(size).unwrap_or(usize::MAX),
     };
-    Ok(JValue::array(
-        items
-            .chunks(size)
-            .map(|c| JValue::array(c.to_vec()))
-            .collect(),
-    ))
+    Ok(JValue::array(items.chunks(size).map(|c| JValue::array(c.to_vec())).collect()))
 }
 
 /// `$range(start, end, step)`: `start`, `start + step`, ... up to `end`; one item is that item.
@@ -663,11 +593,7 @@ fn range(args: &[JValue]) -> HostResult {
     if count == 1 {
         return Ok(JValue::Number(start as f64));
     }
-    Ok(JValue::array(
-        (0..count)
-            .map(|i| JValue::Number((start as i128 + i * step as i128) as f64))
-            .collect(),
-    ))
+    Ok(JValue::array((0..count).map(|i| JValue::Number((start as i128 + i * step as i128) as f64)).collect()))
 }
 
 /// `$hash(text, algorithm)`: the lower-case hex digest of the UTF-8 bytes.
@@ -694,12 +620,7 @@ fn hash(args: &[JValue]) -> HostResult {
             )))
         }
     };
-    Ok(JValue::string(
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>(),
-    ))
+    Ok(JValue::string(digest.iter().map(|b| format!("{b:02x}")).collect::<String>()))
 }
 
 /// `$parse(text)`: JSON text to a value, refusing what AWS's strict parser refuses (trailing
@@ -737,9 +658,7 @@ impl<'de> serde::Deserialize<'de> for Strict {
                 Ok(Strict(Value::from(n)))
             }
             fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Strict, E> {
-                serde_json::Number::from_f64(n)
-                    .map(|n| Strict(Value::Number(n)))
-                    .ok_or_else(|| E::custom("range"))
+                serde_json::Number::from_f64(n).map(|n| Strict(Value::Number(n))).ok_or_else(|| E::custom("range"))
             }
             fn visit_str<E>(self, s: &str) -> Result<Strict, E> {
                 Ok(Strict(Value::String(s.to_string())))
@@ -747,20 +666,14 @@ impl<'de> serde::Deserialize<'de> for Strict {
             fn visit_unit<E>(self) -> Result<Strict, E> {
                 Ok(Strict(Value::Null))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Strict, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strict, A::Error> {
                 let mut out = Vec::new();
                 while let Some(Strict(v)) = seq.next_element()? {
                     out.push(v);
                 }
                 Ok(Strict(Value::Array(out)))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Strict, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Strict, A::Error> {
                 let mut out = Map::new();
                 while let Some((k, Strict(v))) = map.next_entry::<String, Strict>()? {
                     if out.insert(k, v).is_some() {
@@ -800,11 +713,7 @@ fn java_random_double(seed: i64) -> f64 {
 fn uuid(rng: &RefCell<fastrand::Rng>) -> HostResult {
     let mut bytes = [0u8; 16];
     rng.borrow_mut().fill(&mut bytes);
-    Ok(JValue::string(
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .to_string(),
-    ))
+    Ok(JValue::string(uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()))
 }
 
 /// `$shuffle(array)` from the execution's random source.
@@ -823,17 +732,16 @@ fn now_fn(args: &[JValue], now_iso: &str) -> HostResult {
     let millis = iso_millis(now_iso)?;
     let picture = arg(args, 0).cloned().unwrap_or(JValue::Undefined);
     let zone = arg(args, 1).cloned().unwrap_or(JValue::Undefined);
-    helper(
-        "$fromMillis($m, $p, $z)",
-        vec![("m", JValue::Number(millis)), ("p", picture), ("z", zone)],
-    )
+    helper("$fromMillis($m, $p, $z)", vec![("m", JValue::Number(millis)), ("p", picture), ("z", zone)])
 }
 
 /// Milliseconds since the epoch of an ISO 8601 timestamp, read by JSONata's own `$toMillis`.
 fn iso_millis(iso: &str) -> Result<f64, EvaluatorError> {
-    helper("$toMillis($t)", vec![("t", JValue::string(iso))])?
-        .as_f64()
-        .ok_or_else(|| fail(format!("D3110: The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given \"{iso}\"")))
+    helper("$toMillis($t)", vec![("t", JValue::string(iso))])?.as_f64().ok_or_else(|| {
+        fail(format!(
+            "D3110: The argument of the toMillis function must be an ISO 8601 formatted timestamp. Given \"{iso}\""
+        ))
+    })
 }
 
 /// Evaluates a fixed helper expression with plain jsonata-core.
@@ -851,10 +759,7 @@ fn helper(expr: &str, bindings: Vec<(&str, JValue)>) -> HostResult {
 /// Whether a message starts with a JSONata code such as `T1006: `.
 fn has_code(message: &str) -> bool {
     let b = message.as_bytes();
-    b.len() >= 6
-        && b[0].is_ascii_uppercase()
-        && b[1..5].iter().all(u8::is_ascii_digit)
-        && b[5] == b':'
+    b.len() >= 6 && b[0].is_ascii_uppercase() && b[1..5].iter().all(u8::is_ascii_digit) && b[5] == b':'
 }
 
 /// AWS's `INVALID_JSONATA_EXPRESSION` text for a jsonata-core parse error: the jsonata-js message
@@ -865,45 +770,30 @@ fn parse_message(raw: &str) -> String {
         m = m.strip_prefix(prefix).unwrap_or(m);
     }
     let code = has_code(m).then(|| &m[..5]);
-    let body = if code.is_some() {
-        &m[7.min(m.len())..]
-    } else {
-        m
-    };
+    let body = if code.is_some() { &m[7.min(m.len())..] } else { m };
     let rewrite = |prefix: &str, rest: &str| format!("{prefix}{}", js_token(rest));
     match code {
-        Some("S0202") => match body
-            .strip_prefix("Expected ")
-            .and_then(|r| r.split_once(", got "))
-        {
+        Some("S0202") => match body.strip_prefix("Expected ").and_then(|r| r.split_once(", got ")) {
             Some((expected, found)) => {
                 format!("Expected {}, got {}", js_token(expected), js_token(found))
             }
             None => body.to_string(),
         },
-        Some("S0203") => match body
-            .strip_prefix("Expected ")
-            .and_then(|r| r.strip_suffix(" before end of expression"))
+        Some("S0203") => match body.strip_prefix("Expected ").and_then(|r| r.strip_suffix(" before end of expression"))
         {
             Some(expected) => format!("Expected {} before end of expression", js_token(expected)),
             None => body.to_string(),
         },
-        Some("S0211") => match body
-            .strip_prefix("The symbol ")
-            .and_then(|r| r.strip_suffix(" cannot be used as a unary operator"))
-        {
-            Some(token) => format!(
-                "The symbol {} cannot be used as a unary operator",
-                js_token(token)
-            ),
-            None => body.to_string(),
-        },
-        Some("S0201") => body
-            .strip_prefix("Syntax error: ")
-            .map_or(body.to_string(), |t| rewrite("Syntax error: ", t)),
-        Some("S0204") => body
-            .strip_prefix("Unknown operator: ")
-            .map_or(body.to_string(), |t| rewrite("Unknown operator: ", t)),
+        Some("S0211") => {
+            match body.strip_prefix("The symbol ").and_then(|r| r.strip_suffix(" cannot be used as a unary operator")) {
+                Some(token) => format!("The symbol {} cannot be used as a unary operator", js_token(token)),
+                None => body.to_string(),
+            }
+        }
+        Some("S0201") => body.strip_prefix("Syntax error: ").map_or(body.to_string(), |t| rewrite("Syntax error: ", t)),
+        Some("S0204") => {
+            body.strip_prefix("Unknown operator: ").map_or(body.to_string(), |t| rewrite("Unknown operator: ", t))
+        }
         _ => body.to_string(),
     }
 }
@@ -953,10 +843,7 @@ fn error_message(e: &EvaluatorError, calls: &[String]) -> String {
     }
     let (code, body) = (&m[..5], m[6..].trim_start());
     let coded = |text: &str| format!("{code}: {text}");
-    let between = |before: &str, after: &str| {
-        body.strip_prefix(before)
-            .and_then(|r| r.strip_suffix(after))
-    };
+    let between = |before: &str, after: &str| body.strip_prefix(before).and_then(|r| r.strip_suffix(after));
     match code {
         "D1011" | "U1001" => STACK_OVERFLOW.to_string(),
         "D2014" | "D2015" => MEMORY_LIMIT.to_string(),
@@ -1009,30 +896,16 @@ fn signature_message(code: &str, body: &str, calls: &[String]) -> String {
     // not fit, the first surplus one or the first missing one.
     let counts: Vec<usize> = body
         .strip_prefix("Argument count mismatch: ")
-        .map(|r| {
-            r.split(|c: char| !c.is_ascii_digit())
-                .filter_map(|s| s.parse().ok())
-                .collect()
-        })
+        .map(|r| r.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse().ok()).collect())
         .unwrap_or_default();
     let index: usize = if let [expected, got] = counts[..] {
         expected.min(got) + 1
     } else {
-        body.split(|c: char| !c.is_ascii_digit())
-            .find(|s| !s.is_empty())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(1)
+        body.split(|c: char| !c.is_ascii_digit()).find(|s| !s.is_empty()).and_then(|s| s.parse().ok()).unwrap_or(1)
     };
     let named = body
         .split_once("of function ")
-        .map(|(_, rest)| {
-            rest.split(' ')
-                .next()
-                .unwrap_or("")
-                .trim_start_matches('$')
-                .trim_matches('"')
-                .to_string()
-        })
+        .map(|(_, rest)| rest.split(' ').next().unwrap_or("").trim_start_matches('$').trim_matches('"').to_string())
         .filter(|n| !n.is_empty() && n != "undefined" && n != "does");
     let function = named.or_else(|| calls.first().cloned()).unwrap_or_default();
     let function = Value::String(function);
@@ -1050,7 +923,9 @@ fn signature_message(code: &str, body: &str, calls: &[String]) -> String {
             };
             format!("T0412: Argument {index} of function {function} must be an array of \"{plural}\"")
         }
-        "T0411" => format!("T0411: Context value is not a compatible type with argument {index} of function {function}"),
+        "T0411" => {
+            format!("T0411: Context value is not a compatible type with argument {index} of function {function}")
+        }
         _ => format!("T0410: Argument {index} of function {function} does not match function signature"),
     }
 }
@@ -1074,10 +949,7 @@ fn nesting_estimate(text: &str) -> usize {
         let mut operator = false;
         if c.is_alphanumeric() || c == '_' || c == '$' {
             word.push(c);
-            if chars
-                .peek()
-                .is_some_and(|d| d.is_alphanumeric() || *d == '_' || *d == '$')
-            {
+            if chars.peek().is_some_and(|d| d.is_alphanumeric() || *d == '_' || *d == '$') {
                 continue;
             }
             operator = matches!(word.as_str(), "and" | "or" | "in");
@@ -1101,8 +973,9 @@ fn nesting_estimate(text: &str) -> usize {
                     levels.pop();
                 }
                 ',' | ';' => *levels.last_mut().unwrap_or(&mut 0) = 0,
-                '+' | '-' | '*' | '/' | '%' | '&' | '=' | '<' | '>' | '?' | ':' | '~' | '!'
-                | '^' | '|' | '#' | '@' => operator = true,
+                '+' | '-' | '*' | '/' | '%' | '&' | '=' | '<' | '>' | '?' | ':' | '~' | '!' | '^' | '|' | '#' | '@' => {
+                    operator = true
+                }
                 _ => {}
             }
         }
@@ -1174,19 +1047,13 @@ fn children(node: &AstNode) -> Vec<&AstNode> {
             out.extend(args);
         }
         AstNode::Lambda { body, .. } => out.push(body),
-        AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
-            out.extend(items)
-        }
+        AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => out.extend(items),
         AstNode::Object(pairs) => pairs.iter().for_each(|(k, v)| out.extend([k, v])),
         AstNode::ObjectTransform { input, pattern } => {
             out.push(input);
             pattern.iter().for_each(|(k, v)| out.extend([k, v]));
         }
-        AstNode::Conditional {
-            condition,
-            then_branch,
-            else_branch,
-        } => {
+        AstNode::Conditional { condition, then_branch, else_branch } => {
             out.extend([&**condition, &**then_branch]);
             out.extend(else_branch.as_deref());
         }
@@ -1195,11 +1062,7 @@ fn children(node: &AstNode) -> Vec<&AstNode> {
             out.push(input);
             out.extend(terms.iter().map(|(t, _)| t));
         }
-        AstNode::Transform {
-            location,
-            update,
-            delete,
-        } => {
+        AstNode::Transform { location, update, delete } => {
             out.extend([&**location, &**update]);
             out.extend(delete.as_deref());
         }
@@ -1230,19 +1093,13 @@ fn children_mut(node: &mut AstNode) -> Vec<&mut AstNode> {
             out.extend(args);
         }
         AstNode::Lambda { body, .. } => out.push(body),
-        AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => {
-            out.extend(items)
-        }
+        AstNode::Array(items) | AstNode::Block(items) | AstNode::ArrayGroup(items) => out.extend(items),
         AstNode::Object(pairs) => pairs.iter_mut().for_each(|(k, v)| out.extend([k, v])),
         AstNode::ObjectTransform { input, pattern } => {
             out.push(input);
             pattern.iter_mut().for_each(|(k, v)| out.extend([k, v]));
         }
-        AstNode::Conditional {
-            condition,
-            then_branch,
-            else_branch,
-        } => {
+        AstNode::Conditional { condition, then_branch, else_branch } => {
             out.extend([&mut **condition, &mut **then_branch]);
             out.extend(else_branch.as_deref_mut());
         }
@@ -1251,11 +1108,7 @@ fn children_mut(node: &mut AstNode) -> Vec<&mut AstNode> {
             out.push(input);
             out.extend(terms.iter_mut().map(|(t, _)| t));
         }
-        AstNode::Transform {
-            location,
-            update,
-            delete,
-        } => {
+        AstNode::Transform { location, update, delete } => {
             out.extend([&mut **location, &mut **update]);
             out.extend(delete.as_deref_mut());
         }
@@ -1271,34 +1124,20 @@ fn visit(node: &AstNode, f: &mut dyn FnMut(&AstNode)) {
     }
 }
 
-fn find_node(
-    node: &AstNode,
-    test: &dyn Fn(&AstNode) -> Option<&'static str>,
-) -> Option<&'static str> {
+fn find_node(node: &AstNode, test: &dyn Fn(&AstNode) -> Option<&'static str>) -> Option<&'static str> {
     test(node).or_else(|| children(node).into_iter().find_map(|c| find_node(c, test)))
 }
 
 /// Variables read, names bound locally, and functions called (innermost first).
-fn collect_names(
-    node: &AstNode,
-    vars: &mut Vec<String>,
-    locals: &mut Vec<String>,
-    calls: &mut Vec<String>,
-) {
+fn collect_names(node: &AstNode, vars: &mut Vec<String>, locals: &mut Vec<String>, calls: &mut Vec<String>) {
     let add = |list: &mut Vec<String>, name: &str| {
         if !list.iter().any(|n| n == name) {
             list.push(name.to_string());
         }
     };
     match node {
-        AstNode::Variable(name) if !name.is_empty() && name != "$" && name != "states" => {
-            add(vars, name)
-        }
-        AstNode::Binary {
-            op: BinaryOp::ColonEqual,
-            lhs,
-            ..
-        } => {
+        AstNode::Variable(name) if !name.is_empty() && name != "$" && name != "states" => add(vars, name),
+        AstNode::Binary { op: BinaryOp::ColonEqual, lhs, .. } => {
             if let AstNode::Variable(name) = &**lhs {
                 add(locals, name);
             }
@@ -1306,10 +1145,7 @@ fn collect_names(
         AstNode::Lambda { params, .. } => params.iter().for_each(|p| add(locals, p)),
         AstNode::Path { steps } => {
             for step in steps {
-                step.focus
-                    .iter()
-                    .chain(step.index_var.iter())
-                    .for_each(|n| add(locals, n));
+                step.focus.iter().chain(step.index_var.iter()).for_each(|n| add(locals, n));
             }
         }
         _ => {}
@@ -1334,12 +1170,8 @@ fn top_level_references(node: &AstNode, out: &mut Vec<String>) {
         }
     };
     match node {
-        AstNode::Name(name) => add(format!(
-            "Reference to '{name}' at the top level is not supported."
-        )),
-        AstNode::Variable(name) if name.is_empty() => {
-            add("Reference to '$' at the top level is not supported.".into())
-        }
+        AstNode::Name(name) => add(format!("Reference to '{name}' at the top level is not supported.")),
+        AstNode::Variable(name) if name.is_empty() => add("Reference to '$' at the top level is not supported.".into()),
         AstNode::Variable(name) if name == "$" => add("Reference to '$$' is not supported.".into()),
         AstNode::ParentVariable(_) => add("Reference to '$$' is not supported.".into()),
         AstNode::Path { steps } => {
@@ -1347,16 +1179,9 @@ fn top_level_references(node: &AstNode, out: &mut Vec<String>) {
                 top_level_references(&first.node, out);
             }
         }
-        AstNode::Sort { input, .. } | AstNode::ObjectTransform { input, .. } => {
-            top_level_references(input, out)
-        }
-        AstNode::Transform { .. }
-        | AstNode::Wildcard
-        | AstNode::Descendant
-        | AstNode::Parent(_) => {}
-        _ => children(node)
-            .into_iter()
-            .for_each(|c| top_level_references(c, out)),
+        AstNode::Sort { input, .. } | AstNode::ObjectTransform { input, .. } => top_level_references(input, out),
+        AstNode::Transform { .. } | AstNode::Wildcard | AstNode::Descendant | AstNode::Parent(_) => {}
+        _ => children(node).into_iter().for_each(|c| top_level_references(c, out)),
     }
 }
 
@@ -1374,15 +1199,8 @@ mod tests {
             _ => None,
         };
         let mut rng = fastrand::Rng::with_seed(42);
-        let mut env = Env {
-            states: &states,
-            variables: &variables,
-            now_iso: "2024-01-01T00:00:00Z",
-            rng: &mut rng,
-        };
-        Jsonata::parse(expr)
-            .map_err(|m| Failure::custom("parse", m))?
-            .eval_field(&mut env, "Output")
+        let mut env = Env { states: &states, variables: &variables, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
+        Jsonata::parse(expr).map_err(|m| Failure::custom("parse", m))?.eval_field(&mut env, "Output")
     }
 
     /// `give(input, expr, output)`: the expression's value.
@@ -1394,13 +1212,10 @@ mod tests {
     fn fails(expr: &str, tail: &str) {
         let e = env_eval(json!({}), expr).unwrap_err();
         assert_eq!(e.error, "States.QueryEvaluationError", "{expr}");
-        let head = format!("The JSONata expression '{expr}' specified for the field 'Output' threw an error during evaluation");
-        assert_eq!(
-            e.cause.strip_prefix(&head),
-            Some(tail),
-            "{expr}: {}",
-            e.cause
+        let head = format!(
+            "The JSONata expression '{expr}' specified for the field 'Output' threw an error during evaluation"
         );
+        assert_eq!(e.cause.strip_prefix(&head), Some(tail), "{expr}: {}", e.cause);
     }
 
     fn invalid(expr: &str, message: &str) {
@@ -1417,32 +1232,16 @@ mod tests {
         give(json!({}), "1e21", json!(1e21));
         give(json!({}), "1/0", json!("Infinity"));
         give(json!({}), "[-1/0]", json!(["-Infinity"]));
-        give(
-            json!({"n": [1, 2, 3]}),
-            "$sum($states.input.n) + $one",
-            json!(7),
-        );
+        give(json!({"n": [1, 2, 3]}), "$sum($states.input.n) + $one", json!(7));
         give(json!({}), "{'b': 1, 'a': 2}", json!({"b": 1, "a": 2}));
-        give(
-            json!({}),
-            "{'a': $nope, 'b': [1, $nope]}",
-            json!({"b": [1]}),
-        );
+        give(json!({}), "{'a': $nope, 'b': [1, $nope]}", json!({"b": [1]}));
         give(json!({}), "$obj.a[1]", json!(2));
         give(json!({}), "$nothing", json!(null));
         give(json!({}), "$exists($nothing)", json!(true));
-        give(
-            json!({}),
-            "$contains(\"hello$world\", /^hello\\$/)",
-            json!(true),
-        );
+        give(json!({}), "$contains(\"hello$world\", /^hello\\$/)", json!(true));
         give(json!({}), "$states.context.Execution.Id", json!("x"));
         give(json!({}), "($x := 2; $x * 3)", json!(6));
-        give(
-            json!({"items": [{"n": 3}, {"n": 9}]}),
-            "$states.input.items.n",
-            json!([3, 9]),
-        );
+        give(json!({"items": [{"n": 3}, {"n": 9}]}), "$states.input.items.n", json!([3, 9]));
         give(json!({}), "$exists($eval)", json!(false));
         give(json!({"bar": null}), "$exists($states.input.bar)", json!(true));
         give(json!({"bar": null}), "$type($states.input.bar)", json!("null"));
@@ -1459,60 +1258,28 @@ mod tests {
 
     #[test]
     fn aws_functions() {
-        give(
-            json!({}),
-            "$partition([1,2,3,4,5], 2)",
-            json!([[1, 2], [3, 4], [5]]),
-        );
+        give(json!({}), "$partition([1,2,3,4,5], 2)", json!([[1, 2], [3, 4], [5]]));
         give(json!({}), "$partition([0], 1)", json!([[0]]));
         give(json!({}), "$partition([1,2,3])", json!([[1, 2, 3]]));
-        give(
-            json!({}),
-            "$partition([1,2,3,4,5], 2.9)",
-            json!([[1, 2], [3, 4], [5]]),
-        );
+        give(json!({}), "$partition([1,2,3,4,5], 2.9)", json!([[1, 2], [3, 4], [5]]));
         give(json!({}), "$range(0, 9, 3)", json!([0, 3, 6, 9]));
         give(json!({}), "$range(1, 9, 9)", json!(1));
         give(json!({}), "$range(10, 0, -2)", json!([10, 8, 6, 4, 2, 0]));
         give(json!({}), "$range(-1.7, 2, 1)", json!([-1, 0, 1, 2]));
-        give(
-            json!({}),
-            "$count($range(-9223372036854775808, 9223372036854775807, 9223372036854775807))",
-            json!(3),
-        );
-        give(
-            json!({}),
-            "$hash('Hello', 'MD5')",
-            json!("8b1a9953c4611296a827abf8c47804d7"),
-        );
-        give(
-            json!({}),
-            "$hash('Hello', 'SHA-1')",
-            json!("f7ff9e8b7bb2e09b70935a5d785e0cc5d9d0abf0"),
-        );
+        give(json!({}), "$count($range(-9223372036854775808, 9223372036854775807, 9223372036854775807))", json!(3));
+        give(json!({}), "$hash('Hello', 'MD5')", json!("8b1a9953c4611296a827abf8c47804d7"));
+        give(json!({}), "$hash('Hello', 'SHA-1')", json!("f7ff9e8b7bb2e09b70935a5d785e0cc5d9d0abf0"));
         give(
             json!({}),
             "$hash('Hello', 'SHA-256')",
             json!("185f8db32271fe25f561a6fc938b2e264306ec304eda518007d1764826381969"),
         );
-        give(
-            json!({}),
-            "$hash('ñ', 'MD5')",
-            json!("94e9342ecbb1458b6043ecd3bfcbc192"),
-        );
-        give(
-            json!({}),
-            "$parse('{\"b\":1,\"a\":[2.5,\"x\"]}')",
-            json!({"b": 1, "a": [2.5, "x"]}),
-        );
+        give(json!({}), "$hash('ñ', 'MD5')", json!("94e9342ecbb1458b6043ecd3bfcbc192"));
+        give(json!({}), "$parse('{\"b\":1,\"a\":[2.5,\"x\"]}')", json!({"b": 1, "a": [2.5, "x"]}));
         give(json!({}), "$parse('-0')", json!(0));
         give(json!({}), "$parse('1.0')", json!(1));
         give(json!({}), "$exists($parse('null'))", json!(true));
-        give(
-            json!({}),
-            "$map(['{\"a\":1}', '{\"a\":2}'], $parse).a",
-            json!([1, 2]),
-        );
+        give(json!({}), "$map(['{\"a\":1}', '{\"a\":2}'], $parse).a", json!([1, 2]));
         give(json!({}), "$random(42)", json!(0.7275636800328681));
         give(json!({}), "$random(0)", json!(0.730967787376657));
         give(json!({}), "$random(7)", json!(0.7306990420600421));
@@ -1521,92 +1288,47 @@ mod tests {
         give(json!({}), "$uuid() = $uuid()", json!(false));
         give(json!({}), "$now()", json!("2024-01-01T00:00:00.000Z"));
         give(json!({}), "$millis()", json!(1704067200000i64));
-        give(
-            json!({}),
-            "$now('[Y0001]-[M01]-[D01]')",
-            json!("2024-01-01"),
-        );
+        give(json!({}), "$now('[Y0001]-[M01]-[D01]')", json!("2024-01-01"));
         give(json!({}), "$count($shuffle([1,2,3]))", json!(3));
     }
 
     #[test]
     fn aws_function_errors() {
-        fails(
-            "$partition([1,2,3], -1)",
-            ". D3137: Second argument must be zero or greater",
-        );
+        fails("$partition([1,2,3], -1)", ". D3137: Second argument must be zero or greater");
         fails(
             "$hash('Hello', 'md5')",
             ". D3137: Hash algorithm 'md5' must be one of SHA-1, SHA-384, SHA-256, SHA-512, MD5",
         );
-        fails(
-            "$hash(42, 'MD5')",
-            ". T0410: Argument 1 of function \"hash\" does not match function signature",
-        );
+        fails("$hash(42, 'MD5')", ". T0410: Argument 1 of function \"hash\" does not match function signature");
         fails("$parse('{\"a\":1,\"a\":2}')", ". D3137: Invalid JSON");
         fails("$parse('[1] [2]')", ". D3137: Invalid JSON");
         fails("$parse('')", ". D3137: Invalid JSON");
         fails("$parse('1e400')", ". D3137: Invalid JSON");
-        fails(
-            "$parse(null)",
-            ". T0410: Argument 1 of function \"parse\" does not match function signature",
-        );
-        fails(
-            "$range(1, 5, 1, 'x')",
-            ". T0410: Argument 4 of function \"range\" does not match function signature",
-        );
-        fails(
-            "$uuid('seed')",
-            ". T0410: Argument 1 of function \"uuid\" does not match function signature",
-        );
-        fails(
-            "$parse('{}', 'x')",
-            ". T0410: Argument 2 of function \"parse\" does not match function signature",
-        );
+        fails("$parse(null)", ". T0410: Argument 1 of function \"parse\" does not match function signature");
+        fails("$range(1, 5, 1, 'x')", ". T0410: Argument 4 of function \"range\" does not match function signature");
+        fails("$uuid('seed')", ". T0410: Argument 1 of function \"uuid\" does not match function signature");
+        fails("$parse('{}', 'x')", ". T0410: Argument 2 of function \"parse\" does not match function signature");
         fails(
             "$partition([1,2,3], 2, 'x')",
             ". T0410: Argument 3 of function \"partition\" does not match function signature",
         );
-        fails(
-            "$hash('a', 'MD5', 'x')",
-            ". T0410: Argument 3 of function \"hash\" does not match function signature",
-        );
-        fails(
-            "$uppercase(1)",
-            ". T0410: Argument 1 of function \"uppercase\" does not match function signature",
-        );
-        fails(
-            "$random(1, 2)",
-            ". T0410: Argument 2 of function \"random\" does not match function signature",
-        );
+        fails("$hash('a', 'MD5', 'x')", ". T0410: Argument 3 of function \"hash\" does not match function signature");
+        fails("$uppercase(1)", ". T0410: Argument 1 of function \"uppercase\" does not match function signature");
+        fails("$random(1, 2)", ". T0410: Argument 2 of function \"random\" does not match function signature");
         fails(
             "$range(1, 360146, 1)",
             ": Expression evaluation memory limit exceeded: Check for excessive memory usage",
         );
-        fails(
-            "$eval('1+1')",
-            ". T1006: Attempted to invoke a non-function",
-        );
-        fails(
-            "$randomSeeded(1)",
-            ". T1006: Attempted to invoke a non-function",
-        );
+        fails("$eval('1+1')", ". T1006: Attempted to invoke a non-function");
+        fails("$randomSeeded(1)", ". T1006: Attempted to invoke a non-function");
     }
 
     #[test]
     fn limits() {
         give(json!({}), &format!("1{}", "+1".repeat(99)), json!(100));
-        fails(
-            &format!("1{}", "+1".repeat(100)),
-            &format!(": {STACK_OVERFLOW}"),
-        );
-        give(
-            json!({}),
-            &format!("{}1{}", "(".repeat(99), ")".repeat(99)),
-            json!(1),
-        );
-        let recursion =
-            |n: u32| format!("($f := function($x){{ $x <= 0 ? 0 : 1 + $f($x-1) }}; $f({n}))");
+        fails(&format!("1{}", "+1".repeat(100)), &format!(": {STACK_OVERFLOW}"));
+        give(json!({}), &format!("{}1{}", "(".repeat(99), ")".repeat(99)), json!(1));
+        let recursion = |n: u32| format!("($f := function($x){{ $x <= 0 ? 0 : 1 + $f($x-1) }}; $f({n}))");
         give(json!({}), &recursion(31), json!(31));
         fails(&recursion(32), &format!(": {STACK_OVERFLOW}"));
         give(json!({}), "[1..873782] ~> $count()", json!(873782));
@@ -1616,94 +1338,60 @@ mod tests {
 
     #[test]
     fn jsonata_error_texts() {
-        fails(
-            "$split('a','b',-1)",
-            ". D3020: Third argument of split function must evaluate to a positive number",
-        );
-        fails(
-            "$sum(['a'])",
-            ". T0412: Argument 1 of function \"sum\" must be an array of \"numbers\"",
-        );
+        fails("$split('a','b',-1)", ". D3020: Third argument of split function must evaluate to a positive number");
+        fails("$sum(['a'])", ". T0412: Argument 1 of function \"sum\" must be an array of \"numbers\"");
         fails(
             "$each('x', function($v){$v})",
             ". T0410: Argument 1 of function \"each\" does not match function signature",
         );
-        fails("$reduce([1,2], function($a){$a})", ". D3050: The second argument of reduce function must be a function with at least two arguments");
-        fails("$single([1,2], function($x){true})", ". D3138: The $single() function expected exactly 1 matching result.  Instead it matched more.");
         fails(
-            "$sqrt(-1)",
-            ". D3060: The sqrt function cannot be applied to a negative number: -1",
+            "$reduce([1,2], function($a){$a})",
+            ". D3050: The second argument of reduce function must be a function with at least two arguments",
         );
         fails(
-            "1 + {}",
-            ". T2002: The right side of the \"+\" operator must evaluate to a number",
+            "$single([1,2], function($x){true})",
+            ". D3138: The $single() function expected exactly 1 matching result.  Instead it matched more.",
         );
-        fails(
-            "$replace('a','','b')",
-            ": Second argument of replace function cannot be an empty string",
-        );
+        fails("$sqrt(-1)", ". D3060: The sqrt function cannot be applied to a negative number: -1");
+        fails("1 + {}", ". T2002: The right side of the \"+\" operator must evaluate to a number");
+        fails("$replace('a','','b')", ": Second argument of replace function cannot be an empty string");
         fails("$formatNumber(1, 'x')", ". D3086: The sub-picture must not contain a passive character that is preceded by an active character and that is followed by another active character");
     }
 
     #[test]
     fn undefined_and_types() {
         let e = env_eval(json!({}), "$doesNotExist").unwrap_err();
-        assert_eq!(e.cause, "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined).");
+        assert_eq!(
+            e.cause,
+            "The JSONata expression '$doesNotExist' specified for the field 'Output' returned nothing (undefined)."
+        );
         assert_eq!(
             unexpected_type_cause("{'foo': 'bar'}", "Items", "array", &json!({"foo": "bar"})),
             "The JSONata expression '{'foo': 'bar'}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'object' for value: {\"foo\":\"bar\"}"
         );
         assert_eq!(type_name(&json!("s")), "string");
         let e = env_eval(json!({}), "$sum").unwrap_err();
-        assert!(
-            e.cause.ends_with("returned an unsupported result type."),
-            "{}",
-            e.cause
-        );
+        assert!(e.cause.ends_with("returned an unsupported result type."), "{}", e.cause);
     }
 
     #[test]
     fn parse_errors() {
         invalid("a[1,2)", "Expected \"]\", got \",\"");
-        invalid(
-            "\"unterminated",
-            "String literal must be terminated by a matching quote",
-        );
+        invalid("\"unterminated", "String literal must be terminated by a matching quote");
         invalid("1 +", "Unexpected end of expression");
-        invalid(
-            "{\"a\":}",
-            "The symbol \"}\" cannot be used as a unary operator",
-        );
+        invalid("{\"a\":}", "The symbol \"}\" cannot be used as a unary operator");
         invalid("$x :=", "Unexpected end of expression");
-        invalid(
-            "$match(\"a\", /abc",
-            "No terminating / in regular expression",
-        );
+        invalid("$match(\"a\", /abc", "No terminating / in regular expression");
         invalid("$match('/', /abc", "No terminating / in regular expression");
-        invalid(
-            "phone %.other",
-            "The symbol \".\" cannot be used as a unary operator",
-        );
+        invalid("phone %.other", "The symbol \".\" cannot be used as a unary operator");
         invalid("", "Unexpected end of expression");
-        invalid(
-            "$x ?? 1",
-            "The symbol \"?\" cannot be used as a unary operator",
-        );
-        invalid(
-            "$x ?: 1",
-            "The symbol \":\" cannot be used as a unary operator",
-        );
+        invalid("$x ?? 1", "The symbol \"?\" cannot be used as a unary operator");
+        invalid("$x ?: 1", "The symbol \":\" cannot be used as a unary operator");
         invalid("(1; 2", "Expected \")\" before end of expression");
-        assert_eq!(
-            nesting_estimate("'((' & \"[[\" & `{{` /* ((( */ & [1]"),
-            2 + 2 * 3 + 2
-        );
+        assert_eq!(nesting_estimate("'((' & \"[[\" & `{{` /* ((( */ & [1]"), 2 + 2 * 3 + 2);
         assert_eq!(nesting_estimate("{'a': 1, 'b': 2 and 3}"), 2 + 2 + 2 * 2);
         let deep = format!("{}1{}", "(".repeat(300), ")".repeat(300));
-        assert!(env_eval(json!({}), &deep)
-            .unwrap_err()
-            .cause
-            .ends_with(STACK_OVERFLOW));
+        assert!(env_eval(json!({}), &deep).unwrap_err().cause.ends_with(STACK_OVERFLOW));
     }
 
     #[test]
@@ -1717,53 +1405,31 @@ mod tests {
         let t = Template::parse(&json!({"a": [1, {"b": "{% $states.input.missing %}"}]})).unwrap();
         let states = json!({"input": {}});
         let mut rng = fastrand::Rng::with_seed(1);
-        let mut env = Env {
-            states: &states,
-            variables: &|_| None,
-            now_iso: "2024-01-01T00:00:00Z",
-            rng: &mut rng,
-        };
+        let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
         let e = t.eval(&mut env, "Arguments").unwrap_err();
         assert_eq!(e.cause, "The JSONata expression '$states.input.missing' specified for the field 'Arguments/a[1]/b' returned nothing (undefined).");
         let err = Template::parse_at(&json!({"a": {"b/c": ["x", "{% 1 + %}"]}})).unwrap_err();
-        assert_eq!(
-            err,
-            TemplateError {
-                pointer: "/a/b~1c/1".into(),
-                message: "Unexpected end of expression".into()
-            }
-        );
-        assert!(matches!(
-            Template::parse(&json!({"k": [" {% x %} ", "$x"]})).unwrap(),
-            Template::Literal(_)
-        ));
+        assert_eq!(err, TemplateError { pointer: "/a/b~1c/1".into(), message: "Unexpected end of expression".into() });
+        assert!(matches!(Template::parse(&json!({"k": [" {% x %} ", "$x"]})).unwrap(), Template::Literal(_)));
     }
 
     #[test]
     fn names() {
-        let e = Jsonata::parse("($y := $x + $states.input.a; $f := function($p){ $p + $z }; $f($y) + $one + $count($map([1], $string)))").unwrap();
+        let e = Jsonata::parse(
+            "($y := $x + $states.input.a; $f := function($p){ $p + $z }; $f($y) + $one + $count($map([1], $string)))",
+        )
+        .unwrap();
         assert_eq!(e.variables(), vec!["x", "z", "one"]);
         assert_eq!(e.states_fields(), vec!["input"]);
         let refs = |s: &str| Jsonata::parse(s).unwrap().unsupported_references();
-        assert_eq!(
-            refs("phone[0]"),
-            vec!["Reference to 'phone' at the top level is not supported."]
-        );
-        assert_eq!(
-            refs("$states.input.items[value > 3].name"),
-            Vec::<String>::new()
-        );
+        assert_eq!(refs("phone[0]"), vec!["Reference to 'phone' at the top level is not supported."]);
+        assert_eq!(refs("$states.input.items[value > 3].name"), Vec::<String>::new());
         assert_eq!(refs("$$"), vec!["Reference to '$$' is not supported."]);
         assert_eq!(
             refs("$map($states.input.a, function($x){ b })"),
             vec!["Reference to 'b' at the top level is not supported."]
         );
-        assert_eq!(
-            Jsonata::parse("$states.errorOutput.Cause")
-                .unwrap()
-                .states_fields(),
-            vec!["errorOutput"]
-        );
+        assert_eq!(Jsonata::parse("$states.errorOutput.Cause").unwrap().states_fields(), vec!["errorOutput"]);
     }
 
     #[test]
@@ -1771,21 +1437,11 @@ mod tests {
         let states = json!({"input": {}});
         let mut rng = fastrand::Rng::with_seed(5);
         let e = Jsonata::parse("$uuid()").unwrap();
-        let mut env = Env {
-            states: &states,
-            variables: &|_| None,
-            now_iso: "2024-01-01T00:00:00Z",
-            rng: &mut rng,
-        };
+        let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
         let (a, b) = (e.eval(&mut env).unwrap(), e.eval(&mut env).unwrap());
         assert_ne!(a, b);
         let mut again = fastrand::Rng::with_seed(5);
-        let mut env = Env {
-            states: &states,
-            variables: &|_| None,
-            now_iso: "2024-01-01T00:00:00Z",
-            rng: &mut again,
-        };
+        let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut again };
         assert_eq!(e.eval(&mut env).unwrap(), a);
     }
 }

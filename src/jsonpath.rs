@@ -67,35 +67,21 @@ impl JsonPath {
         let body = if context { &text[1..] } else { text };
         let chars: Vec<char> = body.trim_end().chars().collect();
         let path = parse_steps(&chars, 0)?;
-        Ok(JsonPath {
-            text: text.to_string(),
-            context,
-            variable: None,
-            path,
-        })
+        Ok(JsonPath { text: text.to_string(), context, variable: None, path })
     }
 
     /// Parses a variable reference such as `$order.items[0]` (JSONPath variables): the name, then an
     /// optional path applied to the variable's value, which the caller passes as the root.
     pub fn parse_variable(text: &str) -> Result<JsonPath, String> {
-        let rest = text
-            .strip_prefix('$')
-            .ok_or_else(|| format!("Variable reference must start with '$': {text}"))?;
+        let rest = text.strip_prefix('$').ok_or_else(|| format!("Variable reference must start with '$': {text}"))?;
         let end = rest.find(['.', '[']).unwrap_or(rest.len());
         let name = &rest[..end];
         if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
             return Err(format!("Invalid variable name in {text}"));
         }
-        let chars: Vec<char> = std::iter::once('$')
-            .chain(rest[end..].trim_end().chars())
-            .collect();
+        let chars: Vec<char> = std::iter::once('$').chain(rest[end..].trim_end().chars()).collect();
         let path = parse_steps(&chars, 0)?;
-        Ok(JsonPath {
-            text: text.to_string(),
-            context: false,
-            variable: Some(name.to_string()),
-            path,
-        })
+        Ok(JsonPath { text: text.to_string(), context: false, variable: Some(name.to_string()), path })
     }
 
     /// The path as written.
@@ -144,9 +130,7 @@ impl JsonPath {
         if self.is_definite() {
             return match self.walk_definite(root)? {
                 (value, None) => Some(value.clone()),
-                (object, Some(names)) => {
-                    Some(Value::Object(merge_names(object.as_object()?, names)))
-                }
+                (object, Some(names)) => Some(Value::Object(merge_names(object.as_object()?, names))),
             };
         }
         let mut out = Vec::new();
@@ -170,10 +154,7 @@ impl JsonPath {
             Err(fail) => Err(fail.message(&self.path, '$')),
             Ok(()) if self.is_definite() => match out.pop() {
                 Some(value) => Ok(value.into_owned()),
-                None => Err(format!(
-                    "No results for path: {}",
-                    self.path.fragments('$', 0, self.path.steps.len())
-                )),
+                None => Err(format!("No results for path: {}", self.path.fragments('$', 0, self.path.steps.len()))),
             },
             Ok(()) => Ok(Value::Array(out.into_iter().map(Cow::into_owned).collect())),
         }
@@ -202,9 +183,7 @@ impl JsonPath {
                         map.insert(name.clone(), value);
                         return Ok(());
                     }
-                    current = map
-                        .entry(name.clone())
-                        .or_insert_with(|| Value::Object(Map::new()));
+                    current = map.entry(name.clone()).or_insert_with(|| Value::Object(Map::new()));
                 }
                 Step::Index(index) => {
                     let Value::Array(items) = current else {
@@ -235,18 +214,13 @@ impl JsonPath {
             let last = i + 1 == steps.len();
             match step {
                 Step::Name(name) => {
-                    let map = current
-                        .as_object()
-                        .ok_or_else(|| self.assign_error(i, "an object"))?;
+                    let map = current.as_object().ok_or_else(|| self.assign_error(i, "an object"))?;
                     match map.get(name) {
                         Some(next) if !last => current = next,
                         Some(_) => return Ok(()),
                         // Everything below is created fresh, which only works for names.
                         None => {
-                            return match steps[i + 1..]
-                                .iter()
-                                .position(|s| !matches!(s, Step::Name(_)))
-                            {
+                            return match steps[i + 1..].iter().position(|s| !matches!(s, Step::Name(_))) {
                                 None => Ok(()),
                                 Some(k) => Err(self.assign_error(i + 1 + k, "an array")),
                             }
@@ -254,9 +228,7 @@ impl JsonPath {
                     }
                 }
                 Step::Index(index) => {
-                    let items = current
-                        .as_array()
-                        .ok_or_else(|| self.assign_error(i, "an array"))?;
+                    let items = current.as_array().ok_or_else(|| self.assign_error(i, "an array"))?;
                     let next = usize::try_from(*index).ok().and_then(|k| items.get(k));
                     current = next.ok_or_else(|| self.assign_error(i, "an existing index"))?;
                 }
@@ -267,11 +239,7 @@ impl JsonPath {
     }
 
     fn assign_error(&self, step: usize, wanted: &str) -> String {
-        format!(
-            "Unable to write at '{}': {} is not {wanted}",
-            self.text,
-            self.path.fragments('$', 0, step),
-        )
+        format!("Unable to write at '{}': {} is not {wanted}", self.text, self.path.fragments('$', 0, step),)
     }
 
     /// Follows a definite path; the second part is a trailing name list still to merge.
@@ -298,10 +266,7 @@ impl JsonPath {
         self.select(root)
     }
 
-    fn walk_definite<'a, 'p>(
-        &'p self,
-        root: &'a Value,
-    ) -> Option<(&'a Value, Option<&'p [String]>)> {
+    fn walk_definite<'a, 'p>(&'p self, root: &'a Value) -> Option<(&'a Value, Option<&'p [String]>)> {
         if !self.is_definite() {
             return None;
         }
@@ -347,15 +312,9 @@ impl Step {
         let join = |items: Vec<String>| items.join(",");
         match self {
             Step::Name(name) => format!("['{}']", escape_name(name)),
-            Step::Names(names) => format!(
-                "[{}]",
-                join(
-                    names
-                        .iter()
-                        .map(|n| format!("'{}'", escape_name(n)))
-                        .collect()
-                )
-            ),
+            Step::Names(names) => {
+                format!("[{}]", join(names.iter().map(|n| format!("'{}'", escape_name(n))).collect()))
+            }
             Step::Index(i) => format!("[{i}]"),
             Step::Indexes(list) => format!("[{}]", join(list.iter().map(i64::to_string).collect())),
             Step::Slice(from, to) => {
@@ -393,10 +352,7 @@ impl Compiled {
                 _ => true,
             })
             .unwrap_or(steps.len());
-        Compiled {
-            steps,
-            first_indefinite,
-        }
+        Compiled { steps, first_indefinite }
     }
 
     fn is_definite(&self) -> bool {
@@ -405,11 +361,7 @@ impl Compiled {
 
     /// Jayway's rendering of steps `from..to`, such as `$['a'][0]`.
     fn fragments(&self, root: char, from: usize, to: usize) -> String {
-        let mut text = if from == 0 {
-            root.to_string()
-        } else {
-            String::new()
-        };
+        let mut text = if from == 0 { root.to_string() } else { String::new() };
         for step in self.steps.get(from..to).unwrap_or(&[]) {
             text.push_str(&step.fragment());
         }
@@ -447,9 +399,7 @@ fn parse_steps(c: &[char], depth: usize) -> Result<Compiled, String> {
                     }
                     match c.get(pos) {
                         None => return Err("Path must not end with a '.'".into()),
-                        Some('.') => {
-                            return Err(format!("Character '.' on position {pos} is not valid."))
-                        }
+                        Some('.') => return Err(format!("Character '.' on position {pos} is not valid.")),
                         _ => {}
                     }
                 }
@@ -467,9 +417,7 @@ fn parse_steps(c: &[char], depth: usize) -> Result<Compiled, String> {
 /// A dot-notation name: everything up to the next `.` or `[`.
 fn read_name(c: &[char], start: usize, steps: &mut Vec<Step>) -> Result<usize, String> {
     if c[start] == ' ' {
-        return Err(format!(
-            "Could not parse token starting at position {start}"
-        ));
+        return Err(format!("Could not parse token starting at position {start}"));
     }
     let mut pos = start;
     while pos < c.len() && c[pos] != '.' && c[pos] != '[' {
@@ -489,28 +437,16 @@ fn next_significant(c: &[char], pos: usize) -> Option<usize> {
     (pos + 1..c.len()).find(|&i| c[i] != ' ')
 }
 
-fn read_bracket(
-    c: &[char],
-    open: usize,
-    steps: &mut Vec<Step>,
-    depth: usize,
-) -> Result<usize, String> {
-    let fail =
-        || format!("Could not parse token starting at position {open}. Expected ?, ', 0-9, * ");
+fn read_bracket(c: &[char], open: usize, steps: &mut Vec<Step>, depth: usize) -> Result<usize, String> {
+    let fail = || format!("Could not parse token starting at position {open}. Expected ?, ', 0-9, * ");
     let first = next_significant(c, open).ok_or_else(fail)?;
     match c[first] {
         '\'' | '"' => read_bracket_names(c, open, c[first], steps),
-        d if d.is_ascii_digit() || d == '-' || d == ':' => {
-            read_array(c, open, steps)?.ok_or_else(fail)
-        }
+        d if d.is_ascii_digit() || d == '-' || d == ':' => read_array(c, open, steps)?.ok_or_else(fail),
         '*' => {
             let close = next_significant(c, first).filter(|&i| c[i] == ']');
-            let close = close.ok_or_else(|| {
-                format!(
-                    "Expected wildcard token to end with ']' on position {}",
-                    first + 1
-                )
-            })?;
+            let close =
+                close.ok_or_else(|| format!("Expected wildcard token to end with ']' on position {}", first + 1))?;
             steps.push(Step::Wildcard);
             Ok(close + 1)
         }
@@ -518,28 +454,18 @@ fn read_bracket(
             let paren = next_significant(c, first).ok_or_else(fail)?;
             if c[paren] != '(' {
                 return Err(if c[paren] == ']' || c[paren] == ',' {
-                    "Filter placeholders [?] need predicates, which inline paths cannot supply"
-                        .into()
+                    "Filter placeholders [?] need predicates, which inline paths cannot supply".into()
                 } else {
                     fail()
                 });
             }
             let close = closing_paren(c, paren).ok_or_else(fail)?;
-            let end = next_significant(c, close)
-                .filter(|&i| c[i] == ']')
-                .ok_or_else(fail)?;
-            let mut parser = FilterParser {
-                c: &c[paren..=close],
-                pos: 0,
-                depth: depth + 1,
-            };
+            let end = next_significant(c, close).filter(|&i| c[i] == ']').ok_or_else(fail)?;
+            let mut parser = FilterParser { c: &c[paren..=close], pos: 0, depth: depth + 1 };
             let expr = parser.or_expr()?;
             parser.skip_blanks();
             if parser.pos < parser.c.len() {
-                return Err(format!(
-                    "Could not parse filter {}",
-                    c[open..=end].iter().collect::<String>()
-                ));
+                return Err(format!("Could not parse filter {}", c[open..=end].iter().collect::<String>()));
             }
             steps.push(Step::Filter(Box::new(expr)));
             Ok(end + 1)
@@ -549,12 +475,7 @@ fn read_bracket(
 }
 
 /// `['a']`, `["a"]`, `['a','b']`. Names are kept as written (see the module doc).
-fn read_bracket_names(
-    c: &[char],
-    open: usize,
-    quote: char,
-    steps: &mut Vec<Step>,
-) -> Result<usize, String> {
+fn read_bracket_names(c: &[char], open: usize, quote: char, steps: &mut Vec<Step>) -> Result<usize, String> {
     let mut names = Vec::new();
     let (mut start, mut end) = (open + 1, open + 1);
     let (mut in_name, mut in_escape, mut after_comma) = (false, false, false);
@@ -595,13 +516,10 @@ fn read_bracket_names(
         pos += 1;
     }
     if in_name {
-        return Err(format!(
-            "Property has not been closed - missing closing {quote}"
-        ));
+        return Err(format!("Property has not been closed - missing closing {quote}"));
     }
     let close = next_significant(c, end).filter(|&i| c[i] == ']');
-    let close =
-        close.ok_or_else(|| "Property has not been closed - missing closing ]".to_string())?;
+    let close = close.ok_or_else(|| "Property has not been closed - missing closing ]".to_string())?;
     match names.len() {
         0 => return Err(format!("Could not parse token starting at position {open}")),
         1 => steps.push(Step::Name(names.remove(0))),
@@ -617,10 +535,7 @@ fn read_array(c: &[char], open: usize, steps: &mut Vec<Step>) -> Result<Option<u
     };
     let expr: String = c[open + 1..close].iter().collect();
     let expr = expr.trim_matches(|ch: char| ch <= ' ');
-    if !expr
-        .chars()
-        .all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '-' | ':' | ' '))
-    {
+    if !expr.chars().all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '-' | ':' | ' ')) {
         return Ok(None);
     }
     let int = |text: &str, what: &str| -> Result<Option<i64>, String> {
@@ -628,9 +543,7 @@ fn read_array(c: &[char], open: usize, steps: &mut Vec<Step>) -> Result<Option<u
         if text.is_empty() {
             return Ok(None);
         }
-        text.parse::<i32>()
-            .map(|v| Some(i64::from(v)))
-            .map_err(|_| format!("Failed to parse {what}: {expr}"))
+        text.parse::<i32>().map(|v| Some(i64::from(v))).map_err(|_| format!("Failed to parse {what}: {expr}"))
     };
     if expr.contains(':') {
         let parts = java_split(expr, ':');
@@ -800,9 +713,7 @@ impl FilterParser<'_> {
     }
 
     fn at(&self, text: &str) -> bool {
-        text.chars()
-            .enumerate()
-            .all(|(i, ch)| self.c.get(self.pos + i) == Some(&ch))
+        text.chars().enumerate().all(|(i, ch)| self.c.get(self.pos + i) == Some(&ch))
     }
 
     fn nest(&mut self) -> Result<(), String> {
@@ -879,10 +790,7 @@ impl FilterParser<'_> {
         self.skip_blanks();
         if self.peek().is_none() || self.peek() == Some(')') || self.at("&&") || self.at("||") {
             return match left {
-                Operand::Path(path) => Ok(Expr::Exists {
-                    path,
-                    negate: negated,
-                }),
+                Operand::Path(path) => Ok(Expr::Exists { path, negate: negated }),
                 _ => Err("Expected a path before the end of the filter expression".into()),
             };
         }
@@ -953,12 +861,9 @@ impl FilterParser<'_> {
             Some('n') => self.word("null", Value::Null),
             Some(open @ ('[' | '{')) => {
                 let close = if open == '[' { ']' } else { '}' };
-                let end = closing_of(self.c, self.pos, open, close)
-                    .ok_or_else(|| format!("Expected {close} in filter"))?;
-                let mut json = LooseJson {
-                    c: &self.c[self.pos..=end],
-                    pos: 0,
-                };
+                let end =
+                    closing_of(self.c, self.pos, open, close).ok_or_else(|| format!("Expected {close} in filter"))?;
+                let mut json = LooseJson { c: &self.c[self.pos..=end], pos: 0 };
                 let value = json.value(self.depth)?;
                 self.pos = end + 1;
                 Ok(Operand::Literal(value))
@@ -966,17 +871,13 @@ impl FilterParser<'_> {
             Some('/') => self.pattern(),
             _ => {
                 let start = self.pos;
-                while self.peek().is_some_and(|ch| {
-                    ch.is_ascii_digit() || matches!(ch, '-' | '+' | '.' | 'e' | 'E')
-                }) {
+                while self.peek().is_some_and(|ch| ch.is_ascii_digit() || matches!(ch, '-' | '+' | '.' | 'e' | 'E')) {
                     self.pos += 1;
                 }
                 let text: String = self.c[start..self.pos].iter().collect();
                 match (number_from_text(&text), big_decimal_string(&text)) {
                     (Some(number), Some(java)) => Ok(Operand::Number(number, java)),
-                    _ => Err(format!(
-                        "Could not read a value at position {start} of filter"
-                    )),
+                    _ => Err(format!("Could not read a value at position {start} of filter")),
                 }
             }
         }
@@ -996,25 +897,18 @@ impl FilterParser<'_> {
         self.pos += 1;
         while let Some(ch) = self.peek() {
             if ch == '[' {
-                let close = closing_of(self.c, self.pos, '[', ']')
-                    .ok_or("Square brackets does not match in filter")?;
+                let close = closing_of(self.c, self.pos, '[', ']').ok_or("Square brackets does not match in filter")?;
                 self.pos = close + 1;
                 continue;
             }
-            if ch == ' '
-                || matches!(ch, '<' | '>' | '=' | '~' | '!')
-                || (ch == ')' && !self.closes_call(begin))
-            {
+            if ch == ' ' || matches!(ch, '<' | '>' | '=' | '~' | '!') || (ch == ')' && !self.closes_call(begin)) {
                 break;
             }
             self.pos += 1;
         }
         let chars = &self.c[begin..self.pos];
         let path = parse_steps(chars, self.depth + 1)?;
-        Ok(Operand::Path(FilterPath {
-            from_root: chars[0] == '$',
-            path,
-        }))
+        Ok(Operand::Path(FilterPath { from_root: chars[0] == '$', path }))
     }
 
     /// True when the `)` at the current position closes `name(` written inside the path.
@@ -1028,8 +922,7 @@ impl FilterParser<'_> {
 
     /// `/regex/flags`; Java's `matches()` needs the whole text to match.
     fn pattern(&mut self) -> Result<Operand, String> {
-        let end = next_unescaped(self.c, self.pos, '/')
-            .ok_or("Pattern not closed. Expected / in filter")?;
+        let end = next_unescaped(self.c, self.pos, '/').ok_or("Pattern not closed. Expected / in filter")?;
         let body: String = self.c[self.pos + 1..end].iter().collect();
         self.pos = end + 1;
         let mut builder_flags = String::new();
@@ -1076,13 +969,9 @@ fn java_unescape(c: &[char]) -> Result<String, String> {
             'n' => '\n',
             'b' => '\u{8}',
             'u' => {
-                let hex: String = c
-                    .get(i..i + 4)
-                    .ok_or("Unable to parse unicode value")?
-                    .iter()
-                    .collect();
-                let value = u16::from_str_radix(&hex, 16)
-                    .map_err(|_| format!("Unable to parse unicode value: {hex}"))?;
+                let hex: String = c.get(i..i + 4).ok_or("Unable to parse unicode value")?.iter().collect();
+                let value =
+                    u16::from_str_radix(&hex, 16).map_err(|_| format!("Unable to parse unicode value: {hex}"))?;
                 units.push(value);
                 i += 4;
                 continue;
@@ -1182,9 +1071,7 @@ impl LooseJson<'_> {
                     "true" => Value::Bool(true),
                     "false" => Value::Bool(false),
                     "null" => Value::Null,
-                    _ => number_from_text(&word)
-                        .map(Value::Number)
-                        .unwrap_or(Value::String(word)),
+                    _ => number_from_text(&word).map(Value::Number).unwrap_or(Value::String(word)),
                 })
             }
         }
@@ -1217,11 +1104,7 @@ impl Fail<'_> {
     fn message(&self, path: &Compiled, root: char) -> String {
         let prefix = |to: usize| path.fragments(root, 0, to);
         let rest = || path.fragments(root, self.step, path.steps.len());
-        let fragment = path
-            .steps
-            .get(self.step)
-            .map(Step::fragment)
-            .unwrap_or_default();
+        let fragment = path.steps.get(self.step).map(Step::fragment).unwrap_or_default();
         match self.kind {
             FailKind::MissingProperty => format!("Missing property in path {}", prefix(self.step + 1)),
             FailKind::NotObject => format!(
@@ -1254,13 +1137,7 @@ fn run<'a>(
     strict: bool,
     out: &mut Vec<Cow<'a, Value>>,
 ) -> Result<(), Fail<'a>> {
-    Walk {
-        path,
-        root,
-        strict,
-        out,
-    }
-    .step(0, start)
+    Walk { path, root, strict, out }.step(0, start)
 }
 
 struct Walk<'a, 'o> {
@@ -1281,13 +1158,7 @@ impl<'a> Walk<'a, '_> {
         };
         let upstream_definite = i <= self.path.first_indefinite;
         let leaf = i + 1 == steps.len();
-        let fail = |kind| {
-            Err(Fail {
-                step: i,
-                kind,
-                value: node,
-            })
-        };
+        let fail = |kind| Err(Fail { step: i, kind, value: node });
         let skip_or = |kind| {
             if upstream_definite {
                 fail(kind)
@@ -1300,9 +1171,7 @@ impl<'a> Walk<'a, '_> {
                 Value::Object(map) => match map.get(name) {
                     Some(value) => self.step(i + 1, value),
                     // Jayway throws for a missing inner property only when the whole path is definite.
-                    None if self.strict || (!leaf && self.path.is_definite()) => {
-                        fail(FailKind::MissingProperty)
-                    }
+                    None if self.strict || (!leaf && self.path.is_definite()) => fail(FailKind::MissingProperty),
                     None => Ok(()),
                 },
                 _ => skip_or(FailKind::NotObject),
@@ -1315,8 +1184,7 @@ impl<'a> Walk<'a, '_> {
                     return fail(FailKind::MissingProperty);
                 }
                 if leaf {
-                    self.out
-                        .push(Cow::Owned(Value::Object(merge_names(map, names))));
+                    self.out.push(Cow::Owned(Value::Object(merge_names(map, names))));
                     return Ok(());
                 }
                 for value in names.iter().filter_map(|n| map.get(n)) {
@@ -1415,12 +1283,10 @@ impl<'a> Walk<'a, '_> {
 
     fn scan_matches(&self, step: &'a Step, is_leaf: bool, node: &'a Value) -> bool {
         match step {
-            Step::Name(name) => node
-                .as_object()
-                .is_some_and(|m| self.strict || m.contains_key(name)),
-            Step::Names(names) => node.as_object().is_some_and(|m| {
-                self.strict || !is_leaf || names.iter().all(|n| m.contains_key(n))
-            }),
+            Step::Name(name) => node.as_object().is_some_and(|m| self.strict || m.contains_key(name)),
+            Step::Names(names) => {
+                node.as_object().is_some_and(|m| self.strict || !is_leaf || names.iter().all(|n| m.contains_key(n)))
+            }
             Step::Index(_) | Step::Indexes(_) | Step::Slice(..) => node.is_array(),
             Step::Wildcard => true,
             Step::Filter(expr) => self.accepts(expr, node),
@@ -1459,11 +1325,7 @@ fn slice_indexes(len: usize, from: Option<i64>, to: Option<i64>) -> std::ops::Ra
 }
 
 fn array_get(items: &[Value], index: i64) -> Option<&Value> {
-    let index = if index < 0 {
-        index.checked_add(items.len() as i64)?
-    } else {
-        index
-    };
+    let index = if index < 0 { index.checked_add(items.len() as i64)? } else { index };
     items.get(usize::try_from(index).ok()?)
 }
 
@@ -1549,9 +1411,7 @@ impl<'a> Node<'a> {
     fn json(&self) -> Option<Cow<'_, Value>> {
         match self {
             Node::Json(value) => Some(Cow::Borrowed(value.as_ref())),
-            Node::List(items) => Some(Cow::Owned(Value::Array(
-                items.iter().map(|v| v.as_ref().clone()).collect(),
-            ))),
+            Node::List(items) => Some(Cow::Owned(Value::Array(items.iter().map(|v| v.as_ref().clone()).collect()))),
             _ => None,
         }
     }
@@ -1609,13 +1469,9 @@ fn compare(left: &Node, op: Op, right: &Node) -> Result<bool, Abort> {
         Op::Gt => order(left, right).is_some_and(Ordering::is_gt),
         Op::Ge => order(left, right).is_some_and(Ordering::is_ge),
         Op::Regex => match (left, right) {
-            (Node::Pattern(re), other) | (other, Node::Pattern(re))
-                if !matches!(other, Node::Pattern(_)) =>
-            {
+            (Node::Pattern(re), other) | (other, Node::Pattern(re)) if !matches!(other, Node::Pattern(_)) => {
                 match other.items() {
-                    Some(items) => items
-                        .into_iter()
-                        .any(|v| re.is_match(&regex_input(&Node::of_ref(v)))),
+                    Some(items) => items.into_iter().any(|v| re.is_match(&regex_input(&Node::of_ref(v)))),
                     None => re.is_match(&regex_input(other)),
                 }
             }
@@ -1630,9 +1486,7 @@ fn compare(left: &Node, op: Op, right: &Node) -> Result<bool, Abort> {
         }
         Op::Contains => match (left, right) {
             (Node::Str(text), Node::Str(part)) => text.contains(part),
-            _ => left
-                .items()
-                .is_some_and(|items| items.into_iter().any(|v| equals(right, &Node::of_ref(v)))),
+            _ => left.items().is_some_and(|items| items.into_iter().any(|v| equals(right, &Node::of_ref(v)))),
         },
         Op::Size => {
             let Node::Num(expected, _) = right else {
@@ -1669,11 +1523,7 @@ fn compare(left: &Node, op: Op, right: &Node) -> Result<bool, Abort> {
             let Some(lefts) = list_operand(left)? else {
                 return Ok(false);
             };
-            let member = |l: &Value| {
-                rights
-                    .iter()
-                    .any(|r| equals(&Node::of_ref(l), &Node::of_ref(r)))
-            };
+            let member = |l: &Value| rights.iter().any(|r| equals(&Node::of_ref(l), &Node::of_ref(r)));
             match op {
                 Op::SubsetOf => lefts.iter().all(|l| member(l)),
                 Op::AnyOf => lefts.iter().any(|l| member(l)),
@@ -1742,11 +1592,7 @@ fn regex_input(node: &Node) -> String {
 // ---------------------------------------------------------------------------------------------
 
 fn number_cmp(a: &Number, b: &Number) -> Option<Ordering> {
-    let int = |n: &Number| {
-        n.as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-    };
+    let int = |n: &Number| n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
     match (int(a), int(b)) {
         (Some(x), Some(y)) => Some(x.cmp(&y)),
         _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
@@ -1785,27 +1631,15 @@ fn number_java_string(n: &Number, literal: Option<&str>) -> String {
 fn java_double_string(f: f64) -> String {
     let magnitude = f.abs();
     if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
     if (1e-3..1e7).contains(&magnitude) {
         let text = format!("{f}");
-        return if text.contains('.') {
-            text
-        } else {
-            format!("{text}.0")
-        };
+        return if text.contains('.') { text } else { format!("{text}.0") };
     }
     let text = format!("{f:e}");
     let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let mantissa = if mantissa.contains('.') {
-        mantissa.to_string()
-    } else {
-        format!("{mantissa}.0")
-    };
+    let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
     format!("{mantissa}E{exponent}")
 }
 
@@ -1832,19 +1666,11 @@ fn big_decimal_string(text: &str) -> Option<String> {
             return None;
         }
         let value: i64 = unsigned.parse().ok()?;
-        scale -= if exponent.starts_with('-') {
-            -value
-        } else {
-            value
-        };
+        scale -= if exponent.starts_with('-') { -value } else { value };
     }
     let all: String = format!("{whole}{fraction}");
     let coefficient = all.trim_start_matches('0');
-    let coefficient = if coefficient.is_empty() {
-        "0"
-    } else {
-        coefficient
-    };
+    let coefficient = if coefficient.is_empty() { "0" } else { coefficient };
     let len = coefficient.len() as i64;
     let adjusted = len - 1 - scale;
     let mut out = String::new();
@@ -1859,10 +1685,7 @@ fn big_decimal_string(text: &str) -> Option<String> {
             let (int, frac) = coefficient.split_at(coefficient.len() - scale);
             out.push_str(&format!("{int}.{frac}"));
         } else {
-            out.push_str(&format!(
-                "0.{}{coefficient}",
-                "0".repeat(scale - coefficient.len())
-            ));
+            out.push_str(&format!("0.{}{coefficient}", "0".repeat(scale - coefficient.len())));
         }
     } else {
         let (first, rest) = coefficient.split_at(1);
@@ -1885,9 +1708,7 @@ fn java_class(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "java.lang.Boolean",
-        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => {
-            "java.lang.Integer"
-        }
+        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => "java.lang.Integer",
         Value::Number(n) if n.is_i64() || n.is_u64() => "java.lang.Long",
         Value::Number(_) => "java.lang.Double",
         Value::String(_) => "java.lang.String",

@@ -55,7 +55,8 @@ impl MockConfig {
                 let body = body.as_object().ok_or_else(|| format!("response {name} must be an object"))?;
                 let mut list = Vec::new();
                 for (range, answer) in body {
-                    let (a, b) = parse_range(range).ok_or_else(|| format!("response {name}: bad invocation range '{range}'"))?;
+                    let (a, b) =
+                        parse_range(range).ok_or_else(|| format!("response {name}: bad invocation range '{range}'"))?;
                     list.push((a, b, parse_answer(answer).map_err(|e| format!("response {name} {range}: {e}"))?));
                 }
                 list.sort_by_key(|(a, _, _)| *a);
@@ -73,11 +74,7 @@ impl MockConfig {
     /// The answer for the `invocation`-th call (0-based) of `state` in a test case.
     pub fn answer(&self, case: &HashMap<String, String>, state: &str, invocation: u64) -> Option<&Mocked> {
         let name = case.get(state)?;
-        self.responses
-            .get(name)?
-            .iter()
-            .find(|(a, b, _)| (*a..=*b).contains(&invocation))
-            .map(|(_, _, m)| m)
+        self.responses.get(name)?.iter().find(|(a, b, _)| (*a..=*b).contains(&invocation)).map(|(_, _, m)| m)
     }
 }
 

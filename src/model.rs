@@ -414,15 +414,15 @@ pub struct JaRule {
 pub const MAX_NESTING: usize = 64;
 
 fn load_at(def: &Value, at: &str, top: bool, lang: QueryLanguage) -> Result<Machine> {
-    let depth = at.matches("/Branches/").count() + at.matches("/ItemProcessor").count() + at.matches("/Iterator").count();
+    let depth =
+        at.matches("/Branches/").count() + at.matches("/ItemProcessor").count() + at.matches("/Iterator").count();
     if depth > MAX_NESTING {
         return Err(format!("Parallel and Map states nest more than {MAX_NESTING} levels deep at {at}"));
     }
     let obj = def.as_object().ok_or_else(|| format!("a state machine must be an object at {at}"))?;
     let start = string_field(obj, "StartAt", at)?.ok_or_else(|| format!("StartAt is required at {at}"))?;
-    let states_obj = field(obj, "States")
-        .and_then(Value::as_object)
-        .ok_or_else(|| format!("States must be an object at {at}"))?;
+    let states_obj =
+        field(obj, "States").and_then(Value::as_object).ok_or_else(|| format!("States must be an object at {at}"))?;
     let index: HashMap<String, usize> = states_obj.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
     let resolve = |name: &str, where_: &str| -> Result<usize> {
         index.get(name).copied().ok_or_else(|| format!("Missing 'Next' target: {name} at {where_}"))
@@ -487,10 +487,8 @@ fn load_state(
                 for (i, r) in rules.iter().enumerate() {
                     let rat = format!("{at}/Choices/{i}");
                     let rule = ChoiceRule::parse(r, &rat)?;
-                    let next = r
-                        .get("Next")
-                        .and_then(Value::as_str)
-                        .ok_or_else(|| format!("Next is required at {rat}"))?;
+                    let next =
+                        r.get("Next").and_then(Value::as_str).ok_or_else(|| format!("Next is required at {rat}"))?;
                     let assign = r.get("Assign").map(|a| Template::parse(a, &format!("{rat}/Assign"))).transpose()?;
                     choices.push((rule, resolve(next, &format!("{rat}/Next"))?, assign));
                 }
@@ -624,7 +622,8 @@ fn load_jsonata_state(
                     let r = r.as_object().ok_or_else(|| format!("a Choice rule must be an object at {rat}"))?;
                     let n = string_field(r, "Next", &rat)?.ok_or_else(|| format!("Next is required at {rat}"))?;
                     f.rules.push(JaRule {
-                        condition: ja(r, "Condition", &rat)?.ok_or_else(|| format!("Condition is required at {rat}"))?,
+                        condition: ja(r, "Condition", &rat)?
+                            .ok_or_else(|| format!("Condition is required at {rat}"))?,
                         next: resolve(&n, &format!("{rat}/Next"))?,
                         assign: ja(r, "Assign", &rat)?,
                         output: ja(r, "Output", &rat)?,
@@ -694,7 +693,8 @@ fn load_wait(s: &Map<String, Value>, at: &str) -> Result<WaitFor> {
         return Ok(WaitFor::SecondsPath(path_of(&p, at)?));
     }
     if let Some(t) = string_field(s, "Timestamp", at)? {
-        let ms = parse_timestamp(&t).ok_or_else(|| format!("String does not match RFC3339 timestamp at {at}/Timestamp"))?;
+        let ms =
+            parse_timestamp(&t).ok_or_else(|| format!("String does not match RFC3339 timestamp at {at}/Timestamp"))?;
         return Ok(WaitFor::Timestamp(ms));
     }
     if let Some(p) = string_field(s, "TimestampPath", at)? {
@@ -707,11 +707,8 @@ fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage, state_lang: Q
     let proc_key = if s.contains_key("ItemProcessor") { "ItemProcessor" } else { "Iterator" };
     let proc = s.get(proc_key).ok_or_else(|| format!("ItemProcessor is required at {at}"))?;
     let processor = Arc::new(load_at(proc, &format!("{at}/{proc_key}"), false, lang)?);
-    let distributed = proc
-        .get("ProcessorConfig")
-        .and_then(|c| c.get("Mode"))
-        .and_then(Value::as_str)
-        == Some("DISTRIBUTED");
+    let distributed =
+        proc.get("ProcessorConfig").and_then(|c| c.get("Mode")).and_then(Value::as_str) == Some("DISTRIBUTED");
     // The legacy `Parameters` of a Map selects each item's input, with `Iterator` or `ItemProcessor`.
     let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
     if state_lang == QueryLanguage::Jsonata {

@@ -417,14 +417,19 @@ impl Simulator {
         let logging = self.resolve_logging(input.logging_configuration.as_ref())?;
         let role_arn = match &input.role_arn {
             Some(r) if r.is_empty() || r.len() > 256 => {
-                return Err(ApiError::validation(format!("Invalid Arn: 'Resource type not valid in this context: {r}'")))
+                return Err(ApiError::validation(format!(
+                    "Invalid Arn: 'Resource type not valid in this context: {r}'"
+                )))
             }
             Some(r) => r.clone(),
             None => format!("arn:aws:iam::{}:role/StepFunctions-{}-role", self.account, input.name),
         };
         let arn = format!("arn:aws:states:{}:{}:stateMachine:{}", self.region, self.account, input.name);
         if let Some(m) = self.machines.get(&arn) {
-            if m.definition == input.definition && m.machine_type == machine_type && m.role_arn == role_arn && m.logging == logging
+            if m.definition == input.definition
+                && m.machine_type == machine_type
+                && m.role_arn == role_arn
+                && m.logging == logging
             {
                 return Ok(json!({"stateMachineArn": arn, "creationDate": m.creation_date}));
             }
@@ -451,7 +456,11 @@ impl Simulator {
 
     fn resolve_logging(&self, config: Option<&LoggingConfiguration>) -> Result<Logging, ApiError> {
         let Some(config) = config else {
-            return Ok(Logging { level: "OFF".into(), include_execution_data: false, log_group: DEFAULT_LOG_GROUP.into() });
+            return Ok(Logging {
+                level: "OFF".into(),
+                include_execution_data: false,
+                log_group: DEFAULT_LOG_GROUP.into(),
+            });
         };
         let level = config.level.clone().unwrap_or_else(|| "OFF".into());
         if !matches!(level.as_str(), "ALL" | "ERROR" | "FATAL" | "OFF") {
@@ -470,7 +479,8 @@ impl Simulator {
             }
             Some(d) if d.is_empty() => DEFAULT_LOG_GROUP.to_string(),
             Some(d) => {
-                let arn = d[0].cloud_watch_logs_log_group.as_ref().and_then(|g| g.log_group_arn.as_deref()).unwrap_or("");
+                let arn =
+                    d[0].cloud_watch_logs_log_group.as_ref().and_then(|g| g.log_group_arn.as_deref()).unwrap_or("");
                 log_group_name(arn).ok_or_else(|| {
                     ApiError::new(
                         "InvalidLoggingConfiguration",
@@ -486,7 +496,10 @@ impl Simulator {
     }
 
     /// `ValidateStateMachineDefinition`: `{result: "OK" | "FAIL", diagnostics, truncated}`.
-    pub fn validate_state_machine_definition(&self, input: &ValidateStateMachineDefinitionInput) -> Result<Value, ApiError> {
+    pub fn validate_state_machine_definition(
+        &self,
+        input: &ValidateStateMachineDefinitionInput,
+    ) -> Result<Value, ApiError> {
         let machine_type = parse_type(input.machine_type.as_deref())?;
         let diags = crate::validate::validate_text(&input.definition, to_validate_type(machine_type));
         let ok = !diags.iter().any(|d| d.severity == crate::validate::Severity::Error);
@@ -536,10 +549,9 @@ impl Simulator {
         if !arn.starts_with("arn:") {
             return Err(ApiError::new("InvalidArn", format!("Invalid Arn: '{arn}'")));
         }
-        let entry = self
-            .machines
-            .get(arn)
-            .ok_or_else(|| ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{arn}'")))?;
+        let entry = self.machines.get(arn).ok_or_else(|| {
+            ApiError::new("StateMachineDoesNotExist", format!("State Machine Does Not Exist: '{arn}'"))
+        })?;
         if sync && entry.machine_type != MachineType::Express {
             return Err(ApiError::new(
                 "StateMachineTypeNotSupported",
@@ -562,8 +574,9 @@ impl Simulator {
                 crate::exec::MAX_PAYLOAD_BYTES
             )));
         }
-        let input_value: Value = serde_json::from_str(input_text)
-            .map_err(|e| ApiError::new("InvalidExecutionInput", format!("Invalid State Machine Execution Input: '{e}'")))?;
+        let input_value: Value = serde_json::from_str(input_text).map_err(|e| {
+            ApiError::new("InvalidExecutionInput", format!("Invalid State Machine Execution Input: '{e}'"))
+        })?;
         if let Some(tc) = &test_case {
             let Some(cfg) = &self.mocks else {
                 return Err(ApiError::validation(format!(
@@ -591,7 +604,10 @@ impl Simulator {
                     if e.exec.status() == Status::Running && e.exec.input() == &input_value && !sync {
                         return Ok(exec_arn);
                     }
-                    return Err(ApiError::new("ExecutionAlreadyExists", format!("Execution Already Exists: '{exec_arn}'")));
+                    return Err(ApiError::new(
+                        "ExecutionAlreadyExists",
+                        format!("Execution Already Exists: '{exec_arn}'"),
+                    ));
                 }
             }
         }
@@ -891,12 +907,7 @@ impl Simulator {
     /// none the execution stays `RUNNING` until someone sends the token
     /// ([`Simulator::send_task_success`]) or stops it, and `run_virtual` returns. Returns the time
     /// it stopped at: `until` when given, else the last time something happened.
-    pub fn run_virtual(
-        &mut self,
-        now: i64,
-        until: Option<i64>,
-        handler: Handler<'_>,
-    ) -> i64 {
+    pub fn run_virtual(&mut self, now: i64, until: Option<i64>, handler: Handler<'_>) -> i64 {
         let now = self.drive(now, until, None, handler);
         until.map_or(now, |u| u.max(now))
     }
@@ -915,13 +926,7 @@ impl Simulator {
     }
 
     /// The virtual-clock driver of [`Simulator::run_virtual`], which also stops once `target` ended.
-    fn drive(
-        &mut self,
-        mut now: i64,
-        until: Option<i64>,
-        target: Option<&str>,
-        handler: Handler<'_>,
-    ) -> i64 {
+    fn drive(&mut self, mut now: i64, until: Option<i64>, target: Option<&str>, handler: Handler<'_>) -> i64 {
         loop {
             self.woken.clear();
             let mut next: Option<i64> = None;
@@ -1079,8 +1084,7 @@ impl Simulator {
         if input.reverse_order.unwrap_or(false) {
             events.reverse();
         }
-        let page: Vec<Value> =
-            events.iter().skip(start).take(max).map(|ev| history_event(ev, include_data)).collect();
+        let page: Vec<Value> = events.iter().skip(start).take(max).map(|ev| history_event(ev, include_data)).collect();
         let mut out = Map::new();
         out.insert("events".into(), Value::Array(page));
         if start + max < events.len() {
@@ -1125,7 +1129,13 @@ impl Simulator {
 
     /// The log records, oldest first, optionally only one execution's or one group's, from
     /// position `start`; returns the records and the next position.
-    pub fn log_events(&self, exec_arn: Option<&str>, log_group: Option<&str>, start: usize, limit: usize) -> (Vec<&LogEvent>, usize) {
+    pub fn log_events(
+        &self,
+        exec_arn: Option<&str>,
+        log_group: Option<&str>,
+        start: usize,
+        limit: usize,
+    ) -> (Vec<&LogEvent>, usize) {
         let mut out = Vec::new();
         let mut pos = start.min(self.logs.len());
         while pos < self.logs.len() && out.len() < limit {
@@ -1275,7 +1285,8 @@ pub fn load_checked(def: &Value, machine_type: MachineType) -> Result<StateMachi
         e.diagnostics = diags.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
         return Err(e);
     }
-    StateMachine::load(def).map_err(|m| ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: '{m}'")))
+    StateMachine::load(def)
+        .map_err(|m| ApiError::new("InvalidDefinition", format!("Invalid State Machine Definition: '{m}'")))
 }
 
 /// The validator's machine type.

@@ -68,7 +68,8 @@ const START_ISO: &str = "2024-01-01T00:00:00.000Z";
 pub fn test_state(req: &Request) -> Result<Value, ApiError> {
     let (state_json, lang) = resolve_state(req)?;
     let machine = wrap(&state_json, lang);
-    let machine = model::load(&machine).map_err(|m| ApiError::definition(format!("Invalid State Machine Definition: '{m}'")))?;
+    let machine =
+        model::load(&machine).map_err(|m| ApiError::definition(format!("Invalid State Machine Definition: '{m}'")))?;
     let st = &machine.states[machine.start_at];
     let names: Vec<String> = machine.states.iter().map(|s| s.name.clone()).collect();
     check_mock(req, st, &state_json)?;

@@ -117,10 +117,7 @@ pub fn validate_text(definition_text: &str, machine_type: MachineType) -> Vec<Di
         }],
         Ok(None) => vec![not_an_object()],
         Ok(Some(end)) => match serde_json::from_str::<Value>(&definition_text[..end]).or_else(|e| {
-            serde_json::from_str::<Value>(&json_text::replace_surrogate_escapes(
-                &definition_text[..end],
-            ))
-            .map_err(|_| e)
+            serde_json::from_str::<Value>(&json_text::replace_surrogate_escapes(&definition_text[..end])).map_err(|_| e)
         }) {
             Ok(value) => validate(&value, machine_type),
             Err(e) => vec![Diagnostic {
@@ -138,51 +135,27 @@ pub fn validate_text(definition_text: &str, machine_type: MachineType) -> Vec<Di
 /// (`at null` when AWS has no location). A `Label` error alone is worded differently and quotes
 /// the request text: use [`invalid_definition_message_for_text`] for it.
 pub fn invalid_definition_message(diags: &[Diagnostic]) -> Option<String> {
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
+    let errors: Vec<&Diagnostic> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
     if errors.is_empty() {
         return None;
     }
-    let non_label: Vec<&Diagnostic> = errors
-        .iter()
-        .copied()
-        .filter(|d| d.code != code::INVALID_LABEL_NAME)
-        .collect();
-    let shown = if non_label.is_empty() {
-        errors
-    } else {
-        non_label
-    };
+    let non_label: Vec<&Diagnostic> = errors.iter().copied().filter(|d| d.code != code::INVALID_LABEL_NAME).collect();
+    let shown = if non_label.is_empty() { errors } else { non_label };
     let parts: Vec<String> = shown
         .iter()
         .map(|d| {
-            let location = if d.location.is_empty() {
-                "null"
-            } else {
-                d.location.as_str()
-            };
+            let location = if d.location.is_empty() { "null" } else { d.location.as_str() };
             format!("{}: {} at {}", d.code, d.message, location)
         })
         .collect();
-    Some(format!(
-        "Invalid State Machine Definition: '{}'",
-        parts.join(", ")
-    ))
+    Some(format!("Invalid State Machine Definition: '{}'", parts.join(", ")))
 }
 
 /// [`invalid_definition_message`] for a request whose definition text is `definition_text`. When
 /// the only errors are Map `Label` errors, AWS answers with another validator's words, which quote
 /// the text: `Error=ValueError Args=['Label cannot be empty'] in definition '<text>'.`
-pub fn invalid_definition_message_for_text(
-    diags: &[Diagnostic],
-    definition_text: &str,
-) -> Option<String> {
-    let mut errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .peekable();
+pub fn invalid_definition_message_for_text(diags: &[Diagnostic], definition_text: &str) -> Option<String> {
+    let mut errors = diags.iter().filter(|d| d.severity == Severity::Error).peekable();
     errors.peek()?;
     let errors: Vec<&Diagnostic> = errors.collect();
     if errors.iter().all(|d| d.code == code::INVALID_LABEL_NAME) {
@@ -200,14 +173,9 @@ pub fn invalid_definition_message_for_text(
 /// destination.
 pub fn logging_configuration_error(config: &Value) -> Option<String> {
     let level = config.get("level").and_then(Value::as_str).unwrap_or("OFF");
-    let destinations = config
-        .get("destinations")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
+    let destinations = config.get("destinations").and_then(Value::as_array).map_or(0, Vec::len);
     if destinations > 1 || (level != "OFF" && destinations != 1) {
-        return Some(
-            "Invalid Logging Configuration: Must specify exactly one Log Destination.".into(),
-        );
+        return Some("Invalid Logging Configuration: Must specify exactly one Log Destination.".into());
     }
     None
 }
@@ -234,17 +202,7 @@ const COMMON_FIELDS: &[&str] = &["Type", "Comment", "QueryLanguage"];
 /// Fields each state type accepts in either query language (measured on AWS).
 fn allowed_fields(state_type: &str) -> &'static [&'static str] {
     match state_type {
-        "Pass" => &[
-            "InputPath",
-            "OutputPath",
-            "Result",
-            "ResultPath",
-            "Parameters",
-            "Output",
-            "Assign",
-            "Next",
-            "End",
-        ],
+        "Pass" => &["InputPath", "OutputPath", "Result", "ResultPath", "Parameters", "Output", "Assign", "Next", "End"],
         "Task" => &[
             "InputPath",
             "OutputPath",
@@ -320,14 +278,7 @@ fn allowed_fields(state_type: &str) -> &'static [&'static str] {
             "Next",
             "End",
         ],
-        "Choice" => &[
-            "InputPath",
-            "OutputPath",
-            "Output",
-            "Assign",
-            "Choices",
-            "Default",
-        ],
+        "Choice" => &["InputPath", "OutputPath", "Output", "Assign", "Choices", "Default"],
         "Succeed" => &["InputPath", "OutputPath", "Output"],
         "Fail" => &["Error", "Cause", "ErrorPath", "CausePath"],
         _ => &[],
@@ -547,11 +498,7 @@ pub fn java_hash_order(names: &[&str]) -> Vec<String> {
         }
         ((h ^ (h >> 16)) as usize) & (capacity - 1)
     };
-    let mut indexed: Vec<(usize, usize, &str)> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (bucket(n), i, *n))
-        .collect();
+    let mut indexed: Vec<(usize, usize, &str)> = names.iter().enumerate().map(|(i, n)| (bucket(n), i, *n)).collect();
     indexed.sort();
     indexed.into_iter().map(|(_, _, n)| n.to_string()).collect()
 }
@@ -573,15 +520,9 @@ fn path_is_valid(text: &str) -> bool {
     let Some(rest) = text.strip_prefix('$') else {
         return false;
     };
-    let is_var_start = rest
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_');
+    let is_var_start = rest.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
     if is_var_start {
-        let tail: String = rest
-            .chars()
-            .skip_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let tail: String = rest.chars().skip_while(|c| c.is_alphanumeric() || *c == '_').collect();
         return JsonPath::parse(&format!("${tail}")).is_ok();
     }
     JsonPath::parse(text).is_ok()
@@ -612,26 +553,11 @@ fn reference_path_problem(text: &str) -> Option<String> {
 /// RFC 3339 as AWS wants it: upper-case `T`, and `Z` or a numeric offset.
 pub fn is_aws_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| {
-        b.get(r.clone())
-            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
-    };
-    if b.len() < 20
-        || !digits(0..4)
-        || b[4] != b'-'
-        || !digits(5..7)
-        || b[7] != b'-'
-        || !digits(8..10)
-    {
+    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
         return false;
     }
-    if b[10] != b'T'
-        || !digits(11..13)
-        || b[13] != b':'
-        || !digits(14..16)
-        || b[16] != b':'
-        || !digits(17..19)
-    {
+    if b[10] != b'T' || !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
         return false;
     }
     let mut i = 19;
@@ -650,20 +576,13 @@ pub fn is_aws_timestamp(s: &str) -> bool {
         || (zone.len() == 6
             && matches!(zone.as_bytes()[0], b'+' | b'-')
             && zone.as_bytes()[3] == b':'
-            && zone
-                .bytes()
-                .enumerate()
-                .all(|(k, c)| k == 0 || k == 3 || c.is_ascii_digit()));
+            && zone.bytes().enumerate().all(|(k, c)| k == 0 || k == 3 || c.is_ascii_digit()));
     zone_ok && chrono::DateTime::parse_from_rfc3339(s).is_ok()
 }
 
 /// Python's `repr` of a string, as the Label validator's message shows it.
 fn python_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
     let mut out = String::new();
     out.push(quote);
     for c in s.chars() {
@@ -708,15 +627,11 @@ fn label_problem(label: &str) -> Option<String> {
     if label.chars().count() > 40 {
         return Some("Label cannot exceed 40 characters".into());
     }
-    let forbidden = " ?*<>{}[]:;,\\|^~$#%&`\""
-        .chars()
-        .chain((0x00u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32));
+    let forbidden =
+        " ?*<>{}[]:;,\\|^~$#%&`\"".chars().chain((0x00u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32));
     for c in forbidden {
         if label.contains(c) {
-            return Some(format!(
-                "Label contains invalid character: '{}'",
-                python_unicode_escape(c)
-            ));
+            return Some(format!("Label contains invalid character: '{}'", python_unicode_escape(c)));
         }
     }
     None
@@ -762,9 +677,7 @@ fn classify_resource(resource: &str) -> ResourceKind {
         {
             ResourceKind::Activity
         }
-        "states" if region.is_empty() && account.is_empty() => {
-            classify_integration(&parts[5..].join(":"))
-        }
+        "states" if region.is_empty() && account.is_empty() => classify_integration(&parts[5..].join(":")),
         _ => ResourceKind::Unrecognized,
     }
 }
@@ -777,10 +690,7 @@ fn classify_integration(rest: &str) -> ResourceKind {
     if let Some(sdk) = base.strip_prefix("aws-sdk:") {
         let mut it = sdk.splitn(2, ':');
         let (svc, api) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
-        let svc_ok = !svc.is_empty()
-            && svc
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let svc_ok = !svc.is_empty() && svc.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         let api_ok = api.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             && api.chars().all(|c| c.is_ascii_alphanumeric());
         if svc_ok && api_ok && (pattern.is_empty() || pattern == ".waitForTaskToken") {
@@ -797,16 +707,9 @@ fn classify_integration(rest: &str) -> ResourceKind {
     };
     if !INTEGRATIONS.iter().any(|(s, _, _)| *s == service) {
         // A service this table does not know: accept it rather than refuse a valid definition.
-        return ResourceKind::Integration {
-            service: service.into(),
-            api: api.into(),
-            pattern: pattern.into(),
-        };
+        return ResourceKind::Integration { service: service.into(), api: api.into(), pattern: pattern.into() };
     }
-    let Some((_, _, patterns)) = INTEGRATIONS
-        .iter()
-        .find(|(s, a, _)| *s == service && *a == api)
-    else {
+    let Some((_, _, patterns)) = INTEGRATIONS.iter().find(|(s, a, _)| *s == service && *a == api) else {
         return ResourceKind::Unrecognized;
     };
     let supported = match pattern {
@@ -818,11 +721,7 @@ fn classify_integration(rest: &str) -> ResourceKind {
     if !supported {
         return ResourceKind::Unrecognized;
     }
-    ResourceKind::Integration {
-        service: service.into(),
-        api: api.into(),
-        pattern: pattern.into(),
-    }
+    ResourceKind::Integration { service: service.into(), api: api.into(), pattern: pattern.into() }
 }
 
 fn s3_resource_is(resource: &str, apis: &[&str]) -> bool {
@@ -923,28 +822,13 @@ impl Validator {
         }
         let here = object_location(base);
         let allowed: &[&str] = match kind {
-            ScopeKind::Root => &[
-                "Comment",
-                "StartAt",
-                "States",
-                "Version",
-                "TimeoutSeconds",
-                "QueryLanguage",
-            ],
+            ScopeKind::Root => &["Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage"],
             ScopeKind::Branch => &["Comment", "StartAt", "States"],
-            ScopeKind::ItemProcessor | ScopeKind::Iterator => {
-                &["Comment", "StartAt", "States", "ProcessorConfig"]
-            }
+            ScopeKind::ItemProcessor | ScopeKind::Iterator => &["Comment", "StartAt", "States", "ProcessorConfig"],
         };
-        let missing: Vec<&str> = ["StartAt", "States"]
-            .into_iter()
-            .filter(|f| !obj.contains_key(*f))
-            .collect();
+        let missing: Vec<&str> = ["StartAt", "States"].into_iter().filter(|f| !obj.contains_key(*f)).collect();
         if !missing.is_empty() {
-            self.error(
-                &here,
-                format!("These fields are required: {}", field_list(&missing)),
-            );
+            self.error(&here, format!("These fields are required: {}", field_list(&missing)));
         }
         for field in obj.keys() {
             if !allowed.contains(&field.as_str()) {
@@ -971,9 +855,7 @@ impl Validator {
                 },
                 "Version" => match value {
                     Value::String(s) if s == "1.0" => {}
-                    Value::String(_) => {
-                        self.error(&loc, "Value should be one of the following: [1.0]")
-                    }
+                    Value::String(_) => self.error(&loc, "Value should be one of the following: [1.0]"),
                     _ => self.error(&loc, type_name("STRING")),
                 },
                 "TimeoutSeconds" => self.integer_in(value, &loc, 0, MAX_SECONDS, false),
@@ -987,10 +869,7 @@ impl Validator {
     fn query_language_value(&mut self, value: &Value, loc: &str) {
         match value {
             Value::String(s) if s == "JSONPath" || s == "JSONata" => {}
-            Value::String(_) => self.error(
-                loc,
-                "Value should be one of the following: [JSONPath, JSONata]",
-            ),
+            Value::String(_) => self.error(loc, "Value should be one of the following: [JSONPath, JSONata]"),
             _ => self.error(loc, type_name("STRING")),
         }
     }
@@ -1021,10 +900,9 @@ impl Validator {
                             self.error(&floc, "The field 'Mode' with value 'DISTRIBUTED' is not supported inside 'EXPRESS' state machines");
                         }
                     }
-                    Value::String(_) => self.error(
-                        &floc,
-                        "Value should be one of the following: [INLINE, DISTRIBUTED]",
-                    ),
+                    Value::String(_) => {
+                        self.error(&floc, "Value should be one of the following: [INLINE, DISTRIBUTED]")
+                    }
                     _ => self.error(&floc, type_name("STRING")),
                 },
                 "ExecutionType" => self.enum_value(v, &floc, &["STANDARD", "EXPRESS"]),
@@ -1048,9 +926,7 @@ impl Validator {
             self.names.push(Diagnostic {
                 severity: Severity::Error,
                 code: code::INVALID_STATE_NAME.into(),
-                message: format!(
-                    "State name '{name}' exceeds the 80-character limit allowed by the service"
-                ),
+                message: format!("State name '{name}' exceeds the 80-character limit allowed by the service"),
                 location: loc.into(),
             });
         }
@@ -1063,8 +939,8 @@ impl Validator {
             Some(_) => return self.error(at(loc, "Type"), STATE_TYPES_MESSAGE),
         };
         let lang = Lang::of_field(st.get("QueryLanguage"), self.machine_lang);
-        let downgrade = self.machine_lang == Lang::Jsonata
-            && st.get("QueryLanguage").and_then(Value::as_str) == Some("JSONPath");
+        let downgrade =
+            self.machine_lang == Lang::Jsonata && st.get("QueryLanguage").and_then(Value::as_str) == Some("JSONPath");
         let allowed = allowed_fields(state_type);
 
         // The state's own problems first.
@@ -1074,22 +950,12 @@ impl Validator {
             "Parallel" => &["Branches"],
             _ => &[],
         };
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|f| !st.contains_key(*f))
-            .collect();
+        let missing: Vec<&str> = required.iter().copied().filter(|f| !st.contains_key(*f)).collect();
         if !missing.is_empty() {
-            self.error(
-                loc,
-                format!("These fields are required: {}", field_list(&missing)),
-            );
+            self.error(loc, format!("These fields are required: {}", field_list(&missing)));
         }
         if downgrade {
-            self.error(
-                loc,
-                "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
-            );
+            self.error(loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
         }
         for field in st.keys() {
             let f = field.as_str();
@@ -1106,11 +972,7 @@ impl Validator {
             self.exactly_one(st, loc, &["Next", "End"]);
         }
         match state_type {
-            "Wait" => self.exactly_one(
-                st,
-                loc,
-                &["Seconds", "SecondsPath", "Timestamp", "TimestampPath"],
-            ),
+            "Wait" => self.exactly_one(st, loc, &["Seconds", "SecondsPath", "Timestamp", "TimestampPath"]),
             "Map" => self.exactly_one(st, loc, &["ItemProcessor", "Iterator"]),
             _ => {}
         }
@@ -1118,26 +980,16 @@ impl Validator {
             ("TimeoutSeconds", "TimeoutSecondsPath"),
             ("HeartbeatSeconds", "HeartbeatSecondsPath"),
             ("MaxConcurrency", "MaxConcurrencyPath"),
-            (
-                "ToleratedFailurePercentage",
-                "ToleratedFailurePercentagePath",
-            ),
+            ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
             ("ToleratedFailureCount", "ToleratedFailureCountPath"),
             ("Error", "ErrorPath"),
             ("Cause", "CausePath"),
             ("ItemSelector", "Parameters"),
         ] {
-            if st.contains_key(a)
-                && st.contains_key(b)
-                && allowed.contains(&a)
-                && allowed.contains(&b)
-            {
+            if st.contains_key(a) && st.contains_key(b) && allowed.contains(&a) && allowed.contains(&b) {
                 self.error(
                     at(loc, a),
-                    format!(
-                        "There should only be one of the following fields: {}",
-                        field_list(&[a, b])
-                    ),
+                    format!("There should only be one of the following fields: {}", field_list(&[a, b])),
                 );
             }
         }
@@ -1159,14 +1011,21 @@ impl Validator {
                 "End" if !v.is_boolean() => self.error(&floc, type_name("BOOLEAN")),
                 "InputPath" | "OutputPath" => self.path_field(v, &floc, true),
                 "ResultPath" => self.result_path(v, &floc),
-                "TimeoutSecondsPath" | "HeartbeatSecondsPath" | "SecondsPath" | "TimestampPath" | "MaxConcurrencyPath"
-                | "ToleratedFailurePercentagePath" | "ToleratedFailureCountPath" => self.definite_path_field(v, &floc),
+                "TimeoutSecondsPath"
+                | "HeartbeatSecondsPath"
+                | "SecondsPath"
+                | "TimestampPath"
+                | "MaxConcurrencyPath"
+                | "ToleratedFailurePercentagePath"
+                | "ToleratedFailureCountPath" => self.definite_path_field(v, &floc),
                 "ItemsPath" => self.path_field(v, &floc, false),
                 "ErrorPath" | "CausePath" => match v {
                     Value::String(s) if path_or_intrinsic_is_valid(s) => {}
                     Value::String(_) => self.error(
                         &floc,
-                        format!("The value for the field '{f}' must be a valid JSONPath or a valid intrinsic function call"),
+                        format!(
+                            "The value for the field '{f}' must be a valid JSONPath or a valid intrinsic function call"
+                        ),
                     ),
                     _ => self.error(&floc, type_name("STRING")),
                 },
@@ -1191,7 +1050,9 @@ impl Validator {
                 "Credentials" => self.credentials(v, &floc),
                 "Retry" => self.retriers(v, &floc),
                 "Catch" => self.catchers(v, &floc, lang),
-                "TimeoutSeconds" | "HeartbeatSeconds" => self.integer_in(v, &floc, 1, MAX_SECONDS, lang == Lang::Jsonata),
+                "TimeoutSeconds" | "HeartbeatSeconds" => {
+                    self.integer_in(v, &floc, 1, MAX_SECONDS, lang == Lang::Jsonata)
+                }
                 "Seconds" => self.integer_in(v, &floc, 0, MAX_SECONDS, lang == Lang::Jsonata),
                 "Timestamp" => match v {
                     Value::String(s) if is_aws_timestamp(s) => {}
@@ -1227,7 +1088,9 @@ impl Validator {
                     Value::String(s) if is_jsonata_expression(s) => {}
                     _ => self.error(&floc, type_name("ARRAY")),
                 },
-                "MaxConcurrency" | "ToleratedFailureCount" => self.integer_in(v, &floc, 0, i64::MAX, lang == Lang::Jsonata),
+                "MaxConcurrency" | "ToleratedFailureCount" => {
+                    self.integer_in(v, &floc, 0, i64::MAX, lang == Lang::Jsonata)
+                }
                 "ToleratedFailurePercentage" => self.number_in(v, &floc, 0.0, 100.0, lang == Lang::Jsonata),
                 "ItemReader" => self.item_reader(v, &floc, lang),
                 "ItemBatcher" => self.item_batcher(v, &floc, lang),
@@ -1256,11 +1119,7 @@ impl Validator {
             Lang::Jsonata => JSONPATH_ONLY.contains(&field),
         };
         if wrong {
-            let other = if lang == Lang::JsonPath {
-                Lang::Jsonata
-            } else {
-                Lang::JsonPath
-            };
+            let other = if lang == Lang::JsonPath { Lang::Jsonata } else { Lang::JsonPath };
             self.error(
                 loc,
                 format!(
@@ -1275,21 +1134,9 @@ impl Validator {
     fn exactly_one(&mut self, obj: &Map<String, Value>, loc: &str, group: &[&str]) {
         let present = group.iter().filter(|f| obj.contains_key(**f)).count();
         if present > 1 {
-            self.error(
-                loc,
-                format!(
-                    "There should only be one of the following fields: {}",
-                    field_list(group)
-                ),
-            );
+            self.error(loc, format!("There should only be one of the following fields: {}", field_list(group)));
         } else if present == 0 {
-            self.error(
-                loc,
-                format!(
-                    "This object should have only one of the following fields: {}",
-                    field_list(group)
-                ),
-            );
+            self.error(loc, format!("This object should have only one of the following fields: {}", field_list(group)));
         }
     }
 
@@ -1304,13 +1151,9 @@ impl Validator {
     fn enum_value(&mut self, v: &Value, loc: &str, values: &[&str]) {
         match v {
             Value::String(s) if values.contains(&s.as_str()) => {}
-            Value::String(_) => self.error(
-                loc,
-                format!(
-                    "Value should be one of the following: [{}]",
-                    values.join(", ")
-                ),
-            ),
+            Value::String(_) => {
+                self.error(loc, format!("Value should be one of the following: [{}]", values.join(", ")))
+            }
             _ => self.error(loc, type_name("STRING")),
         }
     }
@@ -1321,10 +1164,7 @@ impl Validator {
             Value::Number(n) if is_integer(v) => {
                 if n.as_i64().is_some_and(|x| x < min) {
                     self.error(loc, format!("Minimum value is {min}"));
-                } else if n
-                    .as_i64()
-                    .map_or(n.as_u64().is_some_and(|x| x > max as u64), |x| x > max)
-                {
+                } else if n.as_i64().map_or(n.as_u64().is_some_and(|x| x > max as u64), |x| x > max) {
                     self.error(loc, format!("Maximum value is {max}"));
                 }
             }
@@ -1360,10 +1200,7 @@ impl Validator {
     fn definite_path_field(&mut self, v: &Value, loc: &str) {
         match v {
             Value::String(s) if path_is_valid(s) => {
-                let is_variable = s[1..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_');
+                let is_variable = s[1..].chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
                 if !is_variable && !JsonPath::parse(s).is_ok_and(|p| p.is_definite()) {
                     self.error(loc, "Value must be a valid JSONPath.");
                 }
@@ -1495,29 +1332,16 @@ impl Validator {
         let ResourceKind::Integration { service, api, .. } = classify_resource(resource) else {
             return;
         };
-        let Some((_, _, required)) = REQUIRED_PARAMETERS
-            .iter()
-            .find(|(s, a, _)| *s == service && *a == api)
-        else {
+        let Some((_, _, required)) = REQUIRED_PARAMETERS.iter().find(|(s, a, _)| *s == service && *a == api) else {
             return;
         };
-        let field = if lang == Lang::Jsonata {
-            "Arguments"
-        } else {
-            "Parameters"
-        };
+        let field = if lang == Lang::Jsonata { "Arguments" } else { "Parameters" };
         match st.get(field) {
-            None => self.error(
-                loc,
-                format!("{field} field is required for resource ARN: {resource}"),
-            ),
+            None => self.error(loc, format!("{field} field is required for resource ARN: {resource}")),
             Some(Value::Object(params)) => {
                 for name in required.iter() {
                     if !params.contains_key(*name) && !params.contains_key(&format!("{name}.$")) {
-                        self.error(
-                            at(loc, field),
-                            format!("The field '{name}' is required but was missing"),
-                        );
+                        self.error(at(loc, field), format!("The field '{name}' is required but was missing"));
                     }
                 }
             }
@@ -1607,10 +1431,7 @@ impl Validator {
                         Value::String(s) if s == "FULL" || s == "NONE" => {}
                         Value::String(_) => self.error(
                             &floc,
-                            format!(
-                                "Value should be one of the following: {}",
-                                field_list(&["FULL", "NONE"])
-                            ),
+                            format!("Value should be one of the following: {}", field_list(&["FULL", "NONE"])),
                         ),
                         _ => self.error(&floc, type_name("STRING")),
                     },
@@ -1625,29 +1446,16 @@ impl Validator {
         let Value::Array(list) = v else {
             return self.error(loc, type_name("ARRAY"));
         };
-        const FIELDS: &[&str] = &[
-            "ErrorEquals",
-            "Next",
-            "ResultPath",
-            "Comment",
-            "Output",
-            "Assign",
-        ];
+        const FIELDS: &[&str] = &["ErrorEquals", "Next", "ResultPath", "Comment", "Output", "Assign"];
         for (i, c) in list.iter().enumerate() {
             let cloc = indexed(loc, i);
             let Value::Object(c) = c else {
                 self.error(&cloc, type_name("OBJECT"));
                 continue;
             };
-            let missing: Vec<&str> = ["ErrorEquals", "Next"]
-                .into_iter()
-                .filter(|f| !c.contains_key(*f))
-                .collect();
+            let missing: Vec<&str> = ["ErrorEquals", "Next"].into_iter().filter(|f| !c.contains_key(*f)).collect();
             if !missing.is_empty() {
-                self.error(
-                    &cloc,
-                    format!("These fields are required: {}", field_list(&missing)),
-                );
+                self.error(&cloc, format!("These fields are required: {}", field_list(&missing)));
             }
             for k in c.keys() {
                 if !FIELDS.contains(&k.as_str()) {
@@ -1697,22 +1505,14 @@ impl Validator {
             }
             missing.retain(|f| !rule.contains_key(*f));
             if !missing.is_empty() {
-                self.error(
-                    loc,
-                    format!("These fields are required: {}", field_list(&missing)),
-                );
+                self.error(loc, format!("These fields are required: {}", field_list(&missing)));
             }
             for k in rule.keys() {
                 let k = k.as_str();
                 if matches!(k, "Condition" | "Next" | "Comment" | "Assign" | "Output") {
                     continue;
                 }
-                if k == "Variable"
-                    || k == "And"
-                    || k == "Or"
-                    || k == "Not"
-                    || COMPARISON_OPERATORS.contains(&k)
-                {
+                if k == "Variable" || k == "And" || k == "Or" || k == "Not" || COMPARISON_OPERATORS.contains(&k) {
                     self.error(
                         loc,
                         format!("The QueryLanguage is set to 'JSONata', but field '{k}' is only supported for the 'JSONPath' QueryLanguage"),
@@ -1742,8 +1542,7 @@ impl Validator {
         }
         for k in rule.keys() {
             let k = k.as_str();
-            let known = matches!(k, "Variable" | "And" | "Or" | "Not" | "Comment")
-                || COMPARISON_OPERATORS.contains(&k);
+            let known = matches!(k, "Variable" | "And" | "Or" | "Not" | "Comment") || COMPARISON_OPERATORS.contains(&k);
             if known || (top && matches!(k, "Next" | "Assign")) {
                 continue;
             }
@@ -1755,38 +1554,20 @@ impl Validator {
         }
         let kinds = RULE_KINDS.iter().filter(|k| rule.contains_key(**k)).count();
         if kinds > 1 {
-            self.error(
-                loc,
-                format!(
-                    "There should only be one of the following fields: {}",
-                    field_list(RULE_KINDS)
-                ),
-            );
+            self.error(loc, format!("There should only be one of the following fields: {}", field_list(RULE_KINDS)));
         } else if kinds == 0 {
             self.error(
                 loc,
-                format!(
-                    "This object should have only one of the following fields: {}",
-                    field_list(RULE_KINDS)
-                ),
+                format!("This object should have only one of the following fields: {}", field_list(RULE_KINDS)),
             );
         }
-        let operators = COMPARISON_OPERATORS
-            .iter()
-            .filter(|k| rule.contains_key(**k))
-            .count();
+        let operators = COMPARISON_OPERATORS.iter().filter(|k| rule.contains_key(**k)).count();
         if rule.contains_key("Variable") && operators != 1 {
             let list = field_list(COMPARISON_OPERATORS);
             if operators > 1 {
-                self.error(
-                    loc,
-                    format!("There should only be one of the following fields: {list}"),
-                );
+                self.error(loc, format!("There should only be one of the following fields: {list}"));
             } else {
-                self.error(
-                    loc,
-                    format!("This object should have only one of the following fields: {list}"),
-                );
+                self.error(loc, format!("This object should have only one of the following fields: {list}"));
             }
         }
         for (k, val) in rule {
@@ -1816,10 +1597,9 @@ impl Validator {
 
     fn rule_path(&mut self, v: &Value, loc: &str) {
         match v {
-            Value::String(s) if !s.starts_with('$') => self.error(
-                loc,
-                "Value is not a Reference Path: Reference path didn't start with '$'",
-            ),
+            Value::String(s) if !s.starts_with('$') => {
+                self.error(loc, "Value is not a Reference Path: Reference path didn't start with '$'")
+            }
             Value::String(s) if path_is_valid(s) => {}
             Value::String(_) => self.error(loc, "Value must be a valid JSONPath."),
             _ => self.error(loc, type_name("STRING")),
@@ -1872,10 +1652,7 @@ impl Validator {
             self.error(loc, "These fields are required: [Resource]");
         }
         for k in r.keys() {
-            if !matches!(
-                k.as_str(),
-                "Resource" | "ReaderConfig" | "Parameters" | "Arguments"
-            ) {
+            if !matches!(k.as_str(), "Resource" | "ReaderConfig" | "Parameters" | "Arguments") {
                 self.error(loc, format!("Field '{k}' is not supported"));
             } else {
                 self.language_field(loc, k, lang);
@@ -1886,10 +1663,9 @@ impl Validator {
             match k.as_str() {
                 "Resource" => match val {
                     Value::String(s) if s3_resource_is(s, &["getObject", "listObjectsV2"]) => {}
-                    Value::String(_) => self.error(
-                        &floc,
-                        "The field 'Resource' does not match any of the allowed values",
-                    ),
+                    Value::String(_) => {
+                        self.error(&floc, "The field 'Resource' does not match any of the allowed values")
+                    }
                     _ => self.error(&floc, type_name("STRING")),
                 },
                 "Parameters" => self.template(val, &floc, 0),
@@ -1917,9 +1693,7 @@ impl Validator {
         if input_type == Some("CSV") && !c.contains_key("CSVHeaderLocation") {
             self.error(loc, "These fields are required: [CSVHeaderLocation]");
         }
-        if c.get("CSVHeaderLocation").and_then(Value::as_str) == Some("GIVEN")
-            && !c.contains_key("CSVHeaders")
-        {
+        if c.get("CSVHeaderLocation").and_then(Value::as_str) == Some("GIVEN") && !c.contains_key("CSVHeaders") {
             self.error(loc, "These fields are required: [CSVHeaders]");
         }
         if c.contains_key("MaxItems") && c.contains_key("MaxItemsPath") {
@@ -1934,13 +1708,9 @@ impl Validator {
         for (k, val) in c {
             let floc = at(loc, k);
             match k.as_str() {
-                "InputType" => {
-                    self.enum_value(val, &floc, &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"])
-                }
+                "InputType" => self.enum_value(val, &floc, &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"]),
                 "CSVHeaderLocation" => self.enum_value(val, &floc, &["FIRST_ROW", "GIVEN"]),
-                "CSVDelimiter" => {
-                    self.enum_value(val, &floc, &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"])
-                }
+                "CSVDelimiter" => self.enum_value(val, &floc, &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]),
                 "CSVHeaders" => match val {
                     Value::Array(h) if h.iter().all(Value::is_string) => {}
                     _ => self.error(&floc, type_name("ARRAY")),
@@ -1964,17 +1734,13 @@ impl Validator {
             "BatchInput",
         ];
         self.unsupported_fields(b, loc, FIELDS);
-        for (a, p) in [
-            ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
-            ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
-        ] {
+        for (a, p) in
+            [("MaxItemsPerBatch", "MaxItemsPerBatchPath"), ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath")]
+        {
             if b.contains_key(a) && b.contains_key(p) {
                 self.error(
                     at(loc, a),
-                    format!(
-                        "There should only be one of the following fields: {}",
-                        field_list(&[a, p])
-                    ),
+                    format!("There should only be one of the following fields: {}", field_list(&[a, p])),
                 );
             }
         }
@@ -1984,9 +1750,7 @@ impl Validator {
                 "MaxItemsPerBatch" | "MaxInputBytesPerBatch" => {
                     self.integer_in(val, &floc, 0, i64::MAX, lang == Lang::Jsonata)
                 }
-                "MaxItemsPerBatchPath" | "MaxInputBytesPerBatchPath" => {
-                    self.path_field(val, &floc, false)
-                }
+                "MaxItemsPerBatchPath" | "MaxInputBytesPerBatchPath" => self.path_field(val, &floc, false),
                 "BatchInput" => self.template(val, &floc, 0),
                 _ => {}
             }
@@ -1997,11 +1761,7 @@ impl Validator {
         let Value::Object(w) = v else {
             return self.error(loc, type_name("OBJECT"));
         };
-        let payload = if lang == Lang::Jsonata {
-            "Arguments"
-        } else {
-            "Parameters"
-        };
+        let payload = if lang == Lang::Jsonata { "Arguments" } else { "Parameters" };
         if !w.contains_key("Resource") && !w.contains_key("WriterConfig") {
             self.error(loc, "These fields are required: [Resource]");
         }
@@ -2009,14 +1769,9 @@ impl Validator {
             self.error(loc, format!("These fields are required: [{payload}]"));
         }
         for k in w.keys() {
-            if !matches!(
-                k.as_str(),
-                "Resource" | "Parameters" | "Arguments" | "WriterConfig"
-            ) {
+            if !matches!(k.as_str(), "Resource" | "Parameters" | "Arguments" | "WriterConfig") {
                 self.error(loc, format!("Field '{k}' is not supported"));
-            } else if (k == "Parameters" && lang == Lang::Jsonata)
-                || (k == "Arguments" && lang == Lang::JsonPath)
-            {
+            } else if (k == "Parameters" && lang == Lang::Jsonata) || (k == "Arguments" && lang == Lang::JsonPath) {
                 self.language_field(&at(loc, k), k, lang);
             }
         }
@@ -2025,10 +1780,9 @@ impl Validator {
             match k.as_str() {
                 "Resource" => match val {
                     Value::String(s) if s3_resource_is(s, &["putObject"]) => {}
-                    Value::String(_) => self.error(
-                        &floc,
-                        "The field 'Resource' does not match any of the allowed values",
-                    ),
+                    Value::String(_) => {
+                        self.error(&floc, "The field 'Resource' does not match any of the allowed values")
+                    }
                     _ => self.error(&floc, type_name("STRING")),
                 },
                 "Parameters" if lang == Lang::JsonPath => {
@@ -2046,28 +1800,19 @@ impl Validator {
                         self.error(&floc, type_name("OBJECT"));
                         continue;
                     };
-                    let missing: Vec<&str> = ["Transformation", "OutputType"]
-                        .into_iter()
-                        .filter(|f| !c.contains_key(*f))
-                        .collect();
+                    let missing: Vec<&str> =
+                        ["Transformation", "OutputType"].into_iter().filter(|f| !c.contains_key(*f)).collect();
                     if !missing.is_empty() {
-                        self.error(
-                            &floc,
-                            format!("These fields are required: {}", field_list(&missing)),
-                        );
+                        self.error(&floc, format!("These fields are required: {}", field_list(&missing)));
                     } else if !c.values().all(Value::is_string) {
                         self.error(&floc, type_name("STRING"));
                     } else {
                         for (ck, cv) in c {
                             match ck.as_str() {
-                                "Transformation" => self.enum_value(
-                                    cv,
-                                    &at(&floc, ck),
-                                    &["NONE", "COMPACT", "FLATTEN"],
-                                ),
-                                "OutputType" => {
-                                    self.enum_value(cv, &at(&floc, ck), &["JSON", "JSONL"])
+                                "Transformation" => {
+                                    self.enum_value(cv, &at(&floc, ck), &["NONE", "COMPACT", "FLATTEN"])
                                 }
+                                "OutputType" => self.enum_value(cv, &at(&floc, ck), &["JSON", "JSONL"]),
                                 _ => self.error(&floc, format!("Field '{ck}' is not supported")),
                             }
                         }
@@ -2106,20 +1851,14 @@ impl Validator {
                     ("Choices", Value::Array(rules)) => {
                         for (i, r) in rules.iter().enumerate() {
                             if let Some(Value::String(t)) = r.get("Next") {
-                                targets.push((
-                                    at(&indexed(&at(&sloc, "Choices"), i), "Next"),
-                                    t.as_str(),
-                                ));
+                                targets.push((at(&indexed(&at(&sloc, "Choices"), i), "Next"), t.as_str()));
                             }
                         }
                     }
                     ("Catch", Value::Array(catchers)) => {
                         for (i, c) in catchers.iter().enumerate() {
                             if let Some(Value::String(t)) = c.get("Next") {
-                                targets.push((
-                                    at(&indexed(&at(&sloc, "Catch"), i), "Next"),
-                                    t.as_str(),
-                                ));
+                                targets.push((at(&indexed(&at(&sloc, "Catch"), i), "Next"), t.as_str()));
                             }
                         }
                     }
@@ -2135,10 +1874,7 @@ impl Validator {
         }
         let has_terminal = states.values().any(|s| {
             s.get("End") == Some(&Value::Bool(true))
-                || matches!(
-                    s.get("Type").and_then(Value::as_str),
-                    Some("Succeed" | "Fail")
-                )
+                || matches!(s.get("Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
         });
         let has_start = matches!(scope.get("StartAt"), Some(Value::String(_)));
         if top && !has_terminal {
@@ -2182,12 +1918,7 @@ impl Validator {
                     if let Some(Value::Array(branches)) = st.get("Branches") {
                         for (i, b) in branches.iter().enumerate() {
                             if let Value::Object(b) = b {
-                                self.graph_scope(
-                                    b,
-                                    &indexed(&at(&sloc, "Branches"), i),
-                                    false,
-                                    depth + 1,
-                                );
+                                self.graph_scope(b, &indexed(&at(&sloc, "Branches"), i), false, depth + 1);
                             }
                         }
                     }
@@ -2216,8 +1947,7 @@ impl Validator {
 
 fn variable_name_is_valid(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2231,8 +1961,7 @@ mod json_text {
         pub location: String,
     }
 
-    const VALUE_LIST: &str =
-        "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
+    const VALUE_LIST: &str = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')";
     const MAX_SNIPPET: usize = 500;
     const MAX_TOKEN: usize = 256;
 
@@ -2275,14 +2004,7 @@ mod json_text {
         }
         bytes.push(text.len());
         units.push(u);
-        let mut s = Scanner {
-            chars,
-            bytes,
-            units,
-            p: 0,
-            row: 1,
-            row_start: 0,
-        };
+        let mut s = Scanner { chars, bytes, units, p: 0, row: 1, row_start: 0 };
         s.parse()
     }
 
@@ -2361,10 +2083,7 @@ mod json_text {
         }
 
         fn location_text(&self, line: usize, column: usize) -> String {
-            format!(
-                "[Source: {}; line: {line}, column: {column}]",
-                self.source()
-            )
+            format!("[Source: {}; line: {line}, column: {column}]", self.source())
         }
 
         fn column_at(&self, p: usize) -> usize {
@@ -2372,10 +2091,7 @@ mod json_text {
         }
 
         fn fail_at<T>(&self, p: usize, message: impl Into<String>) -> Res<T> {
-            Err(JsonError {
-                message: message.into(),
-                location: self.location_text(self.row, self.column_at(p)),
-            })
+            Err(JsonError { message: message.into(), location: self.location_text(self.row, self.column_at(p)) })
         }
 
         fn fail<T>(&self, message: impl Into<String>) -> Res<T> {
@@ -2383,10 +2099,7 @@ mod json_text {
         }
 
         fn unexpected<T>(&self, c: char, comment: &str) -> Res<T> {
-            self.fail(format!(
-                "Unexpected character ({}): {comment}",
-                char_desc(c)
-            ))
+            self.fail(format!("Unexpected character ({}): {comment}", char_desc(c)))
         }
 
         fn next_char(&mut self) -> Option<char> {
@@ -2443,29 +2156,20 @@ mod json_text {
             if c == ']' || c == '}' {
                 let expected = if c == ']' { '}' } else { ']' };
                 let start = self.location_text(1, 0);
-                return self.fail(format!("Unexpected close marker '{c}': expected '{expected}' (for root starting at {start})"));
+                return self.fail(format!(
+                    "Unexpected close marker '{c}': expected '{expected}' (for root starting at {start})"
+                ));
             }
             self.value(c, &mut stack)?;
             while let Some(top) = stack.last() {
-                let (kind, line, column, expect_comma) =
-                    (top.kind, top.line, top.column, top.expect_comma);
-                let type_desc = if kind == Kind::Object {
-                    "Object"
-                } else {
-                    "Array"
-                };
+                let (kind, line, column, expect_comma) = (top.kind, top.line, top.column, top.expect_comma);
+                let type_desc = if kind == Kind::Object { "Object" } else { "Array" };
                 let Some(mut c) = self.skip_ws()? else {
                     let start = self.location_text(line, column);
-                    return self.eof(&format!(
-                        ": expected close marker for {type_desc} (start marker at {start})"
-                    ));
+                    return self.eof(&format!(": expected close marker for {type_desc} (start marker at {start})"));
                 };
                 if c == ']' || c == '}' {
-                    let (actual_kind, expected) = if c == ']' {
-                        (Kind::Array, '}')
-                    } else {
-                        (Kind::Object, ']')
-                    };
+                    let (actual_kind, expected) = if c == ']' { (Kind::Array, '}') } else { (Kind::Object, ']') };
                     if kind != actual_kind {
                         let start = self.location_text(line, column);
                         return self.fail(format!(
@@ -2477,10 +2181,7 @@ mod json_text {
                 }
                 if expect_comma {
                     if c != ',' {
-                        return self.unexpected(
-                            c,
-                            &format!("was expecting comma to separate {type_desc} entries"),
-                        );
+                        return self.unexpected(c, &format!("was expecting comma to separate {type_desc} entries"));
                     }
                     match self.skip_ws()? {
                         Some(next) => c = next,
@@ -2492,8 +2193,7 @@ mod json_text {
                 }
                 if kind == Kind::Object {
                     if c != '"' {
-                        return self
-                            .unexpected(c, "was expecting double-quote to start field name");
+                        return self.unexpected(c, "was expecting double-quote to start field name");
                     }
                     self.string(true)?;
                     c = self.colon()?;
@@ -2524,17 +2224,10 @@ mod json_text {
                 '[' | '{' => {
                     let kind = if c == '[' { Kind::Array } else { Kind::Object };
                     let column = self.units[self.p] - self.units[self.row_start];
-                    stack.push(Context {
-                        kind,
-                        line: self.row,
-                        column,
-                        expect_comma: false,
-                    });
+                    stack.push(Context { kind, line: self.row, column, expect_comma: false });
                     Ok(())
                 }
-                '}' if stack.last().is_some_and(|c| c.kind == Kind::Array) => {
-                    self.unexpected(c, "expected a value")
-                }
+                '}' if stack.last().is_some_and(|c| c.kind == Kind::Array) => self.unexpected(c, "expected a value"),
                 't' => self.word("true"),
                 'f' => self.word("false"),
                 'n' => self.word("null"),
@@ -2548,11 +2241,14 @@ mod json_text {
             match c {
                 'N' => {
                     self.word("NaN")?;
-                    return self.fail("Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
+                    return self
+                        .fail("Non-standard token 'NaN': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
                 }
                 'I' => {
                     self.word("Infinity")?;
-                    return self.fail("Non-standard token 'Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow");
+                    return self.fail(
+                        "Non-standard token 'Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow",
+                    );
                 }
                 '+' => {
                     if self.next_char().is_none() {
@@ -2583,9 +2279,7 @@ mod json_text {
                     break;
                 }
             }
-            self.fail(format!(
-                "Unrecognized token '{token}': was expecting {VALUE_LIST}"
-            ))
+            self.fail(format!("Unrecognized token '{token}': was expecting {VALUE_LIST}"))
         }
 
         /// `true`, `false`, `null` (and `NaN`, `Infinity`): the first letter is already read.
@@ -2628,19 +2322,12 @@ mod json_text {
                                         return self.eof(" in character escape sequence");
                                     };
                                     if !h.is_ascii_hexdigit() {
-                                        return self.unexpected(
-                                            h,
-                                            "expected a hex-digit for character escape sequence",
-                                        );
+                                        return self
+                                            .unexpected(h, "expected a hex-digit for character escape sequence");
                                     }
                                 }
                             }
-                            other => {
-                                return self.fail(format!(
-                                    "Unrecognized character escape {}",
-                                    char_desc(other)
-                                ))
-                            }
+                            other => return self.fail(format!("Unrecognized character escape {}", char_desc(other))),
                         }
                     }
                     c if (c as u32) < 0x20 => {
@@ -2692,12 +2379,7 @@ mod json_text {
                     i += 1;
                 }
                 if i == from {
-                    return self.number_error(
-                        i,
-                        report_at,
-                        '.',
-                        "Decimal point not followed by a digit",
-                    );
+                    return self.number_error(i, report_at, '.', "Decimal point not followed by a digit");
                 }
                 c = self.chars.get(i).copied();
             }
@@ -2719,12 +2401,7 @@ mod json_text {
                     i += 1;
                 }
                 if i == from {
-                    return self.number_error(
-                        i,
-                        report_at,
-                        'e',
-                        "Exponent indicator not followed by a digit",
-                    );
+                    return self.number_error(i, report_at, 'e', "Exponent indicator not followed by a digit");
                 }
             }
             self.p = i;
@@ -2739,28 +2416,16 @@ mod json_text {
             Ok(())
         }
 
-        fn number_error(
-            &mut self,
-            i: usize,
-            report_at: Option<usize>,
-            last: char,
-            comment: &str,
-        ) -> Res<()> {
+        fn number_error(&mut self, i: usize, report_at: Option<usize>, last: char, comment: &str) -> Res<()> {
             match self.chars.get(i) {
                 Some(&c) => self.fail_at(
                     report_at.unwrap_or(i + 1),
-                    format!(
-                        "Unexpected character ({}) in numeric value: {comment}",
-                        char_desc(c)
-                    ),
+                    format!("Unexpected character ({}) in numeric value: {comment}", char_desc(c)),
                 ),
                 None => {
                     self.p = i;
                     let last = if last == 'e' { self.chars[i - 1] } else { last };
-                    self.fail(format!(
-                        "Unexpected character ({}) in numeric value: {comment}",
-                        char_desc(last)
-                    ))
+                    self.fail(format!("Unexpected character ({}) in numeric value: {comment}", char_desc(last)))
                 }
             }
         }
@@ -2780,10 +2445,7 @@ mod tests {
     }
 
     fn first_of(def: Value, mt: MachineType) -> (String, String, String) {
-        let d = validate(&def, mt)
-            .into_iter()
-            .next()
-            .expect("expected a diagnostic");
+        let d = validate(&def, mt).into_iter().next().expect("expected a diagnostic");
         (d.code, d.message, d.location)
     }
 
@@ -2811,27 +2473,20 @@ mod tests {
         ok(
             json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% 1 %}", "End": true}}}),
         );
-        ok(
-            json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        ok(json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
             "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "Retry": [{"ErrorEquals": ["States.ALL"]}],
-            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}),
-        );
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "F"}], "End": true}, "F": {"Type": "Fail"}}}));
     }
 
     #[test]
     fn root() {
-        assert_eq!(
-            first_error(json!({})),
-            t(S, "These fields are required: [States, StartAt]", "/")
-        );
+        assert_eq!(first_error(json!({})), t(S, "These fields are required: [States, StartAt]", "/"));
         assert_eq!(
             first_error(json!({"States": {"A": {"Type": "Pass", "End": true}}})),
             t(S, "These fields are required: [StartAt]", "/")
         );
         assert_eq!(
-            first_error(
-                json!({"StartAt": "A", "Foo": 1, "States": {"A": {"Type": "Pass", "End": true}}})
-            ),
+            first_error(json!({"StartAt": "A", "Foo": 1, "States": {"A": {"Type": "Pass", "End": true}}})),
             t(S, "Field 'Foo' is not supported", "/")
         );
         assert_eq!(
@@ -2839,31 +2494,20 @@ mod tests {
             t(S, "Expected value of type [STRING]", "/StartAt")
         );
         assert_eq!(
-            first_error(
-                json!({"QueryLanguage": 5, "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}})
-            ),
+            first_error(json!({"QueryLanguage": 5, "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}})),
             t(S, "Expected value of type [STRING]", "/QueryLanguage")
         );
         assert_eq!(
             first_error(
                 json!({"QueryLanguage": "jsonpath", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}})
             ),
-            t(
-                S,
-                "Value should be one of the following: [JSONPath, JSONata]",
-                "/QueryLanguage"
-            )
+            t(S, "Value should be one of the following: [JSONPath, JSONata]", "/QueryLanguage")
         );
         assert_eq!(
-            first_error(
-                json!({"Version": "2.0", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}})
-            ),
+            first_error(json!({"Version": "2.0", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}})),
             t(S, "Value should be one of the following: [1.0]", "/Version")
         );
-        assert_eq!(
-            first_error(json!([1])),
-            t(S, "Definition must be a valid JSON object", "")
-        );
+        assert_eq!(first_error(json!([1])), t(S, "Definition must be a valid JSON object", ""));
     }
 
     #[test]
@@ -2906,21 +2550,13 @@ mod tests {
             first_error(
                 json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "W", "States": {"W": {"Type": "Pass", "End": true}, "G": {"Type": "Pass", "End": true}}}]}}})
             ),
-            t(
-                M,
-                "State \"G\" is not reachable.",
-                "/States/P/Branches[0]/States/G"
-            )
+            t(M, "State \"G\" is not reachable.", "/States/P/Branches[0]/States/G")
         );
         assert_eq!(
             first_error(
                 json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "N", "States": {"A": {"Type": "Pass", "End": true}}}}}})
             ),
-            t(
-                M,
-                "Missing 'Next' target: N",
-                "/States/M/ItemProcessor/StartAt"
-            )
+            t(M, "Missing 'Next' target: N", "/States/M/ItemProcessor/StartAt")
         );
     }
 
@@ -2935,15 +2571,11 @@ mod tests {
             t(S, "These fields are required: [Type]", "/States/A")
         );
         assert_eq!(
-            first_error(
-                json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "TimeoutSeconds": 5, "End": true}}})
-            ),
+            first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "TimeoutSeconds": 5, "End": true}}})),
             t(S, "Field 'TimeoutSeconds' is not supported", "/States/A")
         );
         assert_eq!(
-            first_error(
-                json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Catch": [], "End": true}}})
-            ),
+            first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Catch": [], "End": true}}})),
             t(S, "Field 'Catch' is not supported", "/States/A")
         );
         assert_eq!(first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Output": 1, "End": true}}})), t(S, "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' QueryLanguage", "/States/A"));
@@ -2952,54 +2584,48 @@ mod tests {
             first_error(
                 json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}})
             ),
-            t(
-                S,
-                "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
-                "/States/A"
-            )
+            t(S, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", "/States/A")
         );
         assert_eq!(
-            first_error(
-                json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A", "End": true}}})
-            ),
-            t(
-                S,
-                "There should only be one of the following fields: [Next, End]",
-                "/States/A"
-            )
+            first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A", "End": true}}})),
+            t(S, "There should only be one of the following fields: [Next, End]", "/States/A")
         );
         assert_eq!(
-            first_error(
-                json!({"StartAt": "A", "States": {"A": {"Type": "Pass"}, "B": {"Type": "Succeed"}}})
-            ),
-            t(
-                S,
-                "This object should have only one of the following fields: [Next, End]",
-                "/States/A"
-            )
+            first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass"}, "B": {"Type": "Succeed"}}})),
+            t(S, "This object should have only one of the following fields: [Next, End]", "/States/A")
         );
         assert_eq!(
             first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": "yes"}}})),
             t(S, "Expected value of type [BOOLEAN]", "/States/A/End")
         );
         assert_eq!(
+            first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "x", "End": true}}})),
+            t(S, "Value is not a Reference Path: Reference path didn't start with '$'", "/States/A/ResultPath")
+        );
+        assert_eq!(
+            first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "x", "End": true}}})),
+            t(S, "Value must be a valid JSONPath.", "/States/A/InputPath")
+        );
+        assert_eq!(
             first_error(
-                json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "x", "End": true}}})
+                json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "nope"}, "End": true}}})
             ),
             t(
                 S,
-                "Value is not a Reference Path: Reference path didn't start with '$'",
-                "/States/A/ResultPath"
+                "The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call",
+                "/States/A/Parameters"
             )
         );
         assert_eq!(
             first_error(
-                json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "x", "End": true}}})
+                json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"m": {"b.$": "States.Nope()"}}, "End": true}}})
             ),
-            t(S, "Value must be a valid JSONPath.", "/States/A/InputPath")
+            t(
+                S,
+                "The value for the field 'b.$' must be a valid JSONPath or a valid intrinsic function call",
+                "/States/A/Parameters/m"
+            )
         );
-        assert_eq!(first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "nope"}, "End": true}}})), t(S, "The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call", "/States/A/Parameters"));
-        assert_eq!(first_error(json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"m": {"b.$": "States.Nope()"}}, "End": true}}})), t(S, "The value for the field 'b.$' must be a valid JSONPath or a valid intrinsic function call", "/States/A/Parameters/m"));
     }
 
     #[test]
@@ -3008,31 +2634,35 @@ mod tests {
             first_error(
                 json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Timestamp": "2016-12-05t21:29:29Z", "End": true}}})
             ),
-            t(
-                S,
-                "String does not match RFC3339 timestamp",
-                "/States/W/Timestamp"
-            )
+            t(S, "String does not match RFC3339 timestamp", "/States/W/Timestamp")
         );
-        assert_eq!(first_error(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}}})), t(S, "There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp]", "/States/W"));
-        assert_eq!(first_error(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true}}})), t(S, "This object should have only one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp]", "/States/W"));
         assert_eq!(
             first_error(
-                json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": -1, "End": true}}})
+                json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}}})
             ),
+            t(
+                S,
+                "There should only be one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp]",
+                "/States/W"
+            )
+        );
+        assert_eq!(first_error(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "End": true}}})), t(S, "This object should have only one of the following fields: [SecondsPath, Seconds, TimestampPath, Timestamp]", "/States/W"));
+        assert_eq!(
+            first_error(json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": -1, "End": true}}})),
             t(S, "Minimum value is 0", "/States/W/Seconds")
         );
         assert_eq!(
-            first_error(
-                json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}}})
-            ),
+            first_error(json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}}})),
+            t(S, "There should only be one of the following fields: [Error, ErrorPath]", "/States/F/Error")
+        );
+        assert_eq!(
+            first_error(json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "CausePath": "x"}}})),
             t(
                 S,
-                "There should only be one of the following fields: [Error, ErrorPath]",
-                "/States/F/Error"
+                "The value for the field 'CausePath' must be a valid JSONPath or a valid intrinsic function call",
+                "/States/F/CausePath"
             )
         );
-        assert_eq!(first_error(json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "CausePath": "x"}}})), t(S, "The value for the field 'CausePath' must be a valid JSONPath or a valid intrinsic function call", "/States/F/CausePath"));
         assert_eq!(
             first_error(json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Next": "F"}}})),
             t(S, "Field 'Next' is not supported", "/States/F")
@@ -3050,21 +2680,13 @@ mod tests {
             first_error(
                 json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Credentials": {}, "Parameters": {"FunctionName": "f"}, "End": true}}})
             ),
-            t(
-                S,
-                "The field 'RoleArn' is required but was missing",
-                "/States/T/Credentials"
-            )
+            t(S, "The field 'RoleArn' is required but was missing", "/States/T/Credentials")
         );
         assert_eq!(
             first_error(
                 json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {}, "End": true}}})
             ),
-            t(
-                S,
-                "The field 'FunctionName' is required but was missing",
-                "/States/T/Parameters"
-            )
+            t(S, "The field 'FunctionName' is required but was missing", "/States/T/Parameters")
         );
         assert_eq!(
             first_error(
@@ -3072,28 +2694,29 @@ mod tests {
             ),
             t(S, "Minimum value is 1", "/States/T/TimeoutSeconds")
         );
-        assert_eq!(first_error(json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 5, "TimeoutSecondsPath": "$.t", "End": true}}})), t(S, "There should only be one of the following fields: [TimeoutSeconds, TimeoutSecondsPath]", "/States/T/TimeoutSeconds"));
+        assert_eq!(
+            first_error(
+                json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f", "TimeoutSeconds": 5, "TimeoutSecondsPath": "$.t", "End": true}}})
+            ),
+            t(
+                S,
+                "There should only be one of the following fields: [TimeoutSeconds, TimeoutSecondsPath]",
+                "/States/T/TimeoutSeconds"
+            )
+        );
         assert_eq!(
             first_of(
                 json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:1:activity:a", "End": true}}}),
                 MachineType::Express
             ),
-            t(
-                S,
-                "Express state machine does not support Activity ARN",
-                "/States/T/Resource"
-            )
+            t(S, "Express state machine does not support Activity ARN", "/States/T/Resource")
         );
         assert_eq!(
             first_of(
                 json!({"StartAt": "S", "States": {"S": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn.$": "$.StateMachineArn", "Input.$": "$.Input"}, "End": true}}}),
                 MachineType::Express
             ),
-            t(
-                S,
-                "Express state machine does not support '.sync' service integration",
-                "/States/S/Resource"
-            )
+            t(S, "Express state machine does not support '.sync' service integration", "/States/S/Resource")
         );
         assert_eq!(
             first_of(
@@ -3118,11 +2741,7 @@ mod tests {
                 json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": "x"}, "End": true}}}),
                 MachineType::Express
             ),
-            t(
-                S,
-                "Express state machine does not support '.sync' service integration",
-                "/States/T/Resource"
-            )
+            t(S, "Express state machine does not support '.sync' service integration", "/States/T/Resource")
         );
     }
 
@@ -3141,53 +2760,27 @@ mod tests {
         );
         assert_eq!(
             first_error(task(json!({"Retry": [{"MaxAttempts": 1}]}))),
-            t(
-                S,
-                "These fields are required: [ErrorEquals]",
-                "/States/T/Retry[0]"
-            )
+            t(S, "These fields are required: [ErrorEquals]", "/States/T/Retry[0]")
         );
         assert_eq!(
-            first_error(task(
-                json!({"Retry": [{"ErrorEquals": ["States.ALL", "X"]}]})
-            )),
-            t(
-                S,
-                "States.ALL must appear alone and at end of list",
-                "/States/T/Retry[0]/ErrorEquals"
-            )
+            first_error(task(json!({"Retry": [{"ErrorEquals": ["States.ALL", "X"]}]}))),
+            t(S, "States.ALL must appear alone and at end of list", "/States/T/Retry[0]/ErrorEquals")
         );
         assert_eq!(
-            first_error(task(
-                json!({"Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["X"]}]})
-            )),
-            t(
-                S,
-                "States.ALL must appear alone and at end of list",
-                "/States/T/Retry[0]/ErrorEquals"
-            )
+            first_error(task(json!({"Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["X"]}]}))),
+            t(S, "States.ALL must appear alone and at end of list", "/States/T/Retry[0]/ErrorEquals")
         );
         assert_eq!(
-            first_error(task(
-                json!({"Retry": [{"ErrorEquals": ["X"], "MaxAttempts": -1}]})
-            )),
+            first_error(task(json!({"Retry": [{"ErrorEquals": ["X"], "MaxAttempts": -1}]}))),
             t(S, "Minimum value is 0", "/States/T/Retry[0]/MaxAttempts")
         );
         assert_eq!(
-            first_error(task(
-                json!({"Retry": [{"ErrorEquals": ["X"], "BackoffRate": 0.5}]})
-            )),
+            first_error(task(json!({"Retry": [{"ErrorEquals": ["X"], "BackoffRate": 0.5}]}))),
             t(S, "Minimum value is 1.0", "/States/T/Retry[0]/BackoffRate")
         );
         assert_eq!(
-            first_error(task(
-                json!({"Retry": [{"ErrorEquals": ["X"], "JitterStrategy": "SOME"}]})
-            )),
-            t(
-                S,
-                "Value should be one of the following: [NONE, FULL]",
-                "/States/T/Retry[0]/JitterStrategy"
-            )
+            first_error(task(json!({"Retry": [{"ErrorEquals": ["X"], "JitterStrategy": "SOME"}]}))),
+            t(S, "Value should be one of the following: [NONE, FULL]", "/States/T/Retry[0]/JitterStrategy")
         );
         assert_eq!(
             first_error(task(json!({"Catch": [{"ErrorEquals": ["X"]}]}))),
@@ -3198,22 +2791,13 @@ mod tests {
     #[test]
     fn choice() {
         let choice = |rules: Value| json!({"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": rules, "Default": "Z"}, "Z": {"Type": "Succeed"}}});
-        assert_eq!(
-            first_error(choice(json!([]))),
-            t(S, "Value cannot be empty", "/States/C/Choices")
-        );
+        assert_eq!(first_error(choice(json!([]))), t(S, "Value cannot be empty", "/States/C/Choices"));
         assert_eq!(
             first_error(choice(json!([{"Variable": "$.x", "IsPresent": true}]))),
-            t(
-                S,
-                "These fields are required: [Next]",
-                "/States/C/Choices[0]"
-            )
+            t(S, "These fields are required: [Next]", "/States/C/Choices[0]")
         );
         assert_eq!(
-            first_error(choice(
-                json!([{"Variable": "x", "IsPresent": true, "Next": "Z"}])
-            )),
+            first_error(choice(json!([{"Variable": "x", "IsPresent": true, "Next": "Z"}]))),
             t(
                 S,
                 "Value is not a Reference Path: Reference path didn't start with '$'",
@@ -3221,24 +2805,12 @@ mod tests {
             )
         );
         assert_eq!(
-            first_error(choice(
-                json!([{"Not": {"Variable": "$.x", "IsPresent": true, "Next": "Z"}, "Next": "Z"}])
-            )),
-            t(
-                S,
-                "Field 'Next' is not supported",
-                "/States/C/Choices[0]/Not"
-            )
+            first_error(choice(json!([{"Not": {"Variable": "$.x", "IsPresent": true, "Next": "Z"}, "Next": "Z"}]))),
+            t(S, "Field 'Next' is not supported", "/States/C/Choices[0]/Not")
         );
         assert_eq!(
-            first_error(choice(
-                json!([{"Variable": "$.x", "NumericEquals": "1", "Next": "Z"}])
-            )),
-            t(
-                S,
-                "Expected value of type [NUMBER]",
-                "/States/C/Choices[0]/NumericEquals"
-            )
+            first_error(choice(json!([{"Variable": "$.x", "NumericEquals": "1", "Next": "Z"}]))),
+            t(S, "Expected value of type [NUMBER]", "/States/C/Choices[0]/NumericEquals")
         );
         assert_eq!(first_error(choice(json!([{"Condition": "{% true %}", "Next": "Z"}]))), t(S, "The QueryLanguage is set to 'JSONPath', but field 'Condition' is only supported for the 'JSONata' QueryLanguage", "/States/C/Choices[0]"));
     }
@@ -3246,22 +2818,19 @@ mod tests {
     #[test]
     fn map_and_parallel() {
         assert_eq!(
-            first_error(
-                json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [], "End": true}}})
-            ),
+            first_error(json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [], "End": true}}})),
             t(S, "Value cannot be empty", "/States/P/Branches")
         );
         assert_eq!(
             first_error(
                 json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}]}}})
             ),
-            t(
-                S,
-                "Field 'QueryLanguage' is not supported",
-                "/States/P/Branches[0]"
-            )
+            t(S, "Field 'QueryLanguage' is not supported", "/States/P/Branches[0]")
         );
-        assert_eq!(first_error(json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true}}})), t(S, "This object should have only one of the following fields: [ItemProcessor, Iterator]", "/States/M"));
+        assert_eq!(
+            first_error(json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true}}})),
+            t(S, "This object should have only one of the following fields: [ItemProcessor, Iterator]", "/States/M")
+        );
         assert_eq!(
             first_error(
                 json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "MaxConcurrency": -1, "ItemProcessor": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}}}})
@@ -3272,30 +2841,20 @@ mod tests {
             first_error(
                 json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}}}})
             ),
-            t(
-                S,
-                "These fields are required: [ExecutionType]",
-                "/States/M/ItemProcessor/ProcessorConfig"
-            )
+            t(S, "These fields are required: [ExecutionType]", "/States/M/ItemProcessor/ProcessorConfig")
         );
         assert_eq!(
             first_error(
                 json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Label": "a b", "ItemProcessor": {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}}}})
             ),
-            t(
-                "INVALID_LABEL_NAME",
-                "Label contains invalid character: ' '",
-                "/States/M/Label"
-            )
+            t("INVALID_LABEL_NAME", "Label contains invalid character: ' '", "/States/M/Label")
         );
     }
 
     #[test]
     fn messages() {
-        let diags = validate(
-            &json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}),
-            MachineType::Standard,
-        );
+        let diags =
+            validate(&json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}), MachineType::Standard);
         assert_eq!(
             invalid_definition_message(&diags).unwrap(),
             "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next, MISSING_END_STATE: Workflow has no terminal state at null'"
@@ -3316,41 +2875,32 @@ mod tests {
     #[test]
     fn json_text_errors() {
         let d = &validate_text("not a definition", MachineType::Standard)[0];
-        assert_eq!(
-            d.location,
-            "[Source: (String)\"not a definition\"; line: 1, column: 4]"
-        );
+        assert_eq!(d.location, "[Source: (String)\"not a definition\"; line: 1, column: 4]");
         assert_eq!(d.message, "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: (String)\"not a definition\"; line: 1, column: 4]");
         let msg = |text: &str| json_text::first_value_end(text).unwrap_err().message;
         assert_eq!(
             msg("{'a': 1}"),
             "Unexpected character (''' (code 39)): was expecting double-quote to start field name"
         );
-        assert_eq!(msg("{\"a\" 1}"), "Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value");
+        assert_eq!(
+            msg("{\"a\" 1}"),
+            "Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value"
+        );
         assert_eq!(msg("[1,]"), "Unexpected character (']' (code 93)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
         assert_eq!(
             msg("{\"a\":1 \"b\":2}"),
             "Unexpected character ('\"' (code 34)): was expecting comma to separate Object entries"
         );
         assert_eq!(msg("{"), "Unexpected end-of-input: expected close marker for Object (start marker at [Source: (String)\"{\"; line: 1, column: 1])");
-        assert_eq!(
-            msg("[01]"),
-            "Invalid numeric value: Leading zeroes not allowed"
-        );
-        assert_eq!(
-            msg("\"ab"),
-            "Unexpected end-of-input: was expecting closing quote for a string value"
-        );
+        assert_eq!(msg("[01]"), "Invalid numeric value: Leading zeroes not allowed");
+        assert_eq!(msg("\"ab"), "Unexpected end-of-input: was expecting closing quote for a string value");
         assert_eq!(json_text::first_value_end("{} trailing").unwrap(), Some(2));
         assert_eq!(json_text::first_value_end("  ").unwrap(), None);
     }
 
     #[test]
     fn java_hash_order_matches_aws_lists() {
-        assert_eq!(
-            java_hash_order(&["StartAt", "States"]),
-            ["States", "StartAt"]
-        );
+        assert_eq!(java_hash_order(&["StartAt", "States"]), ["States", "StartAt"]);
         assert_eq!(
             java_hash_order(&["Seconds", "SecondsPath", "Timestamp", "TimestampPath"]),
             ["SecondsPath", "Seconds", "TimestampPath", "Timestamp"]
@@ -3395,13 +2945,8 @@ mod tests {
         ] {
             let _ = validate_text(text, MachineType::Express);
         }
-        for v in [
-            json!(null),
-            json!(1),
-            json!("x"),
-            json!({"States": []}),
-            json!({"States": {"A": 1}, "StartAt": "A"}),
-        ] {
+        for v in [json!(null), json!(1), json!("x"), json!({"States": []}), json!({"States": {"A": 1}, "StartAt": "A"})]
+        {
             let _ = validate(&v, MachineType::Standard);
         }
     }

@@ -55,8 +55,7 @@ pub fn version() -> String {
 /// `InvalidExecutionInput` whose message gives the line and column.
 #[wasm_bindgen(js_name = jsonRoundTrip)]
 pub fn json_round_trip(text: &str) -> Result<String, js_sys::Error> {
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| js_error("InvalidExecutionInput", e))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| js_error("InvalidExecutionInput", e))?;
     serde_json::to_string(&value).map_err(|e| js_error("InvalidExecutionInput", e))
 }
 
@@ -987,7 +986,12 @@ impl State {
                 s
             }
         };
-        self.runs.entry(seq).or_insert_with(|| Run { arn: arn.to_string(), ready: true, wake_at: None, waiters: Vec::new() })
+        self.runs.entry(seq).or_insert_with(|| Run {
+            arn: arn.to_string(),
+            ready: true,
+            wake_at: None,
+            waiters: Vec::new(),
+        })
     }
 
     fn step(&mut self) -> Step {
@@ -1096,11 +1100,17 @@ impl State {
             for w in run.waiters {
                 match w {
                     Waiter::OnDone(f) => {
-                        let out = self.account.sync_output(&run.arn, false).map_err(api_error).and_then(|v| to_js_dated(&v));
+                        let out =
+                            self.account.sync_output(&run.arn, false).map_err(api_error).and_then(|v| to_js_dated(&v));
                         step.settles.push(Settle::OnDone(f, out.unwrap_or_else(|e| e)));
                     }
                     Waiter::Sync { resolve, reject, metadata_only, .. } => {
-                        match self.account.sync_output(&run.arn, metadata_only).map_err(api_error).and_then(|v| to_js_dated(&v)) {
+                        match self
+                            .account
+                            .sync_output(&run.arn, metadata_only)
+                            .map_err(api_error)
+                            .and_then(|v| to_js_dated(&v))
+                        {
                             Ok(out) => step.settles.push(Settle::Resolve(resolve, out)),
                             Err(e) => step.settles.push(Settle::Reject(reject, e)),
                         }
@@ -1365,7 +1375,8 @@ impl Signal {
     /// Until `notify`, or until `timeout_ms` has passed.
     async fn wait(&self, timeout_ms: Option<f64>) {
         // setTimeout takes at most 2^31 - 1 ms; longer sleeps wake early and sleep again.
-        let mut timer = timeout_ms.map(|ms| Box::pin(gloo_timers::future::TimeoutFuture::new(ms.clamp(0.0, 2_147_483_647.0) as u32)));
+        let mut timer = timeout_ms
+            .map(|ms| Box::pin(gloo_timers::future::TimeoutFuture::new(ms.clamp(0.0, 2_147_483_647.0) as u32)));
         std::future::poll_fn(|cx| {
             if self.fired.replace(false) {
                 return TaskPoll::Ready(());

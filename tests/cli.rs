@@ -47,8 +47,18 @@ fn run_with_a_step_functions_local_mock_config() {
                                    "2": {"Return": {"StatusCode": 200, "Payload": {"charged": "late"}}}}}}),
     );
     let arn = "arn:aws:states:eu-west-1:111122223333:stateMachine:Order";
-    let (code, out, _) = run(&["run", &def, "--input-json", r#"{"amount": 5}"#, "--mock-config", &mocks,
-        "--state-machine-arn", &format!("{arn}#Happy"), "--execution-name", "e1"]);
+    let (code, out, _) = run(&[
+        "run",
+        &def,
+        "--input-json",
+        r#"{"amount": 5}"#,
+        "--mock-config",
+        &mocks,
+        "--state-machine-arn",
+        &format!("{arn}#Happy"),
+        "--execution-name",
+        "e1",
+    ]);
     assert_eq!(code, 0);
     assert_eq!(out["status"], "SUCCEEDED");
     assert_eq!(out["output"], r#"{"charged":true}"#);
@@ -56,7 +66,8 @@ fn run_with_a_step_functions_local_mock_config() {
     assert_eq!(out["stateMachineArn"], arn);
 
     // Two throttles, retried after 2 s and 4 s, then success: the stop date shows 6 s.
-    let (code, out, _) = run(&["run", &def, "--mock-config", &mocks, "--state-machine-arn", &format!("{arn}#Busy"), "--history"]);
+    let (code, out, _) =
+        run(&["run", &def, "--mock-config", &mocks, "--state-machine-arn", &format!("{arn}#Busy"), "--history"]);
     assert_eq!(code, 0);
     assert_eq!(out["output"], r#"{"charged":"late"}"#);
     assert_eq!(out["startDate"], "2024-01-01T00:00:00.000Z");
@@ -73,9 +84,13 @@ fn run_with_a_step_functions_local_mock_config() {
 #[test]
 fn exit_statuses_and_validation() {
     let d = tmp("exit");
-    let fail = write(&d, "fail.json", &json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}));
+    let fail =
+        write(&d, "fail.json", &json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}));
     let (code, out, _) = run(&["run", &fail]);
-    assert_eq!((code, out["status"].as_str(), out["error"].as_str(), out["cause"].as_str()), (1, Some("FAILED"), Some("E"), Some("C")));
+    assert_eq!(
+        (code, out["status"].as_str(), out["error"].as_str(), out["cause"].as_str()),
+        (1, Some("FAILED"), Some("E"), Some("C"))
+    );
 
     let express_sync = write(
         &d,

@@ -109,7 +109,10 @@ fn check(case: &Value) -> Result<(), String> {
     let mut actual = answer.map_err(|e| format!("error {}: {}", e.name, e.message))?;
     let mut expected = expected.clone();
     let list = |k: &str| -> Vec<String> {
-        case.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect()).unwrap_or_default()
+        case.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+            .unwrap_or_default()
     };
     for p in list("json_text_paths") {
         let segs = parse_path(&p);
@@ -148,8 +151,9 @@ fn check(case: &Value) -> Result<(), String> {
 }
 
 fn known_failures() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/teststate_known_failures.txt"))
-        .unwrap_or_default();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/teststate_known_failures.txt"))
+            .unwrap_or_default();
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -167,7 +171,10 @@ fn teststate_conformance() {
         println!("teststate conformance: no TestState cases at {}; skipped", dir.display());
         return;
     };
-    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     files.sort();
     let known = known_failures();
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -204,6 +211,10 @@ fn teststate_conformance() {
     println!("teststate total      {pass:4}/{total:4}");
     let stale: Vec<&String> = known.keys().filter(|k| !seen.contains(*k)).collect();
     assert!(unexpected.is_empty(), "{} unexpected failures:\n{}", unexpected.len(), unexpected.join("\n"));
-    assert!(fixed.is_empty(), "these pass now; remove them from tests/teststate_known_failures.txt:\n{}", fixed.join("\n"));
+    assert!(
+        fixed.is_empty(),
+        "these pass now; remove them from tests/teststate_known_failures.txt:\n{}",
+        fixed.join("\n")
+    );
     assert!(stale.is_empty(), "known failures that are no case: {stale:?}");
 }

@@ -10,8 +10,8 @@ use asl_sim::exec::{Config, Identity, MachineType};
 use asl_sim::mock::MockConfig;
 
 fn run_fixture(path: &PathBuf) -> Result<(), String> {
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    let case: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let sm = StateMachine::load(&case["definition"])?;
     let machine_type = if case["type"] == "EXPRESS" { MachineType::Express } else { MachineType::Standard };
     let mut config = Config::new(Identity::new("123456789012", "us-east-1", "M", "run", machine_type), machine_type);
@@ -118,7 +118,8 @@ fn same_seed_same_history_byte_for_byte() {
         "Parameters": {"id.$": "States.UUID()", "r.$": "States.MathRandom(1, 1000)"}, "End": true}}});
     let sm = StateMachine::load(&def).unwrap();
     let run = |seed: u64| {
-        let mut c = Config::new(Identity::new("1", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
+        let mut c =
+            Config::new(Identity::new("1", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
         c.seed = seed;
         let exec = driver::run(&sm, json!({}), c, &mut TaskAnswers::none());
         serde_json::to_string(exec.events()).unwrap()

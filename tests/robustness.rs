@@ -22,9 +22,29 @@ impl Lcg {
 }
 
 const ODD_VALUES: &[&str] = &[
-    "null", "0", "-1", "1.5", "true", "\"\"", "\"$\"", "\"$$\"", "\"$.\"", "\"$[\"", "\"$..*\"", "\"$.a[?(@.b >\"",
-    "\"States.Format(\"", "\"States.Array($.a, \"", "\"{% $states.input %}\"", "\"{% (((\"", "[]", "{}", "[{}]",
-    "{\"Type\": \"Pass\"}", "\"2016-13-05T21:29:29Z\"", "1e308", "99999999999999999999",
+    "null",
+    "0",
+    "-1",
+    "1.5",
+    "true",
+    "\"\"",
+    "\"$\"",
+    "\"$$\"",
+    "\"$.\"",
+    "\"$[\"",
+    "\"$..*\"",
+    "\"$.a[?(@.b >\"",
+    "\"States.Format(\"",
+    "\"States.Array($.a, \"",
+    "\"{% $states.input %}\"",
+    "\"{% (((\"",
+    "[]",
+    "{}",
+    "[{}]",
+    "{\"Type\": \"Pass\"}",
+    "\"2016-13-05T21:29:29Z\"",
+    "1e308",
+    "99999999999999999999",
 ];
 
 /// Replaces one value somewhere in `v` with an odd one.
@@ -121,5 +141,8 @@ fn deep_nesting_is_refused_or_run_without_overflow() {
     }
     run_once(&inner, json!({}));
     let deep_input: Value = serde_json::from_str(&format!("{}1{}", "[".repeat(100), "]".repeat(100))).unwrap();
-    run_once(&json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "$..*"}, "End": true}}}), deep_input);
+    run_once(
+        &json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "$..*"}, "End": true}}}),
+        deep_input,
+    );
 }

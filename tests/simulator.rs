@@ -8,7 +8,8 @@ use asl_sim::error::Failure;
 use asl_sim::simulator::*;
 use serde_json::{json, Value};
 
-const PASS: &str = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": true}}}"#;
+const PASS: &str =
+    r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"Arg1": "argument1"}, "End": true}}}"#;
 const FAIL: &str = r#"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "SomeFailure", "Cause": "why"}}}"#;
 
 fn sim() -> Simulator {
@@ -32,7 +33,8 @@ fn start(machine: &str, input: &str) -> StartExecutionInput {
 }
 
 fn all_logs(sim: &Simulator, exec: &str) -> Vec<Value> {
-    let out = sim.get_log_events(&GetLogEventsInput { execution_arn: Some(exec.into()), ..Default::default() }).unwrap();
+    let out =
+        sim.get_log_events(&GetLogEventsInput { execution_arn: Some(exec.into()), ..Default::default() }).unwrap();
     out["events"].as_array().unwrap().clone()
 }
 
@@ -180,7 +182,10 @@ fn express_executions_time_out_at_five_minutes() {
     let out = sim.describe_execution(&ExecutionInput { execution_arn: exec.clone(), included_data: None }).unwrap();
     assert_eq!(out["status"], "SUCCEEDED");
     assert_eq!(out["stopDate"], 600_000);
-    assert!(sim.sync_output(&exec, false).unwrap().get("billingDetails").is_none(), "Standard is not billed by duration");
+    assert!(
+        sim.sync_output(&exec, false).unwrap().get("billingDetails").is_none(),
+        "Standard is not billed by duration"
+    );
 }
 
 #[test]
@@ -213,7 +218,8 @@ fn api_errors_carry_aws_exception_names() {
 
     let bad_name = CreateStateMachineInput { name: "a b".into(), definition: PASS.into(), ..Default::default() };
     assert_eq!(sim.create_state_machine(&bad_name, 0).unwrap_err().name, "InvalidName");
-    let bad_type = CreateStateMachineInput { name: "Fast".into(), machine_type: Some("FAST".into()), ..bad_name.clone() };
+    let bad_type =
+        CreateStateMachineInput { name: "Fast".into(), machine_type: Some("FAST".into()), ..bad_name.clone() };
     assert_eq!(sim.create_state_machine(&bad_type, 0).unwrap_err().name, "ValidationException");
 
     let standard = create(&mut sim, "Std", PASS, "STANDARD", None);
@@ -225,7 +231,12 @@ fn api_errors_carry_aws_exception_names() {
     assert_eq!(sim.describe_execution(&none).unwrap_err().name, "ExecutionDoesNotExist");
 
     // Creating the same machine again returns it; a different one under the same name is refused.
-    let again = CreateStateMachineInput { name: "Std".into(), definition: PASS.into(), machine_type: Some("STANDARD".into()), ..Default::default() };
+    let again = CreateStateMachineInput {
+        name: "Std".into(),
+        definition: PASS.into(),
+        machine_type: Some("STANDARD".into()),
+        ..Default::default()
+    };
     assert_eq!(sim.create_state_machine(&again, 5).unwrap()["creationDate"], 1_000);
     let other = CreateStateMachineInput { definition: FAIL.into(), ..again };
     assert_eq!(sim.create_state_machine(&other, 5).unwrap_err().name, "StateMachineAlreadyExists");
@@ -235,7 +246,10 @@ fn api_errors_carry_aws_exception_names() {
 fn validate_state_machine_definition_answers_diagnostics() {
     let sim = sim();
     let ok = sim
-        .validate_state_machine_definition(&ValidateStateMachineDefinitionInput { definition: PASS.into(), machine_type: None })
+        .validate_state_machine_definition(&ValidateStateMachineDefinitionInput {
+            definition: PASS.into(),
+            machine_type: None,
+        })
         .unwrap();
     assert_eq!(ok, json!({"result": "OK", "diagnostics": [], "truncated": false}));
     let bad = sim
@@ -264,7 +278,8 @@ fn logging_configurations_are_checked_as_aws_does() {
     assert_eq!(e.name, "InvalidLoggingConfiguration");
     assert_eq!(e.message, "Invalid Logging Configuration: Must specify exactly one Log Destination.");
     let bad_level = json!({"level": "DEBUG"});
-    let input = CreateStateMachineInput { logging_configuration: Some(serde_json::from_value(bad_level).unwrap()), ..input };
+    let input =
+        CreateStateMachineInput { logging_configuration: Some(serde_json::from_value(bad_level).unwrap()), ..input };
     assert_eq!(sim.create_state_machine(&input, 0).unwrap_err().name, "ValidationException");
 
     // One destination: records go to that group; none: to the simulator's own group.
@@ -277,8 +292,14 @@ fn logging_configurations_are_checked_as_aws_does() {
     sim.run_to_end(&e1, &mut |_| None);
     sim.run_to_end(&e2, &mut |_| None);
     let group = |g: &str| {
-        let out = sim.get_log_events(&GetLogEventsInput { log_group_name: Some(g.into()), ..Default::default() }).unwrap();
-        out["events"].as_array().unwrap().iter().map(|r| r["execution_arn"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+        let out =
+            sim.get_log_events(&GetLogEventsInput { log_group_name: Some(g.into()), ..Default::default() }).unwrap();
+        out["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["execution_arn"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
     };
     assert!(group("/my/group").iter().all(|a| a == &e1) && group("/my/group").len() == 4);
     assert!(group(DEFAULT_LOG_GROUP).iter().all(|a| a == &e2) && group(DEFAULT_LOG_GROUP).len() == 4);
@@ -309,9 +330,12 @@ fn log_levels_and_execution_data_filter_exactly() {
             for r in &records {
                 let details = r["details"].as_object().unwrap();
                 for key in ["input", "inputDetails", "output", "outputDetails"] {
-                    let expected = include && matches!((r["type"].as_str().unwrap(), key),
-                        ("ExecutionStarted" | "PassStateEntered" | "FailStateEntered", "input" | "inputDetails")
-                        | ("PassStateExited", "output" | "outputDetails"));
+                    let expected = include
+                        && matches!(
+                            (r["type"].as_str().unwrap(), key),
+                            ("ExecutionStarted" | "PassStateEntered" | "FailStateEntered", "input" | "inputDetails")
+                                | ("PassStateExited", "output" | "outputDetails")
+                        );
                     assert_eq!(details.contains_key(key), expected, "{level} {include} {r}");
                 }
             }
@@ -339,7 +363,11 @@ fn polling_with_next_forward_token_returns_each_record_once() {
         sim.run_to_end(&exec, &mut |_| None);
         loop {
             let page = sim
-                .get_log_events(&GetLogEventsInput { next_token: Some(token.clone()), limit: Some(3), ..Default::default() })
+                .get_log_events(&GetLogEventsInput {
+                    next_token: Some(token.clone()),
+                    limit: Some(3),
+                    ..Default::default()
+                })
                 .unwrap();
             let next = page["nextForwardToken"].as_str().unwrap().to_string();
             let events = page["events"].as_array().unwrap();
@@ -429,12 +457,18 @@ fn stop_describe_and_history() {
     let other_input = StartExecutionInput { input: Some("[]".into()), ..named.clone() };
     assert_eq!(sim.start_execution(&other_input, 1).unwrap_err().name, "ExecutionAlreadyExists");
     assert!(matches!(sim.poll(&exec, 0), Some(asl_sim::exec::Poll::WakeAt(10_000))));
-    let stop = StopExecutionInput { execution_arn: exec.clone(), error: Some("Oops".into()), cause: Some("stopped".into()) };
+    let stop =
+        StopExecutionInput { execution_arn: exec.clone(), error: Some("Oops".into()), cause: Some("stopped".into()) };
     assert_eq!(sim.stop_execution(&stop, 2_000).unwrap(), json!({"stopDate": 2_000}));
     let d = sim.describe_execution(&ExecutionInput { execution_arn: exec.clone(), included_data: None }).unwrap();
-    assert_eq!((d["status"].as_str(), d["error"].as_str(), d["cause"].as_str()), (Some("ABORTED"), Some("Oops"), Some("stopped")));
+    assert_eq!(
+        (d["status"].as_str(), d["error"].as_str(), d["cause"].as_str()),
+        (Some("ABORTED"), Some("Oops"), Some("stopped"))
+    );
     assert_eq!(d["redriveStatus"], "REDRIVABLE");
-    let h = sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.clone(), ..Default::default() }).unwrap();
+    let h = sim
+        .get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.clone(), ..Default::default() })
+        .unwrap();
     let kinds: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]);
     assert_eq!(h["events"][2]["timestamp"], 2_000);
@@ -478,7 +512,13 @@ fn callback_machine(extra: Value) -> String {
 }
 
 fn history_types(sim: &Simulator, exec: &str) -> Vec<String> {
-    let h = sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.into(), max_results: Some(1000), ..Default::default() }).unwrap();
+    let h = sim
+        .get_execution_history(&GetExecutionHistoryInput {
+            execution_arn: exec.into(),
+            max_results: Some(1000),
+            ..Default::default()
+        })
+        .unwrap();
     h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap().to_string()).collect()
 }
 
@@ -528,15 +568,32 @@ fn task_tokens_complete_with_success_or_failure() {
     let out: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
     assert_eq!(out, json!({"n": 7, "reply": {"approved": true}}));
     let tail: Vec<String> = history_types(&sim, &exec).into_iter().skip(3).collect();
-    assert_eq!(tail, ["TaskStarted", "TaskSucceeded", "TaskStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    assert_eq!(
+        tail,
+        [
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
     let e = sim.send_task_success(&success(&token, "{}"), 6_000).unwrap_err();
-    assert_eq!((e.name, e.message.as_str()), ("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
+    assert_eq!(
+        (e.name, e.message.as_str()),
+        ("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+    );
 
     // SendTaskFailure: Retry and Catch see its error and cause.
     let exec = sim.start_execution(&start(&m, r#"{"n": 8}"#), 10_000).unwrap();
     sim.run_to_end(&exec, &mut queue);
     let token = sent.borrow()[1]["token"].as_str().unwrap().to_string();
-    let failure = SendTaskFailureInput { task_token: token.clone(), error: Some("Rejected".into()), cause: Some("not today".into()) };
+    let failure = SendTaskFailureInput {
+        task_token: token.clone(),
+        error: Some("Rejected".into()),
+        cause: Some("not today".into()),
+    };
     assert_eq!(sim.send_task_failure(&failure, 12_000).unwrap(), json!({}));
     sim.run_to_end(&exec, &mut queue);
     let d = describe(&sim, &exec);
@@ -565,9 +622,12 @@ fn token_tasks_wait_without_a_handler_and_mocks_answer_them() {
     assert_eq!(sim.run_to_end(&exec, &mut |_| None), 0, "stuck at the start");
     assert_eq!(sim.run_virtual(0, None, &mut |_| None), 0);
     assert_eq!(describe(&sim, &exec)["status"], "RUNNING");
-    let h = sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.clone(), ..Default::default() }).unwrap();
+    let h = sim
+        .get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.clone(), ..Default::default() })
+        .unwrap();
     let scheduled = h["events"].as_array().unwrap().iter().find(|e| e["type"] == "TaskScheduled").unwrap();
-    let params: Value = serde_json::from_str(scheduled["taskScheduledEventDetails"]["parameters"].as_str().unwrap()).unwrap();
+    let params: Value =
+        serde_json::from_str(scheduled["taskScheduledEventDetails"]["parameters"].as_str().unwrap()).unwrap();
     let token = params["MessageBody"]["token"].as_str().unwrap();
     sim.send_task_success(&success(token, "1"), 60_000).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
@@ -594,7 +654,13 @@ fn token_tasks_wait_without_a_handler_and_mocks_answer_them() {
 #[test]
 fn heartbeats_keep_a_token_task_alive_and_their_absence_times_it_out() {
     let mut sim = sim();
-    let m = create(&mut sim, "Beats", &callback_machine(json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100})), "STANDARD", None);
+    let m = create(
+        &mut sim,
+        "Beats",
+        &callback_machine(json!({"HeartbeatSeconds": 10, "TimeoutSeconds": 100})),
+        "STANDARD",
+        None,
+    );
     let tokens = std::cell::RefCell::new(Vec::<String>::new());
     let mut queue = |req: &asl_sim::exec::TaskRequest| {
         tokens.borrow_mut().push(req.task_token.clone().unwrap());
@@ -661,7 +727,13 @@ fn output(sim: &Simulator, exec: &str) -> Value {
 fn sync2_runs_the_child_and_answers_its_output_as_json() {
     let mut sim = sim();
     let child = create(&mut sim, "Child", CHILD, "STANDARD", None);
-    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({})), "STANDARD", None);
+    let p = create(
+        &mut sim,
+        "Parent",
+        &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({})),
+        "STANDARD",
+        None,
+    );
     let exec = sim.start_execution(&start(&p, r#"{"n": 21}"#), 0).unwrap();
     assert_eq!(sim.run_to_end(&exec, &mut |_| None), 10_000, "the parent waited for the child's 10 s");
     let out = output(&sim, &exec);
@@ -670,10 +742,34 @@ fn sync2_runs_the_child_and_answers_its_output_as_json() {
     assert_eq!(out["Output"], json!({"doubled": 42}), "parsed: {out}");
     assert_eq!(out["Input"], json!({"n": 21}));
     assert_eq!(out["OutputDetails"], json!({"Included": true}));
-    assert_eq!((out["Status"].as_str(), out["StartDate"].as_i64(), out["StopDate"].as_i64()), (Some("SUCCEEDED"), Some(0), Some(10_000)));
+    assert_eq!(
+        (out["Status"].as_str(), out["StartDate"].as_i64(), out["StopDate"].as_i64()),
+        (Some("SUCCEEDED"), Some(0), Some(10_000))
+    );
     assert_eq!((out["Name"].as_str(), out["StateMachineArn"].as_str()), (Some("kid"), Some(child.as_str())));
-    assert_eq!(history_types(&sim, kid), ["ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
-    assert_eq!(history_types(&sim, &exec), ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
+    assert_eq!(
+        history_types(&sim, kid),
+        [
+            "ExecutionStarted",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(
+        history_types(&sim, &exec),
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
 }
 
 /// `.sync` answers the same with `Input` and `Output` as JSON text; the Express child's result
@@ -682,7 +778,13 @@ fn sync2_runs_the_child_and_answers_its_output_as_json() {
 fn sync_answers_the_child_output_as_text() {
     let mut sim = sim();
     let child = create(&mut sim, "Child", CHILD, "EXPRESS", None);
-    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution.sync", &child, json!({})), "STANDARD", None);
+    let p = create(
+        &mut sim,
+        "Parent",
+        &parent("arn:aws:states:::states:startExecution.sync", &child, json!({})),
+        "STANDARD",
+        None,
+    );
     let exec = sim.start_execution(&start(&p, r#"{"n": 2}"#), 0).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
     let out = output(&sim, &exec);
@@ -696,7 +798,17 @@ fn sync_answers_the_child_output_as_text() {
 fn request_response_answers_the_execution_arn_and_start_date() {
     let mut sim = sim();
     let child = create(&mut sim, "Child", CHILD, "STANDARD", None);
-    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution", &child, json!({"ResultSelector": {"arn.$": "$.ExecutionArn", "date.$": "$.StartDate", "status.$": "$.SdkHttpMetadata.HttpStatusCode"}})), "STANDARD", None);
+    let p = create(
+        &mut sim,
+        "Parent",
+        &parent(
+            "arn:aws:states:::states:startExecution",
+            &child,
+            json!({"ResultSelector": {"arn.$": "$.ExecutionArn", "date.$": "$.StartDate", "status.$": "$.SdkHttpMetadata.HttpStatusCode"}}),
+        ),
+        "STANDARD",
+        None,
+    );
     let exec = sim.start_execution(&start(&p, r#"{"n": 1}"#), 3_000).unwrap();
     assert_eq!(sim.run_to_end(&exec, &mut |_| None), 3_000, "the parent did not wait");
     let kid = "arn:aws:states:us-east-1:123456789012:execution:Child:kid";
@@ -712,26 +824,48 @@ fn request_response_answers_the_execution_arn_and_start_date() {
 fn failing_or_missing_children_fail_the_task() {
     let mut sim = sim();
     let child = create(&mut sim, "Child", FAIL, "STANDARD", None);
-    let p = create(&mut sim, "Parent", &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({})), "STANDARD", None);
+    let p = create(
+        &mut sim,
+        "Parent",
+        &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({})),
+        "STANDARD",
+        None,
+    );
     let exec = sim.start_execution(&start(&p, r#"{"n": 1}"#), 0).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
     let d = describe(&sim, &exec);
     assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.TaskFailed")));
     let cause: Value = serde_json::from_str(d["cause"].as_str().unwrap()).unwrap();
-    assert_eq!((cause["Status"].as_str(), cause["Error"].as_str(), cause["Cause"].as_str()), (Some("FAILED"), Some("SomeFailure"), Some("why")));
+    assert_eq!(
+        (cause["Status"].as_str(), cause["Error"].as_str(), cause["Cause"].as_str()),
+        (Some("FAILED"), Some("SomeFailure"), Some("why"))
+    );
     assert_eq!(cause["ExecutionArn"], "arn:aws:states:us-east-1:123456789012:execution:Child:kid");
 
     // A child that is stopped is a child that did not succeed.
     let stuck = create(&mut sim, "Stuck", &callback_machine(json!({})), "STANDARD", None);
-    let p = create(&mut sim, "ParentOfStuck", &parent("arn:aws:states:::states:startExecution.sync", &stuck, json!({})), "STANDARD", None);
+    let p = create(
+        &mut sim,
+        "ParentOfStuck",
+        &parent("arn:aws:states:::states:startExecution.sync", &stuck, json!({})),
+        "STANDARD",
+        None,
+    );
     let exec = sim.start_execution(&start(&p, r#"{"n": 1}"#), 0).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
     assert_eq!(describe(&sim, &exec)["status"], "RUNNING", "the child waits for a token");
     let kid = "arn:aws:states:us-east-1:123456789012:execution:Stuck:kid";
-    sim.stop_execution(&StopExecutionInput { execution_arn: kid.into(), error: Some("Enough".into()), cause: None }, 7_000).unwrap();
+    sim.stop_execution(
+        &StopExecutionInput { execution_arn: kid.into(), error: Some("Enough".into()), cause: None },
+        7_000,
+    )
+    .unwrap();
     sim.run_to_end(&exec, &mut |_| None);
     let d = describe(&sim, &exec);
-    assert_eq!((d["status"].as_str(), d["error"].as_str(), d["stopDate"].as_i64()), (Some("FAILED"), Some("States.TaskFailed"), Some(7_000)));
+    assert_eq!(
+        (d["status"].as_str(), d["error"].as_str(), d["stopDate"].as_i64()),
+        (Some("FAILED"), Some("States.TaskFailed"), Some(7_000))
+    );
     let cause: Value = serde_json::from_str(d["cause"].as_str().unwrap()).unwrap();
     assert_eq!((cause["Status"].as_str(), cause["Error"].as_str()), (Some("ABORTED"), Some("Enough")));
 
@@ -759,7 +893,8 @@ fn sdk_start_sync_execution_answers_the_express_result() {
     let standard = create(&mut sim, "Standard", CHILD, "STANDARD", None);
     let resource = "arn:aws:states:::aws-sdk:sfn:startSyncExecution";
     for parent_type in ["STANDARD", "EXPRESS"] {
-        let p = create(&mut sim, &format!("Parent{parent_type}"), &parent(resource, &child, json!({})), parent_type, None);
+        let p =
+            create(&mut sim, &format!("Parent{parent_type}"), &parent(resource, &child, json!({})), parent_type, None);
         let exec = sim.start_execution(&start(&p, r#"{"n": 5}"#), 1_000).unwrap();
         assert_eq!(sim.run_to_end(&exec, &mut |_| None), 11_000, "{parent_type}");
         let out = output(&sim, &exec);
@@ -775,7 +910,10 @@ fn sdk_start_sync_execution_answers_the_express_result() {
     let exec = sim.start_execution(&start(&p, r#"{"n": 5}"#), 0).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
     let out = output(&sim, &exec);
-    assert_eq!((out["Status"].as_str(), out["Error"].as_str(), out["Cause"].as_str()), (Some("FAILED"), Some("SomeFailure"), Some("why")));
+    assert_eq!(
+        (out["Status"].as_str(), out["Error"].as_str(), out["Cause"].as_str()),
+        (Some("FAILED"), Some("SomeFailure"), Some("why"))
+    );
     let p = create(&mut sim, "ParentOfStandard", &parent(resource, &standard, json!({})), "STANDARD", None);
     let exec = sim.start_execution(&start(&p, r#"{"n": 5}"#), 0).unwrap();
     sim.run_to_end(&exec, &mut |_| None);
@@ -787,7 +925,13 @@ fn sdk_start_sync_execution_answers_the_express_result() {
 #[test]
 fn nested_callbacks_and_grandchildren() {
     let mut sim = sim();
-    let echo = create(&mut sim, "Echo", r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#, "STANDARD", None);
+    let echo = create(
+        &mut sim,
+        "Echo",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+        "STANDARD",
+        None,
+    );
     let def = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
         "Parameters": {"StateMachineArn": echo, "Name": "echo", "Input": {"token.$": "$$.Task.Token"}}, "End": true}}});
     let p = create(&mut sim, "Asks", &def.to_string(), "STANDARD", None);
@@ -801,7 +945,13 @@ fn nested_callbacks_and_grandchildren() {
 
     // Parent -> Middle (.sync:2) -> Child (.sync:2): the answers come back up the chain.
     let child = create(&mut sim, "Child", CHILD, "STANDARD", None);
-    let middle = create(&mut sim, "Middle", &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({"OutputPath": "$.Output"})), "STANDARD", None);
+    let middle = create(
+        &mut sim,
+        "Middle",
+        &parent("arn:aws:states:::states:startExecution.sync:2", &child, json!({"OutputPath": "$.Output"})),
+        "STANDARD",
+        None,
+    );
     let top = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
         "Parameters": {"StateMachineArn": middle, "Input": {"n.$": "$.n"}}, "OutputPath": "$.Output", "End": true}}});
     let top = create(&mut sim, "Top", &top.to_string(), "STANDARD", None);

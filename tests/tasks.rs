@@ -13,7 +13,8 @@ const T0: i64 = 1_704_067_200_000;
 
 fn start(def: Value, seed: u64) -> Execution {
     let sm = StateMachine::load(&def).expect("definition loads");
-    let mut c = Config::new(Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
+    let mut c =
+        Config::new(Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
     c.seed = seed;
     Execution::new(Arc::clone(&sm.machine), json!({"k": 1}), c)
 }
@@ -67,7 +68,10 @@ fn heartbeats_keep_a_task_alive_until_they_stop() {
     assert_eq!(e.poll(T0 + 5_000), Poll::WakeAt(T0 + 9_000));
     assert_eq!(e.poll(T0 + 9_000), Poll::Done);
     assert_eq!(e.failure(), Some(&Failure::custom("States.HeartbeatTimeout", "")));
-    assert_eq!(kinds(&e), ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskTimedOut", "ExecutionFailed"]);
+    assert_eq!(
+        kinds(&e),
+        ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskTimedOut", "ExecutionFailed"]
+    );
     assert!(!e.heartbeat(t.id, T0 + 10_000));
 }
 
@@ -85,8 +89,15 @@ fn a_task_answer_completes_the_state() {
     assert_eq!(e.output(), Some(&json!({"k": 1, "out": {"ok": true}})));
     assert_eq!(
         kinds(&e),
-        ["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
-         "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
     );
     assert_eq!(e.events().last().map(|e| e.timestamp), Some(T0 + 1_500));
 }
@@ -99,7 +110,8 @@ fn retry_jitter_is_reproducible_by_seed() {
         "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 60, "MaxAttempts": 3, "JitterStrategy": "FULL"}], "End": true}}});
     let sm = StateMachine::load(&def).unwrap();
     let stop = |seed: u64| {
-        let mut c = Config::new(Identity::new("1", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
+        let mut c =
+            Config::new(Identity::new("1", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
         c.seed = seed;
         let mut fail = |_: &TaskRequest| Some(Err(Failure::custom("Boom", "")));
         let mut answers = TaskAnswers::none().with_handler(&mut fail);
@@ -130,10 +142,8 @@ fn lambda_invoke_wraps_a_handler_payload() {
         Some(Ok(json!({"hello": k})))
     };
     let mut answers = TaskAnswers::none().with_handler(&mut handler);
-    let c = Config::new(Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
+    let c =
+        Config::new(Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
     let e = driver::run(&sm, json!({"k": 1}), c, &mut answers);
-    assert_eq!(
-        e.output(),
-        Some(&json!({"k": 1, "invoke": {"p": {"hello": 1}, "code": 200}, "plain": {"hello": 1}}))
-    );
+    assert_eq!(e.output(), Some(&json!({"k": 1, "invoke": {"p": {"hello": 1}, "code": 200}, "plain": {"hello": 1}})));
 }

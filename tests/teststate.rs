@@ -128,7 +128,9 @@ fn mocked_results_are_checked_against_the_api() {
     let def = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true});
     let e = answer(json!({"definition": def, "mock": {"result": {"StatusCode": "200"}}})).unwrap_err();
     assert_eq!(e.1, "Mock result schema validation error: Field 'StatusCode' must be a number");
-    let r = answer(json!({"definition": def, "mock": {"result": {"StatusCode": "200"}, "fieldValidationMode": "NONE"}})).unwrap();
+    let r =
+        answer(json!({"definition": def, "mock": {"result": {"StatusCode": "200"}, "fieldValidationMode": "NONE"}}))
+            .unwrap();
     assert_eq!(r["status"], "SUCCEEDED");
 }
 

@@ -74,10 +74,8 @@ fn wasm_bindgen_cli_equals_the_crate_in_cargo_lock() {
 fn wasm_bindgen_is_pinned_with_equals_in_cargo_toml() {
     let cli = toolchain("wasm-bindgen-cli");
     let manifest = toml_tables(&read("Cargo.toml"));
-    let pins: Vec<(&String, &String)> = manifest
-        .iter()
-        .filter_map(|(table, entries)| entries.get("wasm-bindgen").map(|v| (table, v)))
-        .collect();
+    let pins: Vec<(&String, &String)> =
+        manifest.iter().filter_map(|(table, entries)| entries.get("wasm-bindgen").map(|v| (table, v))).collect();
     assert!(!pins.is_empty(), "Cargo.toml does not depend on wasm-bindgen");
     for (table, pin) in pins {
         assert_eq!(pin, &format!("={cli}"), "[{table}] wasm-bindgen must be pinned to \"={cli}\"");

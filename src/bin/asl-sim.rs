@@ -14,9 +14,9 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use asl_sim::driver::{self, TaskAnswers};
-use asl_sim::simulator;
 use asl_sim::exec::{Config, Identity, MachineType, Status};
 use asl_sim::mock::MockConfig;
+use asl_sim::simulator;
 
 const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mock-config FILE]
@@ -112,7 +112,8 @@ fn real_main(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn validate(o: &Opts) -> Result<ExitCode, String> {
-    let text = std::fs::read_to_string(&o.definition).map_err(|e| format!("cannot read definition {}: {e}", o.definition))?;
+    let text =
+        std::fs::read_to_string(&o.definition).map_err(|e| format!("cannot read definition {}: {e}", o.definition))?;
     let diags = asl_sim::validate::validate_text(&text, simulator::to_validate_type(o.machine_type));
     let ok = !diags.iter().any(|d| d.severity == asl_sim::validate::Severity::Error);
     let out = json!({"result": if ok { "OK" } else { "FAIL" }, "diagnostics": diags, "truncated": false});
@@ -167,9 +168,9 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
     };
     let mut answers = TaskAnswers::none();
     if let (Some(cfg), Some(tc)) = (&mock_cfg, &test_case) {
-        let case = cfg
-            .test_case(&id.state_machine_name, tc)
-            .ok_or_else(|| format!("the mock config has no test case {tc} for state machine {}", id.state_machine_name))?;
+        let case = cfg.test_case(&id.state_machine_name, tc).ok_or_else(|| {
+            format!("the mock config has no test case {tc} for state machine {}", id.state_machine_name)
+        })?;
         answers = answers.with_mocks(cfg, case.clone());
     }
     let mut config = Config::new(id, o.machine_type);

@@ -54,7 +54,8 @@ impl Execution {
                     None => None,
                 };
                 self.frames[f].input = input.clone();
-                let failure = crate::error::Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() };
+                let failure =
+                    crate::error::Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() };
                 self.thread_failed(f, failure);
                 Ok(())
             }
@@ -183,7 +184,16 @@ impl Execution {
                     None => None,
                 };
                 self.frames[f].input = input.clone();
-                self.launch_map(f, st, spec, items, max_concurrency, tolerated_count, tolerated_percentage, input.clone());
+                self.launch_map(
+                    f,
+                    st,
+                    spec,
+                    items,
+                    max_concurrency,
+                    tolerated_count,
+                    tolerated_percentage,
+                    input.clone(),
+                );
                 Ok(())
             }
         }
@@ -195,7 +205,14 @@ impl Execution {
     }
 
     /// The input of one Map iteration in JSONata mode: `ItemSelector` or the item itself.
-    pub(super) fn ja_item_input(&mut self, f: FrameId, st: &State, input: &Value, index: usize, item: &Value) -> Result<Value, Fault> {
+    pub(super) fn ja_item_input(
+        &mut self,
+        f: FrameId,
+        st: &State,
+        input: &Value,
+        index: usize,
+        item: &Value,
+    ) -> Result<Value, Fault> {
         let ja = Self::ja_fields(st);
         match &ja.item_selector {
             Some(t) => {
@@ -243,7 +260,13 @@ impl Execution {
 
     /// A JSONata catcher's output: its `Output` over `$states.errorOutput` (the error output by
     /// default), after its `Assign`.
-    pub(super) fn ja_catch_output(&mut self, f: FrameId, st: &State, index: usize, error_output: Value) -> Result<Value, Fault> {
+    pub(super) fn ja_catch_output(
+        &mut self,
+        f: FrameId,
+        st: &State,
+        index: usize,
+        error_output: Value,
+    ) -> Result<Value, Fault> {
         let ja = Self::ja_fields(st);
         let Some((output, assign)) = ja.catch.get(index) else { return Ok(error_output) };
         let raw = self.frames[f].input.clone();

@@ -110,9 +110,8 @@ fn request_id(task_id: u64) -> String {
 pub fn started_output(child_arn: &str, start_date: i64, task_id: u64, now: i64) -> Value {
     let request_id = request_id(task_id);
     // The length of the HTTP body AWS answered: {"executionArn":"...","startDate":<epoch seconds>}.
-    let length = format!(r#"{{"executionArn":"{child_arn}","startDate":{:.3}}}"#, start_date as f64 / 1000.0)
-        .len()
-        .to_string();
+    let length =
+        format!(r#"{{"executionArn":"{child_arn}","startDate":{:.3}}}"#, start_date as f64 / 1000.0).len().to_string();
     let date = chrono::DateTime::from_timestamp_millis(now)
         .map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
         .unwrap_or_default();
@@ -183,7 +182,9 @@ pub fn sdk_start_sync_result(response: &Value) -> Value {
 /// keys too; other values unchanged.
 fn pascal_keys(v: Value, key: &str) -> Value {
     match v {
-        Value::Object(o) if key.ends_with("Details") => Value::Object(o.into_iter().map(|(k, v)| (pascal(&k), v)).collect()),
+        Value::Object(o) if key.ends_with("Details") => {
+            Value::Object(o.into_iter().map(|(k, v)| (pascal(&k), v)).collect())
+        }
         v => v,
     }
 }
@@ -216,8 +217,12 @@ mod tests {
 
     #[test]
     fn input_is_sent_as_json_text() {
-        let r = Integration::Sync.start_request(&json!({"StateMachineArn": "arn:x", "Input": {"b": 1, "a": [2]}, "Name": "n"}));
-        assert_eq!((r.state_machine_arn.as_str(), r.input.as_deref(), r.name.as_deref()), ("arn:x", Some(r#"{"b":1,"a":[2]}"#), Some("n")));
+        let r = Integration::Sync
+            .start_request(&json!({"StateMachineArn": "arn:x", "Input": {"b": 1, "a": [2]}, "Name": "n"}));
+        assert_eq!(
+            (r.state_machine_arn.as_str(), r.input.as_deref(), r.name.as_deref()),
+            ("arn:x", Some(r#"{"b":1,"a":[2]}"#), Some("n"))
+        );
         let r = Integration::RequestResponse.start_request(&json!({"StateMachineArn": "arn:x", "Input": "[1]"}));
         assert_eq!(r.input.as_deref(), Some("[1]"));
         assert_eq!(Integration::Sync.start_request(&json!({})).input.as_deref(), Some("{}"));
@@ -225,7 +230,11 @@ mod tests {
 
     #[test]
     fn errors_name_the_service() {
-        let e = ApiError { name: "StateMachineDoesNotExist", message: "State Machine Does Not Exist: 'x'".into(), diagnostics: vec![] };
+        let e = ApiError {
+            name: "StateMachineDoesNotExist",
+            message: "State Machine Does Not Exist: 'x'".into(),
+            diagnostics: vec![],
+        };
         let f = Integration::Sync2.start_failure(&e, 3);
         assert_eq!(f.error, "StepFunctions.StateMachineDoesNotExistException");
         assert!(f.cause.starts_with("State Machine Does Not Exist: 'x' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist;"), "{}", f.cause);
@@ -245,10 +254,16 @@ mod tests {
         let failed = json!({"executionArn": "e", "status": "FAILED", "error": "E"});
         let f = sync_result(&failed, true).unwrap_err();
         assert_eq!(f.error, "States.TaskFailed");
-        assert_eq!(serde_json::from_str::<Value>(&f.cause).unwrap(), json!({"ExecutionArn": "e", "Status": "FAILED", "Error": "E"}));
+        assert_eq!(
+            serde_json::from_str::<Value>(&f.cause).unwrap(),
+            json!({"ExecutionArn": "e", "Status": "FAILED", "Error": "E"})
+        );
         let s = sdk_start_sync_result(&json!({"status": "FAILED", "startDate": 0, "stopDate": 1500,
             "billingDetails": {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 1500}}));
-        assert_eq!(s, json!({"Status": "FAILED", "StartDate": "1970-01-01T00:00:00.000Z", "StopDate": "1970-01-01T00:00:01.500Z",
-            "BillingDetails": {"BilledMemoryUsedInMB": 64, "BilledDurationInMilliseconds": 1500}}));
+        assert_eq!(
+            s,
+            json!({"Status": "FAILED", "StartDate": "1970-01-01T00:00:00.000Z", "StopDate": "1970-01-01T00:00:01.500Z",
+            "BillingDetails": {"BilledMemoryUsedInMB": 64, "BilledDurationInMilliseconds": 1500}})
+        );
     }
 }

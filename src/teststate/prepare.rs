@@ -17,7 +17,8 @@ pub(super) fn resolve_state(req: &Request) -> Result<(Value, QueryLanguage), Api
         Some(name) => {
             check_valid(def)?;
             let lang = lang_of(def, QueryLanguage::JsonPath);
-            let found = find_state(def, name, 0).ok_or_else(|| ApiError::validation("State not found in definition"))?;
+            let found =
+                find_state(def, name, 0).ok_or_else(|| ApiError::validation("State not found in definition"))?;
             Ok((found.clone(), lang))
         }
         None => {
@@ -195,7 +196,9 @@ pub(super) fn seed_of(req: &Request) -> u64 {
 /// The context of a fresh Express execution with a random identity, as TestState makes one.
 pub(super) fn generated_context(req: &Request, state: &Value) -> Value {
     let mut rng = fastrand::Rng::with_seed(seed_of(req));
-    let hex = |rng: &mut fastrand::Rng, n: usize| (0..n).map(|_| char::from_digit(rng.u32(0..16), 16).unwrap_or('0')).collect::<String>();
+    let hex = |rng: &mut fastrand::Rng, n: usize| {
+        (0..n).map(|_| char::from_digit(rng.u32(0..16), 16).unwrap_or('0')).collect::<String>()
+    };
     let account = req
         .role_arn
         .as_deref()
@@ -204,7 +207,14 @@ pub(super) fn generated_context(req: &Request, state: &Value) -> Value {
         .unwrap_or("123456789012")
         .to_string();
     let machine = format!("TestStateMachine-{}", hex(&mut rng, 8));
-    let exec = format!("{}-{}-{}-{}-{}", hex(&mut rng, 8), hex(&mut rng, 4), hex(&mut rng, 4), hex(&mut rng, 4), hex(&mut rng, 12));
+    let exec = format!(
+        "{}-{}-{}-{}-{}",
+        hex(&mut rng, 8),
+        hex(&mut rng, 4),
+        hex(&mut rng, 4),
+        hex(&mut rng, 4),
+        hex(&mut rng, 12)
+    );
     let role = req.role_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{account}:role/TestStateRole"));
     let mut ctx = json!({
         "Execution": {

@@ -118,7 +118,8 @@ impl Request {
         };
         let mut sc = StateConfiguration::default();
         if let Some(c) = req.get("stateConfiguration") {
-            sc.retrier_retry_count = c.get("retrierRetryCount").and_then(Value::as_u64).map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
+            sc.retrier_retry_count =
+                c.get("retrierRetryCount").and_then(Value::as_u64).map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX));
             sc.error_caused_by_state = c.get("errorCausedByState").and_then(Value::as_str).map(str::to_string);
             sc.map_iteration_failure_count = c.get("mapIterationFailureCount").and_then(Value::as_u64);
             sc.map_item_reader_data = match text_field(c, "mapItemReaderData") {

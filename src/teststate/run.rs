@@ -11,9 +11,15 @@ use crate::model::{Kind, NumberField, PathField, QueryLanguage, ResultPath, Sour
 
 /// How the state ended before Retry and Catch.
 pub(super) enum Outcome {
-    Succeeded { output: Value, next: Option<String> },
+    Succeeded {
+        output: Value,
+        next: Option<String>,
+    },
     /// `catchable` is false for `States.Runtime`, which neither Retry nor Catch handles.
-    Failed { failure: Failure, catchable: bool },
+    Failed {
+        failure: Failure,
+        catchable: bool,
+    },
 }
 
 /// One run of the tested state.
@@ -199,7 +205,10 @@ impl Run<'_> {
                         }
                     };
                     let matched = rule.eval(&root).map_err(|e| {
-                        runtime(format!("Invalid path '{}': The choice state's condition path references an invalid value.", e.0))
+                        runtime(format!(
+                            "Invalid path '{}': The choice state's condition path references an invalid value.",
+                            e.0
+                        ))
                     })?;
                     if matched {
                         picked = Some((*target, assign.clone()));
@@ -318,7 +327,11 @@ impl Run<'_> {
 
     /// `afterItemSelector`: each iteration's input, made with `$$.Map.Item` (`$states.context.Map.Item`)
     /// naming the item.
-    pub(super) fn item_inputs(&mut self, items: &[Value], mut each: impl FnMut(&mut Self, usize) -> Step<Value>) -> Step<()> {
+    pub(super) fn item_inputs(
+        &mut self,
+        items: &[Value],
+        mut each: impl FnMut(&mut Self, usize) -> Step<Value>,
+    ) -> Step<()> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if let Value::Object(m) = &mut self.ctx {
@@ -412,18 +425,23 @@ impl Run<'_> {
     pub(super) fn retry_or_catch(&mut self, failure: &Failure, resp: &mut Map<String, Value>) -> bool {
         let st = self.st;
         let count = self.req.state_configuration.retrier_retry_count;
-        if let Some((i, r)) = st.retry.iter().enumerate().find(|(_, r)| error_matches(&r.error_equals, &failure.error)) {
+        if let Some((i, r)) = st.retry.iter().enumerate().find(|(_, r)| error_matches(&r.error_equals, &failure.error))
+        {
             if count < r.max_attempts {
                 let mut delay = r.interval_seconds * r.backoff_rate.powi(i32::try_from(count).unwrap_or(i32::MAX));
                 if let Some(m) = r.max_delay_seconds {
                     delay = delay.min(m);
                 }
-                self.insp.insert("errorDetails".into(), json!({"retryBackoffIntervalSeconds": number(delay), "retryIndex": i}));
+                self.insp.insert(
+                    "errorDetails".into(),
+                    json!({"retryBackoffIntervalSeconds": number(delay), "retryIndex": i}),
+                );
                 resp.insert("status".into(), json!("RETRIABLE"));
                 return true;
             }
         }
-        let Some((i, c)) = st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error)) else {
+        let Some((i, c)) = st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error))
+        else {
             return false;
         };
         let error_output = json!({"Error": failure.error, "Cause": failure.cause});
@@ -431,7 +449,8 @@ impl Run<'_> {
         let output = match st.lang {
             QueryLanguage::JsonPath => apply_result_path(&c.result_path, &input, error_output),
             QueryLanguage::Jsonata => {
-                let (out_t, assign_t) = st.ja.as_deref().and_then(|j| j.catch.get(i)).map_or((None, None), |(o, a)| (o.clone(), a.clone()));
+                let (out_t, assign_t) =
+                    st.ja.as_deref().and_then(|j| j.catch.get(i)).map_or((None, None), |(o, a)| (o.clone(), a.clone()));
                 let states = self.states(&input, &[("errorOutput", &error_output)]);
                 let out = match out_t {
                     Some(t) => self.ja(&t, &states, "Output"),
@@ -482,7 +501,11 @@ pub(super) fn apply_result_path(rp: &ResultPath, raw: &Value, result: Value) -> 
             p.assign(&mut doc, result).map_err(|_| {
                 Failure::new(
                     ErrorName::ResultPathMatchFailure,
-                    format!("Unable to apply ResultPath \"{}\" to input \"{}\"", p.text(), crate::history::json_text(raw)),
+                    format!(
+                        "Unable to apply ResultPath \"{}\" to input \"{}\"",
+                        p.text(),
+                        crate::history::json_text(raw)
+                    ),
                 )
             })?;
             Ok(doc)

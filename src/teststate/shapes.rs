@@ -24,7 +24,10 @@ pub(super) enum Shape {
     /// A date, which Step Functions hands over as text.
     Timestamp,
     Bool,
-    Int { min: Option<i64>, max: Option<i64> },
+    Int {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     Long,
     Double,
     Enum(&'static [&'static str]),
@@ -132,7 +135,9 @@ pub(super) fn response_shape(resource: &str) -> Option<Shape> {
             opt("ConsumedCapacity", consumed_capacity()),
             opt("ItemCollectionMetrics", item_collection_metrics()),
         ]),
-        "dynamodb:getItem" => Shape::Struct(vec![opt("Item", Shape::Object), opt("ConsumedCapacity", consumed_capacity())]),
+        "dynamodb:getItem" => {
+            Shape::Struct(vec![opt("Item", Shape::Object), opt("ConsumedCapacity", consumed_capacity())])
+        }
         "sqs:sendMessage" => Shape::Struct(vec![
             opt("MD5OfMessageBody", Shape::Str),
             opt("MD5OfMessageAttributes", Shape::Str),
@@ -221,7 +226,10 @@ pub(super) fn response_shape(resource: &str) -> Option<Shape> {
                 ]),
             ),
             opt("Tags", Shape::Object),
-            opt("Concurrency", Shape::Struct(vec![opt("ReservedConcurrentExecutions", Shape::Int { min: Some(0), max: None })])),
+            opt(
+                "Concurrency",
+                Shape::Struct(vec![opt("ReservedConcurrentExecutions", Shape::Int { min: Some(0), max: None })]),
+            ),
         ]),
         _ => return None,
     };

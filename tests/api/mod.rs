@@ -109,7 +109,13 @@ fn func(args: &str, body: &str) -> JsValue {
 #[wasm_bindgen_test]
 async fn a_sync_run_returns_the_result() {
     let sim = sim(json!({"seed": 5, "startDate": 1_700_000_000_000u64}));
-    let m = create(&sim, "Hello", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, 2)", "big.$": "$.big"}, "End": true}}}), "EXPRESS", None);
+    let m = create(
+        &sim,
+        "Hello",
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a, 2)", "big.$": "$.big"}, "End": true}}}),
+        "EXPRESS",
+        None,
+    );
     let out = sync(&sim, &m, r#"{"a": 40, "big": 12345678901234567890}"#).await.unwrap();
     assert_eq!(text(&out, "status"), "SUCCEEDED");
     assert_eq!(text(&out, "output"), r#"{"sum":42,"big":12345678901234567890}"#, "JSON text keeps big integers");
@@ -120,16 +126,31 @@ async fn a_sync_run_returns_the_result() {
     assert_eq!(arn.split(':').count(), 9);
     assert_eq!(date_ms(&out, "startDate"), 1_700_000_000_000.0);
     assert_eq!(date_ms(&out, "stopDate"), 1_700_000_000_000.0);
-    assert_eq!(to_json(&field(&out, "billingDetails")), json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100}));
+    assert_eq!(
+        to_json(&field(&out, "billingDetails")),
+        json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100})
+    );
     assert_eq!(to_json(&field(&out, "inputDetails")), json!({"included": true}));
     // METADATA_ONLY leaves the payloads out.
-    let p = sim.start_sync_execution(js(json!({"stateMachineArn": m, "input": "{\"a\": 1, \"big\": 0}", "includedData": "METADATA_ONLY"})), None);
+    let p = sim.start_sync_execution(
+        js(json!({"stateMachineArn": m, "input": "{\"a\": 1, \"big\": 0}", "includedData": "METADATA_ONLY"})),
+        None,
+    );
     let meta = JsFuture::from(p).await.unwrap();
     assert!(field(&meta, "output").is_undefined() && field(&meta, "input").is_undefined());
     // A failure is a result too, with AWS's error and cause.
-    let f = create(&sim, "Fails", json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "SomeFailure", "Cause": "why"}}}), "EXPRESS", None);
+    let f = create(
+        &sim,
+        "Fails",
+        json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "SomeFailure", "Cause": "why"}}}),
+        "EXPRESS",
+        None,
+    );
     let out = sync(&sim, &f, "{}").await.unwrap();
-    assert_eq!((text(&out, "status"), text(&out, "error"), text(&out, "cause")), ("FAILED".into(), "SomeFailure".into(), "why".into()));
+    assert_eq!(
+        (text(&out, "status"), text(&out, "error"), text(&out, "cause")),
+        ("FAILED".into(), "SomeFailure".into(), "why".into())
+    );
     assert!(field(&out, "output").is_undefined());
 }
 
@@ -173,7 +194,13 @@ async fn the_console_cap_rejects_at_60_s_while_the_execution_completes_in_the_lo
 #[wasm_bindgen_test]
 async fn the_five_minute_cap_gives_timed_out() {
     let sim = sim(json!({}));
-    let m = create(&sim, "TooLong", json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}), "EXPRESS", all("FATAL", false));
+    let m = create(
+        &sim,
+        "TooLong",
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}),
+        "EXPRESS",
+        all("FATAL", false),
+    );
     let out = sync(&sim, &m, "{}").await.unwrap();
     assert_eq!(text(&out, "status"), "TIMED_OUT");
     assert_eq!(text(&out, "error"), "States.Timeout");
@@ -247,10 +274,14 @@ async fn log_levels_and_include_execution_data_filter_exactly() {
                     assert!(r[key].is_string(), "{key} is a string: {r}");
                 }
                 let details = r["details"].as_object().unwrap();
-                let data_keys: Vec<&String> =
-                    details.keys().filter(|k| ["input", "inputDetails", "output", "outputDetails"].contains(&k.as_str())).collect();
+                let data_keys: Vec<&String> = details
+                    .keys()
+                    .filter(|k| ["input", "inputDetails", "output", "outputDetails"].contains(&k.as_str()))
+                    .collect();
                 match (include, r["type"].as_str().unwrap()) {
-                    (true, "ExecutionStarted" | "PassStateEntered" | "FailStateEntered") => assert_eq!(data_keys, ["input", "inputDetails"]),
+                    (true, "ExecutionStarted" | "PassStateEntered" | "FailStateEntered") => {
+                        assert_eq!(data_keys, ["input", "inputDetails"])
+                    }
                     (true, "PassStateExited") => assert_eq!(data_keys, ["output", "outputDetails"]),
                     _ => assert!(data_keys.is_empty(), "{level} {include}: {r}"),
                 }
@@ -298,7 +329,9 @@ async fn polling_with_next_forward_token_returns_each_record_once() {
             break;
         }
         assert!(events.len() <= 2);
-        seen.extend(events.iter().map(|r| (r["execution_arn"].as_str().unwrap().into(), r["id"].as_str().unwrap().into())));
+        seen.extend(
+            events.iter().map(|r| (r["execution_arn"].as_str().unwrap().into(), r["id"].as_str().unwrap().into())),
+        );
         *token = next;
     };
     poll(&mut token);
@@ -349,7 +382,10 @@ async fn js_task_handlers_can_be_async_and_can_throw() {
     let m = create(&sim, "Handlers", def, "EXPRESS", None);
     sim.register_task_handler(
         "arn:aws:states:::lambda:invoke".into(),
-        func("input, context", "return new Promise(r => setTimeout(() => r({v: input.Payload.n * 2, state: context.stateName}), 5));"),
+        func(
+            "input, context",
+            "return new Promise(r => setTimeout(() => r({v: input.Payload.n * 2, state: context.stateName}), 5));",
+        ),
     )
     .unwrap();
     sim.register_task_handler(
@@ -362,11 +398,8 @@ async fn js_task_handlers_can_be_async_and_can_throw() {
         func("", "return (async () => { const e = new Error('it broke'); e.error = 'MyError'; throw e; })();"),
     )
     .unwrap();
-    sim.register_task_handler(
-        "arn:aws:lambda:us-east-1:123456789012:function:bad".into(),
-        func("", "return {n: 1n};"),
-    )
-    .unwrap();
+    sim.register_task_handler("arn:aws:lambda:us-east-1:123456789012:function:bad".into(), func("", "return {n: 1n};"))
+        .unwrap();
     let out = sync(&sim, &m, r#"{"n": 21}"#).await.unwrap();
     assert_eq!(text(&out, "status"), "SUCCEEDED", "{:?}", to_json(&out));
     let output: Value = serde_json::from_str(&text(&out, "output")).unwrap();
@@ -376,7 +409,13 @@ async fn js_task_handlers_can_be_async_and_can_throw() {
     assert_eq!(output["bad"]["Error"], "States.TaskFailed", "a BigInt result cannot be JSON");
     assert_eq!(date_ms(&out, "stopDate") - date_ms(&out, "startDate"), 6_000.0, "retries after 2 s and 4 s");
     // Without a handler the task fails with a clear cause.
-    let lonely = create(&sim, "Lonely", json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:none", "End": true}}}), "EXPRESS", None);
+    let lonely = create(
+        &sim,
+        "Lonely",
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:none", "End": true}}}),
+        "EXPRESS",
+        None,
+    );
     let out = sync(&sim, &lonely, "{}").await.unwrap();
     assert_eq!(text(&out, "error"), "States.TaskFailed");
     assert!(text(&out, "cause").contains("registerTaskHandler"), "{}", text(&out, "cause"));
@@ -412,7 +451,13 @@ async fn mock_config_test_cases_answer_tasks() {
 #[wasm_bindgen_test]
 async fn the_real_clock_really_waits() {
     let sim = sim(json!({"clock": "real"}));
-    let m = create(&sim, "Real", json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}}), "EXPRESS", None);
+    let m = create(
+        &sim,
+        "Real",
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}}),
+        "EXPRESS",
+        None,
+    );
     let before = js_sys::Date::now();
     let out = sync(&sim, &m, "{}").await.unwrap();
     let waited = js_sys::Date::now() - before;
@@ -435,15 +480,20 @@ async fn errors_are_js_errors_with_aws_names() {
     assert_eq!(diags[0]["code"], "MISSING_TRANSITION_TARGET");
     assert_eq!(diags[0]["location"], "/States/A/Next");
     let express_sync = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn": "x"}, "End": true}}});
-    let e = sim.create_state_machine(js(json!({"name": "S", "type": "EXPRESS", "definition": express_sync.to_string()}))).unwrap_err();
+    let e = sim
+        .create_state_machine(js(json!({"name": "S", "type": "EXPRESS", "definition": express_sync.to_string()})))
+        .unwrap_err();
     assert!(text(&e, "message").contains("Express state machine does not support '.sync' service integration"));
-    let v = sim.validate_state_machine_definition(js(json!({"definition": express_sync.to_string(), "type": "EXPRESS"}))).unwrap();
+    let v = sim
+        .validate_state_machine_definition(js(json!({"definition": express_sync.to_string(), "type": "EXPRESS"})))
+        .unwrap();
     assert_eq!(text(&v, "result"), "FAIL");
     let e = sim.create_state_machine(js(json!({"name": "Obj", "definition": {"StartAt": "A"}}))).unwrap_err();
     assert_eq!(error_name(&e), "ValidationException");
     assert!(text(&e, "message").contains("JSON.stringify"), "{}", text(&e, "message"));
 
-    let std = create(&sim, "Std", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "STANDARD", None);
+    let std =
+        create(&sim, "Std", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "STANDARD", None);
     let e = sync(&sim, &std, "{}").await.unwrap_err();
     assert_eq!(error_name(&e), "StateMachineTypeNotSupported");
     let e = sync(&sim, "arn:aws:states:us-east-1:123456789012:stateMachine:Nope", "{}").await.unwrap_err();
@@ -452,12 +502,15 @@ async fn errors_are_js_errors_with_aws_names() {
     assert_eq!(error_name(&e), "InvalidExecutionInput");
     let e = sim.start_execution(js(json!({"stateMachineArn": std, "input": {"a": 1}})), None).unwrap_err();
     assert_eq!(error_name(&e), "ValidationException");
-    let e = sim.describe_execution(js(json!({"executionArn": "arn:aws:states:us-east-1:123456789012:execution:Std:none"}))).unwrap_err();
+    let e = sim
+        .describe_execution(js(json!({"executionArn": "arn:aws:states:us-east-1:123456789012:execution:Std:none"})))
+        .unwrap_err();
     assert_eq!(error_name(&e), "ExecutionDoesNotExist");
     assert_eq!(error_name(&Simulator::new(Some(js(json!({"clock": "fast"})))).err().unwrap()), "ValidationException");
 
     // StartExecution quotas: a bucket of 2 refilled once a second (virtual time); sync starts are exempt.
-    let ex = create(&sim, "Quick", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "EXPRESS", None);
+    let ex =
+        create(&sim, "Quick", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "EXPRESS", None);
     let start = || sim.start_execution(js(json!({"stateMachineArn": ex})), None);
     assert!(start().is_ok() && start().is_ok());
     let e = start().unwrap_err();
@@ -469,7 +522,13 @@ async fn errors_are_js_errors_with_aws_names() {
 #[wasm_bindgen_test]
 async fn subscribers_get_every_record_as_it_is_written() {
     let sim = sim(json!({}));
-    let m = create(&sim, "Streamed", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "EXPRESS", all("ALL", false));
+    let m = create(
+        &sim,
+        "Streamed",
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}),
+        "EXPRESS",
+        all("ALL", false),
+    );
     let got = Rc::new(RefCell::new(Vec::<(String, String)>::new()));
     let cb = {
         let got = got.clone();
@@ -497,7 +556,11 @@ async fn stop_execution_aborts_a_running_execution() {
     let sim = sim(json!({}));
     let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:never", "End": true}}});
     let m = create(&sim, "Stoppable", def, "STANDARD", all("ALL", true));
-    sim.register_task_handler("arn:aws:lambda:us-east-1:123456789012:function:never".into(), func("", "return new Promise(() => {});")).unwrap();
+    sim.register_task_handler(
+        "arn:aws:lambda:us-east-1:123456789012:function:never".into(),
+        func("", "return new Promise(() => {});"),
+    )
+    .unwrap();
     let (done, resolve) = deferred();
     let s = sim.start_execution(js(json!({"stateMachineArn": m, "name": "run-1"})), Some(resolve.into())).unwrap();
     let arn = text(&s, "executionArn");
@@ -507,7 +570,10 @@ async fn stop_execution_aborts_a_running_execution() {
     let stopped = sim.stop_execution(js(json!({"executionArn": arn, "error": "Oops", "cause": "enough"}))).unwrap();
     assert!(field(&stopped, "stopDate").is_instance_of::<js_sys::Date>());
     let result = JsFuture::from(done).await.unwrap();
-    assert_eq!((text(&result, "status"), text(&result, "error"), text(&result, "cause")), ("ABORTED".into(), "Oops".into(), "enough".into()));
+    assert_eq!(
+        (text(&result, "status"), text(&result, "error"), text(&result, "cause")),
+        ("ABORTED".into(), "Oops".into(), "enough".into())
+    );
     assert_eq!(history(&sim, &arn).last().map(String::as_str), Some("ExecutionAborted"));
     assert_eq!(types(&records(&sim, &arn)).last().map(String::as_str), Some("ExecutionAborted"));
     let d = sim.describe_execution(js(json!({"executionArn": arn}))).unwrap();
@@ -524,10 +590,22 @@ async fn stop_execution_aborts_a_running_execution() {
 #[wasm_bindgen_test]
 async fn nested_workflows_start_other_registered_machines() {
     let sim = sim(json!({}));
-    let child = create(&sim, "Child", json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "Next": "P"}, "P": {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "End": true}}}), "EXPRESS", None);
-    let parent = create(&sim, "Parent", json!({"StartAt": "Call", "States": {
+    let child = create(
+        &sim,
+        "Child",
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "Next": "P"}, "P": {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "End": true}}}),
+        "EXPRESS",
+        None,
+    );
+    let parent = create(
+        &sim,
+        "Parent",
+        json!({"StartAt": "Call", "States": {
         "Call": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": child, "Input": {"n.$": "$.n"}}, "OutputPath": "$.Output", "Next": "Fire"},
-        "Fire": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution", "Parameters": {"StateMachineArn": child, "Input": {"n": 1}}, "ResultPath": "$.fired", "End": true}}}), "STANDARD", None);
+        "Fire": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution", "Parameters": {"StateMachineArn": child, "Input": {"n": 1}}, "ResultPath": "$.fired", "End": true}}}),
+        "STANDARD",
+        None,
+    );
     let (done, resolve) = deferred();
     sim.start_execution(js(json!({"stateMachineArn": parent, "input": "{\"n\": 21}"})), Some(resolve.into())).unwrap();
     let out = JsFuture::from(done).await.unwrap();
@@ -538,11 +616,23 @@ async fn nested_workflows_start_other_registered_machines() {
     assert_eq!(date_ms(&out, "stopDate") - date_ms(&out, "startDate"), 10_000.0);
 
     // A failing child fails a `.sync` task; `aws-sdk:sfn:startSyncExecution` answers its result.
-    let fails = create(&sim, "Fails", json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope", "Cause": "why"}}}), "EXPRESS", None);
-    let parent = create(&sim, "Parent2", json!({"StartAt": "Sdk", "States": {
+    let fails = create(
+        &sim,
+        "Fails",
+        json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope", "Cause": "why"}}}),
+        "EXPRESS",
+        None,
+    );
+    let parent = create(
+        &sim,
+        "Parent2",
+        json!({"StartAt": "Sdk", "States": {
         "Sdk": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startSyncExecution", "Parameters": {"StateMachineArn": fails}, "ResultSelector": {"status.$": "$.Status", "error.$": "$.Error"}, "ResultPath": "$.sdk", "Next": "Sync"},
         "Sync": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn": fails}, "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.caught", "Next": "Done"}], "End": true},
-        "Done": {"Type": "Pass", "End": true}}}), "STANDARD", None);
+        "Done": {"Type": "Pass", "End": true}}}),
+        "STANDARD",
+        None,
+    );
     let (done, resolve) = deferred();
     sim.start_execution(js(json!({"stateMachineArn": parent})), Some(resolve.into())).unwrap();
     let output: Value = serde_json::from_str(&text(&JsFuture::from(done).await.unwrap(), "output")).unwrap();
@@ -597,14 +687,20 @@ async fn task_tokens_complete_with_success_or_failure() {
     let m = create(&sim, "Callback", def, "STANDARD", None);
     let sent = Rc::new(RefCell::new(Vec::<(Value, Value)>::new()));
     let log = sent.clone();
-    sim.register_task_handler(QUEUE.into(), handler(move |input, context| {
-        log.borrow_mut().push((input["MessageBody"]["token"].clone(), context["taskToken"].clone()));
-        json!({"MessageId": "m-1"})
-    }))
+    sim.register_task_handler(
+        QUEUE.into(),
+        handler(move |input, context| {
+            log.borrow_mut().push((input["MessageBody"]["token"].clone(), context["taskToken"].clone()));
+            json!({"MessageId": "m-1"})
+        }),
+    )
     .unwrap();
 
     let (done, resolve) = deferred();
-    let arn = text(&sim.start_execution(js(json!({"stateMachineArn": m, "input": "{\"n\": 1}"})), Some(resolve.into())).unwrap(), "executionArn");
+    let arn = text(
+        &sim.start_execution(js(json!({"stateMachineArn": m, "input": "{\"n\": 1}"})), Some(resolve.into())).unwrap(),
+        "executionArn",
+    );
     until(|| !sent.borrow().is_empty()).await;
     sleep(5).await;
     assert_eq!(status(&sim, &arn), "RUNNING", "the handler's answer does not end the task");
@@ -613,7 +709,10 @@ async fn task_tokens_complete_with_success_or_failure() {
     let token = token.as_str().unwrap().to_string();
     let ok = |output: &str| sim.send_task_success(js(json!({"taskToken": token, "output": output})));
     assert_eq!(send(ok("{oops")).await, Err("InvalidOutput".into()));
-    assert_eq!(send(sim.send_task_success(js(json!({"taskToken": "nope", "output": "{}"})))).await, Err("TaskDoesNotExist".into()));
+    assert_eq!(
+        send(sim.send_task_success(js(json!({"taskToken": "nope", "output": "{}"})))).await,
+        Err("TaskDoesNotExist".into())
+    );
     assert_eq!(send(sim.send_task_success(js(json!({"taskToken": token})))).await, Err("ValidationException".into()));
     assert_eq!(send(sim.send_task_heartbeat(js(json!({"taskToken": token})))).await, Ok(json!({})));
     assert_eq!(send(ok(r#"{"approved": true}"#)).await, Ok(json!({})));
@@ -641,10 +740,13 @@ async fn heartbeats_keep_a_token_task_alive_on_the_virtual_clock() {
     let sim = Rc::new(sim(json!({"startDate": 0})));
     let token = Rc::new(RefCell::new(String::new()));
     let keep = token.clone();
-    sim.register_task_handler(QUEUE.into(), handler(move |_, context| {
-        *keep.borrow_mut() = context["taskToken"].as_str().unwrap().to_string();
-        json!({})
-    }))
+    sim.register_task_handler(
+        QUEUE.into(),
+        handler(move |_, context| {
+            *keep.borrow_mut() = context["taskToken"].as_str().unwrap().to_string();
+            json!({})
+        }),
+    )
     .unwrap();
     let beat = "arn:aws:lambda:us-east-1:123456789012:function:beat";
     let (s, t) = (Rc::downgrade(&sim), token.clone());
@@ -688,20 +790,31 @@ async fn heartbeats_keep_a_token_task_alive_on_the_virtual_clock() {
     let result = JsFuture::from(done).await.unwrap();
     assert_eq!((text(&result, "status"), text(&result, "error")), ("FAILED".into(), "States.HeartbeatTimeout".into()));
     assert_eq!(date_ms(&result, "stopDate") - date_ms(&result, "startDate"), 10_000.0);
-    assert_eq!(send(sim.send_task_heartbeat(js(json!({"taskToken": *token.borrow()})))).await, Err("TaskTimedOut".into()));
+    assert_eq!(
+        send(sim.send_task_heartbeat(js(json!({"taskToken": *token.borrow()})))).await,
+        Err("TaskTimedOut".into())
+    );
 
     // No handler and no timer: the execution waits, RUNNING, until the token comes (from its history).
     sim.register_task_handler(QUEUE.into(), JsValue::NULL).unwrap();
-    let m = create(&sim, "Patient", json!({"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": QUEUE,
-        "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}, "End": true}}}), "STANDARD", None);
+    let m = create(
+        &sim,
+        "Patient",
+        json!({"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": QUEUE,
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}, "End": true}}}),
+        "STANDARD",
+        None,
+    );
     let (done, resolve) = deferred();
-    let arn = text(&sim.start_execution(js(json!({"stateMachineArn": m})), Some(resolve.into())).unwrap(), "executionArn");
+    let arn =
+        text(&sim.start_execution(js(json!({"stateMachineArn": m})), Some(resolve.into())).unwrap(), "executionArn");
     until(|| history(&sim, &arn).last().map(String::as_str) == Some("TaskStarted")).await;
     sleep(10).await;
     assert_eq!(status(&sim, &arn), "RUNNING");
     let h = sim.get_execution_history(js(json!({"executionArn": arn}))).unwrap();
     let scheduled = Array::from(&field(&h, "events")).iter().find(|e| text(e, "type") == "TaskScheduled").unwrap();
-    let params: Value = serde_json::from_str(&text(&field(&scheduled, "taskScheduledEventDetails"), "parameters")).unwrap();
+    let params: Value =
+        serde_json::from_str(&text(&field(&scheduled, "taskScheduledEventDetails"), "parameters")).unwrap();
     let p = sim.send_task_success(js(json!({"taskToken": params["MessageBody"]["t"], "output": "7"})));
     assert_eq!(send(p).await, Ok(json!({})));
     assert_eq!(text(&JsFuture::from(done).await.unwrap(), "output"), "7");
@@ -711,38 +824,80 @@ async fn heartbeats_keep_a_token_task_alive_on_the_virtual_clock() {
 /// works afterwards.
 #[wasm_bindgen_test]
 async fn malformed_calls_throw_named_errors_and_never_trap() {
-    let names = ["ValidationException", "InvalidName", "InvalidDefinition", "StateMachineDoesNotExist", "InvalidArn",
-        "ExecutionDoesNotExist", "InvalidExecutionInput", "InvalidLoggingConfiguration", "InvalidParameterException",
-        "InvalidToken", "TaskDoesNotExist"];
+    let names = [
+        "ValidationException",
+        "InvalidName",
+        "InvalidDefinition",
+        "StateMachineDoesNotExist",
+        "InvalidArn",
+        "ExecutionDoesNotExist",
+        "InvalidExecutionInput",
+        "InvalidLoggingConfiguration",
+        "InvalidParameterException",
+        "InvalidToken",
+        "TaskDoesNotExist",
+    ];
     let check = |what: &str, r: Result<JsValue, JsValue>| {
         let e = r.expect_err(what);
         let name = error_name(&e);
         assert!(names.contains(&name.as_str()), "{what}: {name}: {:?}", field(&e, "message"));
     };
-    for options in [json!(5), json!([1]), json!({"seed": -1}), json!({"seed": 1.5}), json!({"startDate": "soon"}),
-        json!({"accountId": "abc"}), json!({"region": "US East"}), json!({"quotas": 3}), json!({"quotas": {"startExecution": {"express": {}}}})] {
+    for options in [
+        json!(5),
+        json!([1]),
+        json!({"seed": -1}),
+        json!({"seed": 1.5}),
+        json!({"startDate": "soon"}),
+        json!({"accountId": "abc"}),
+        json!({"region": "US East"}),
+        json!({"quotas": 3}),
+        json!({"quotas": {"startExecution": {"express": {}}}}),
+    ] {
         check(&options.to_string(), Simulator::new(Some(js(options.clone()))).map(|_| JsValue::NULL));
     }
     let sim = sim(json!({}));
-    for input in [json!(null), json!(5), json!({}), json!({"name": 5}), json!({"name": "x", "definition": 5}),
-        json!({"name": "x", "definition": "[]"}), json!({"name": "", "definition": "{}"}),
+    for input in [
+        json!(null),
+        json!(5),
+        json!({}),
+        json!({"name": 5}),
+        json!({"name": "x", "definition": 5}),
+        json!({"name": "x", "definition": "[]"}),
+        json!({"name": "", "definition": "{}"}),
         json!({"name": "x", "definition": "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}", "loggingConfiguration": "ALL"}),
         json!({"name": "x", "definition": "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}}", "loggingConfiguration": {"level": "ALL", "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": "nope"}}]}}),
-        json!({"name": "x", "definition": "[".repeat(5000)})] {
+        json!({"name": "x", "definition": "[".repeat(5000)}),
+    ] {
         check(&input.to_string(), sim.create_state_machine(js(input.clone())));
     }
     check("validate", sim.validate_state_machine_definition(JsValue::UNDEFINED));
-    let m = create(&sim, "Ok", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "EXPRESS", None);
-    for input in [json!(null), json!({"stateMachineArn": 5}), json!({"stateMachineArn": "nope"}),
-        json!({"stateMachineArn": m, "input": 5}), json!({"stateMachineArn": m, "input": "[".repeat(5000)}),
-        json!({"stateMachineArn": m, "name": "a/b"}), json!({"stateMachineArn": format!("{m}#NoMocks")})] {
+    let m =
+        create(&sim, "Ok", json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), "EXPRESS", None);
+    for input in [
+        json!(null),
+        json!({"stateMachineArn": 5}),
+        json!({"stateMachineArn": "nope"}),
+        json!({"stateMachineArn": m, "input": 5}),
+        json!({"stateMachineArn": m, "input": "[".repeat(5000)}),
+        json!({"stateMachineArn": m, "name": "a/b"}),
+        json!({"stateMachineArn": format!("{m}#NoMocks")}),
+    ] {
         check(&input.to_string(), sim.start_execution(js(input.clone()), None));
         check(&input.to_string(), JsFuture::from(sim.start_sync_execution(js(input.clone()), None)).await);
     }
     check("onDone", sim.start_execution(js(json!({"stateMachineArn": m})), Some(5.into())));
-    check("caller", JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m})), Some(js(json!({"caller": "cli"}))))).await);
-    check("includedData", JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m, "includedData": "SOME"})), None)).await);
-    for input in [json!({"limit": 0}), json!({"limit": 1.5}), json!({"nextToken": "garbage"}), json!({"logGroupName": 5})] {
+    check(
+        "caller",
+        JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m})), Some(js(json!({"caller": "cli"})))))
+            .await,
+    );
+    check(
+        "includedData",
+        JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m, "includedData": "SOME"})), None)).await,
+    );
+    for input in
+        [json!({"limit": 0}), json!({"limit": 1.5}), json!({"nextToken": "garbage"}), json!({"logGroupName": 5})]
+    {
         check(&input.to_string(), sim.get_log_events(Some(js(input.clone()))));
     }
     check("history", sim.get_execution_history(js(json!({"executionArn": "x", "maxResults": 5000}))));
@@ -751,17 +906,37 @@ async fn malformed_calls_throw_named_errors_and_never_trap() {
     check("handler", sim.register_task_handler("x".into(), 5.into()).map(|_| JsValue::NULL));
     check("mocks", sim.set_mock_config(5.into()).map(|_| JsValue::NULL));
     check("mocks", sim.set_mock_config(JsValue::UNDEFINED).map(|_| JsValue::NULL));
-    check("mocks", sim.set_mock_config(js(json!({"MockedResponses": {"R": {"x": {"Return": 1}}}}))).map(|_| JsValue::NULL));
+    check(
+        "mocks",
+        sim.set_mock_config(js(json!({"MockedResponses": {"R": {"x": {"Return": 1}}}}))).map(|_| JsValue::NULL),
+    );
     check("subscribe", sim.subscribe(5.into()));
-    for input in [json!(null), json!(5), json!({}), json!({"taskToken": 5, "output": "{}"}), json!({"taskToken": "", "output": "{}"}),
-        json!({"taskToken": "t", "output": {"a": 1}}), json!({"taskToken": "t".repeat(2049), "output": "{}"})] {
+    for input in [
+        json!(null),
+        json!(5),
+        json!({}),
+        json!({"taskToken": 5, "output": "{}"}),
+        json!({"taskToken": "", "output": "{}"}),
+        json!({"taskToken": "t", "output": {"a": 1}}),
+        json!({"taskToken": "t".repeat(2049), "output": "{}"}),
+    ] {
         check(&input.to_string(), JsFuture::from(sim.send_task_success(js(input.clone()))).await);
         check(&input.to_string(), JsFuture::from(sim.send_task_failure(js(input.clone()))).await);
         check(&input.to_string(), JsFuture::from(sim.send_task_heartbeat(js(input.clone()))).await);
     }
     // A handler whose result cannot be JSON fails its task; the simulator still works.
-    let t = create(&sim, "Circular", json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:circular", "End": true}}}), "EXPRESS", None);
-    sim.register_task_handler("arn:aws:lambda:us-east-1:123456789012:function:circular".into(), func("", "const a = {}; a.a = a; return a;")).unwrap();
+    let t = create(
+        &sim,
+        "Circular",
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:circular", "End": true}}}),
+        "EXPRESS",
+        None,
+    );
+    sim.register_task_handler(
+        "arn:aws:lambda:us-east-1:123456789012:function:circular".into(),
+        func("", "const a = {}; a.a = a; return a;"),
+    )
+    .unwrap();
     let out = sync(&sim, &t, "{}").await.unwrap();
     assert_eq!(text(&out, "error"), "States.TaskFailed");
     assert_eq!(text(&sync(&sim, &m, "[1]").await.unwrap(), "output"), "[1]");
@@ -779,7 +954,9 @@ async fn seeded_runs_repeat_and_express_names_may_repeat() {
         let mut arns = Vec::new();
         let mut recs = Vec::new();
         for _ in 0..2 {
-            let out = JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m, "name": "same"})), None)).await.unwrap();
+            let out = JsFuture::from(sim.start_sync_execution(js(json!({"stateMachineArn": m, "name": "same"})), None))
+                .await
+                .unwrap();
             let arn = text(&out, "executionArn");
             recs.extend(records(&sim, &arn));
             arns.push(arn);
