@@ -166,7 +166,7 @@ pub struct TaskRequest {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Poll {
     /// Run this task and call [`Execution::complete_task`].
-    Task(TaskRequest),
+    Task(Box<TaskRequest>),
     /// Nothing to do before this time (epoch ms); call `poll` again then. A time not after
     /// the current one means the poll's slice of work is used up: call again at once.
     WakeAt(i64),
@@ -462,7 +462,7 @@ impl Execution {
                 return Poll::Done;
             }
             if let Some(req) = self.outgoing.pop_front() {
-                return Poll::Task(req);
+                return Poll::Task(Box::new(req));
             }
             if !self.runnable.is_empty() && self.transitions >= slice_end {
                 return Poll::WakeAt(self.now);

@@ -36,6 +36,9 @@
 //! executor and its [`history`]), [`driver`] (a virtual-clock driver, [`mock`] configs),
 //! [`simulator`] (an account: machines, executions, CloudWatch-style logs).
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod choice;
 pub mod driver;
 pub mod error;

@@ -670,8 +670,10 @@ impl Simulator {
     /// A task it returns goes to [`Simulator::dispatch`].
     pub fn poll(&mut self, exec_arn: &str, now: i64) -> Option<Poll> {
         let p = self.executions.get_mut(exec_arn)?.exec.poll(now);
-        if let Poll::Task(TaskRequest { id, task_token: Some(token), .. }) = &p {
-            self.tokens.insert(token.clone(), (exec_arn.to_string(), *id));
+        if let Poll::Task(req) = &p {
+            if let Some(token) = &req.task_token {
+                self.tokens.insert(token.clone(), (exec_arn.to_string(), req.id));
+            }
         }
         self.settle(exec_arn);
         Some(p)

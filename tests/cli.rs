@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::{json, Value};
 
-fn write(dir: &PathBuf, name: &str, v: &Value) -> String {
+fn write(dir: &std::path::Path, name: &str, v: &Value) -> String {
     let p = dir.join(name);
     std::fs::write(&p, v.to_string()).expect("temp file");
     p.to_string_lossy().into_owned()

@@ -21,7 +21,7 @@ fn start(def: Value, seed: u64) -> Execution {
 
 fn task(p: Poll) -> TaskRequest {
     match p {
-        Poll::Task(t) => t,
+        Poll::Task(t) => *t,
         other => panic!("expected a task, got {other:?}"),
     }
 }
@@ -123,7 +123,7 @@ fn retry_jitter_is_reproducible_by_seed() {
     assert_eq!(a, b);
     assert_ne!(a, c);
     // Without jitter the delays would be 60 + 120 + 240 s; with full jitter each is at most that.
-    assert!(a >= 0 && a <= 420_000, "{a}");
+    assert!((0..=420_000).contains(&a), "{a}");
 }
 
 /// A handler returns the function's payload: `lambda:invoke` wraps it in the Invoke response
