@@ -1,6 +1,12 @@
-//! Runtime failures: an AWS error name plus a cause, as Step Functions reports them.
+//! Errors in AWS's vocabulary: runtime failures (`States.*` names plus a cause) and API errors
+//! (an exception kind plus a message).
+//!
+//! Each kind maps to one fixed name with `as_str()`; Retry and Catch match on the failure names, and
+//! the JS bindings and the wire protocol give the API error names to callers.
 
 use std::fmt;
+
+use serde_json::Value;
 
 /// The error names that Step Functions itself raises. Retry and Catch match on [`ErrorName::as_str`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,3 +103,114 @@ impl fmt::Display for Failure {
 }
 
 impl std::error::Error for Failure {}
+
+/// The exceptions the Step Functions and CloudWatch Logs APIs answer with. [`ApiErrorKind::as_str`]
+/// is AWS's name, which the SDKs turn into their exception classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiErrorKind {
+    /// Two executions with one name (Standard), or a name reused with other input.
+    ExecutionAlreadyExists,
+    /// No execution has this ARN.
+    ExecutionDoesNotExist,
+    /// An ARN that is not one.
+    InvalidArn,
+    /// A definition that does not validate (with diagnostics).
+    InvalidDefinition,
+    /// Execution input that is not JSON.
+    InvalidExecutionInput,
+    /// A logging configuration with no single valid log group.
+    InvalidLoggingConfiguration,
+    /// A state machine or execution name that breaks AWS's naming rule.
+    InvalidName,
+    /// `SendTaskSuccess` output that is not JSON.
+    InvalidOutput,
+    /// A paging token that was not handed out.
+    InvalidToken,
+    /// A state machine name taken by a different machine.
+    StateMachineAlreadyExists,
+    /// No state machine has this ARN.
+    StateMachineDoesNotExist,
+    /// `StartSyncExecution` of a Standard machine.
+    StateMachineTypeNotSupported,
+    /// A task token never handed out.
+    TaskDoesNotExist,
+    /// A task token whose task has ended.
+    TaskTimedOut,
+    /// A token bucket of the API quotas is empty.
+    ThrottlingException,
+    /// A request that breaks the API's field constraints.
+    ValidationException,
+    /// CloudWatch Logs: a parameter out of range.
+    InvalidParameterException,
+    /// CloudWatch Logs: no such log group or stream.
+    ResourceNotFoundException,
+}
+
+impl ApiErrorKind {
+    /// AWS's exception name, such as `StateMachineDoesNotExist`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::ExecutionAlreadyExists => "ExecutionAlreadyExists",
+            Self::ExecutionDoesNotExist => "ExecutionDoesNotExist",
+            Self::InvalidArn => "InvalidArn",
+            Self::InvalidDefinition => "InvalidDefinition",
+            Self::InvalidExecutionInput => "InvalidExecutionInput",
+            Self::InvalidLoggingConfiguration => "InvalidLoggingConfiguration",
+            Self::InvalidName => "InvalidName",
+            Self::InvalidOutput => "InvalidOutput",
+            Self::InvalidToken => "InvalidToken",
+            Self::StateMachineAlreadyExists => "StateMachineAlreadyExists",
+            Self::StateMachineDoesNotExist => "StateMachineDoesNotExist",
+            Self::StateMachineTypeNotSupported => "StateMachineTypeNotSupported",
+            Self::TaskDoesNotExist => "TaskDoesNotExist",
+            Self::TaskTimedOut => "TaskTimedOut",
+            Self::ThrottlingException => "ThrottlingException",
+            Self::ValidationException => "ValidationException",
+            Self::InvalidParameterException => "InvalidParameterException",
+            Self::ResourceNotFoundException => "ResourceNotFoundException",
+        }
+    }
+}
+
+impl fmt::Display for ApiErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An API error: AWS's exception kind, its message and, for `InvalidDefinition`, the
+/// `ValidateStateMachineDefinition` diagnostics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// Which exception.
+    pub kind: ApiErrorKind,
+    /// AWS's message.
+    pub message: String,
+    /// For `InvalidDefinition`: the diagnostics.
+    pub diagnostics: Vec<Value>,
+}
+
+impl ApiError {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: ApiErrorKind, message: impl Into<String>) -> Self {
+        ApiError { kind, message: message.into(), diagnostics: Vec::new() }
+    }
+
+    /// A malformed request (a missing field, a value of the wrong type or out of range).
+    pub fn validation(message: impl Into<String>) -> Self {
+        ApiError::new(ApiErrorKind::ValidationException, message)
+    }
+
+    /// AWS's exception name.
+    pub fn name(&self) -> &'static str {
+        self.kind.as_str()
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}

@@ -40,7 +40,6 @@
 #![warn(missing_docs)]
 
 pub mod choice;
-pub mod driver;
 pub mod error;
 pub mod exec;
 pub mod history;

@@ -78,7 +78,7 @@ fn run_with_a_step_functions_local_mock_config() {
     // A test case the config does not have is an input error.
     let (code, _, err) = run(&["run", &def, "--mock-config", &mocks, "--state-machine-arn", &format!("{arn}#Nope")]);
     assert_eq!(code, 2);
-    assert!(err.contains("no test case Nope"), "{err}");
+    assert!(err.contains("ValidationException: The mock config has no test case 'Nope'"), "{err}");
 }
 
 #[test]
@@ -114,9 +114,55 @@ fn exit_statuses_and_validation() {
 
     let (code, _, err) = run(&["run", &fail, "--input-json", "{not json"]);
     assert_eq!(code, 2);
-    assert!(err.contains("not valid JSON"), "{err}");
+    assert!(err.contains("InvalidExecutionInput: Invalid State Machine Execution Input"), "{err}");
 
     let ok = write(&d, "ok.json", &json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}));
     let (code, out, _) = run(&["validate", &ok]);
     assert_eq!((code, out), (0, json!({"result": "OK", "diagnostics": [], "truncated": false})));
+}
+
+#[test]
+fn run_starts_nested_workflows_from_more_definitions() {
+    let d = tmp("nested");
+    let children = d.join("children");
+    std::fs::create_dir_all(&children).expect("temp dir");
+    let parent = write(
+        &d,
+        "Parent.json",
+        &json!({"StartAt": "Call", "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                     "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Child",
+                                    "Input": {"n.$": "$.n"}},
+                     "OutputPath": "$.Output", "Next": "Quick"},
+            "Quick": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startSyncExecution",
+                      "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:Fast",
+                                     "Input.$": "States.JsonToString($)"},
+                      "ResultSelector": {"status.$": "$.Status", "out.$": "States.StringToJson($.Output)"},
+                      "End": true}}}),
+    );
+    write(
+        &children,
+        "Child.json",
+        &json!({"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 60, "Next": "Double"},
+            "Double": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, $.n)"}, "End": true}}}),
+    );
+    write(
+        &children,
+        "Fast.express.json",
+        &json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"twice.$": "$.n"}, "End": true}}}),
+    );
+    let dir = children.to_string_lossy().into_owned();
+    let (code, out, err) = run(&["run", &parent, &dir, "--input-json", r#"{"n": 21}"#, "--history"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["output"], r#"{"status":"SUCCEEDED","out":{"twice":42}}"#);
+    // The child's minute-long Wait passed on the virtual clock, in the parent's history too.
+    assert_eq!(out["startDate"], "2024-01-01T00:00:00.000Z");
+    assert_eq!(out["stopDate"], "2024-01-01T00:01:00.000Z");
+    let kinds: Vec<&str> = out["events"].as_array().unwrap().iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "TaskSucceeded").count(), 2, "{kinds:?}");
+
+    // Without the folder, the child does not exist: the task fails as on AWS.
+    let (code, out, _) = run(&["run", &parent, "--input-json", r#"{"n": 1}"#]);
+    assert_eq!(code, 1);
+    assert_eq!(out["error"], "StepFunctions.StateMachineDoesNotExistException");
 }

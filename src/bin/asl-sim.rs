@@ -1,29 +1,39 @@
-//! `asl-sim`: run or validate a state machine from the command line.
+//! `asl-sim`: run, validate or test a state machine from the command line.
 //!
 //! ```text
-//! asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mock-config FILE]
-//!         [--state-machine-arn ARN] [--execution-name NAME] [--role-arn ARN]
-//!         [--type STANDARD|EXPRESS] [--seed N] [--history]
+//! asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
+//!         [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
+//!         [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
 //! asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
 //! asl-sim test-state REQUEST.json
 //! ```
+//! `run` creates the machines in a simulated account (the first definition is the one run; the
+//! others, and the `*.json` files of each folder, are there for nested workflows to start, named
+//! by their file name) and runs it on the virtual clock through [`Simulator::run_to_end`], the
+//! same account step every driver uses.
 //! Exit status: 0 SUCCEEDED, 1 FAILED/TIMED_OUT/ABORTED, 2 invalid input or definition.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use asl_sim::driver::{self, TaskAnswers};
-use asl_sim::exec::{Config, Identity, MachineType, Status};
-use asl_sim::mock::MockConfig;
-use asl_sim::simulator;
+use asl_sim::exec::{MachineType, Status};
+use asl_sim::simulator::{self, ApiError, CreateStateMachineInput, Simulator, StartExecutionInput, DATE_KEYS};
 
 const USAGE: &str = "usage:
-  asl-sim run DEFINITION.json [--input FILE | --input-json TEXT] [--mock-config FILE]
-          [--state-machine-arn ARN] [--execution-name NAME] [--role-arn ARN]
-          [--type STANDARD|EXPRESS] [--seed N] [--history]
+  asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
+          [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
+          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
   asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
-  asl-sim test-state REQUEST.json";
+  asl-sim test-state REQUEST.json
+
+run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
+created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
+machine named Child), for nested workflows (states:startExecution) to start.";
+
+/// Every execution the CLI starts begins at 2024-01-01T00:00:00Z on the virtual clock.
+const START: i64 = 1_704_067_200_000;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +48,7 @@ fn main() -> ExitCode {
 
 struct Opts {
     definition: String,
+    more: Vec<String>,
     input: Option<String>,
     input_json: Option<String>,
     mock_config: Option<String>,
@@ -49,9 +60,10 @@ struct Opts {
     history: bool,
 }
 
-fn parse_opts(args: &[String]) -> Result<Opts, String> {
+fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
     let mut o = Opts {
         definition: String::new(),
+        more: Vec::new(),
         input: None,
         input_json: None,
         mock_config: None,
@@ -83,11 +95,14 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
             "--history" => o.history = true,
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
             s if o.definition.is_empty() => o.definition = s.to_string(),
-            s => return Err(format!("unexpected argument {s}\n{USAGE}")),
+            s => o.more.push(s.to_string()),
         }
     }
     if o.definition.is_empty() {
         return Err(format!("missing DEFINITION.json\n{USAGE}"));
+    }
+    if let Some(extra) = o.more.first().filter(|_| !multi) {
+        return Err(format!("unexpected argument {extra}\n{USAGE}"));
     }
     Ok(o)
 }
@@ -100,8 +115,8 @@ fn read_json(path: &str, what: &str) -> Result<Value, String> {
 fn real_main(args: &[String]) -> Result<ExitCode, String> {
     let Some(cmd) = args.first() else { return Err(USAGE.to_string()) };
     match cmd.as_str() {
-        "run" => run(&parse_opts(&args[1..])?),
-        "validate" => validate(&parse_opts(&args[1..])?),
+        "run" => run(&parse_opts(&args[1..], true)?),
+        "validate" => validate(&parse_opts(&args[1..], false)?),
         "test-state" => test_state(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
@@ -121,62 +136,147 @@ fn validate(o: &Opts) -> Result<ExitCode, String> {
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
-fn identity(o: &Opts) -> (Identity, Option<String>) {
-    let (arn, test_case) = match &o.state_machine_arn {
-        Some(a) => match a.split_once('#') {
-            Some((arn, tc)) => (Some(arn.to_string()), Some(tc.to_string())),
-            None => (Some(a.clone()), None),
-        },
-        None => (None, None),
+/// The account, machine name and test case that `--state-machine-arn` names.
+struct Target {
+    account: String,
+    region: String,
+    machine: String,
+    test_case: Option<String>,
+}
+
+fn target(o: &Opts) -> Target {
+    let given = o.state_machine_arn.as_deref().unwrap_or("arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine");
+    let (arn, test_case) = match given.split_once('#') {
+        Some((arn, tc)) => (arn, Some(tc.to_string())),
+        None => (given, None),
     };
-    let default_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine".to_string();
-    let arn = arn.unwrap_or(default_arn);
     let parts: Vec<&str> = arn.split(':').collect();
-    let region = parts.get(3).copied().filter(|s| !s.is_empty()).unwrap_or("us-east-1");
-    let account = parts.get(4).copied().filter(|s| !s.is_empty()).unwrap_or("123456789012");
-    let machine = parts.get(6).copied().filter(|s| !s.is_empty()).unwrap_or("StateMachine");
-    let exec_name = o.execution_name.clone().unwrap_or_else(|| "execution".to_string());
-    let mut id = Identity::new(account, region, machine, &exec_name, o.machine_type);
-    id.state_machine_arn = arn.clone();
-    if let Some(r) = &o.role_arn {
-        id.role_arn = r.clone();
+    let part = |i: usize, default: &str| parts.get(i).copied().filter(|s| !s.is_empty()).unwrap_or(default).to_string();
+    Target {
+        region: part(3, "us-east-1"),
+        account: part(4, "123456789012"),
+        machine: part(6, "StateMachine"),
+        test_case,
     }
-    (id, test_case)
+}
+
+/// The definition files of the MORE.json and DIR arguments, with the name and type of each.
+fn more_machines(o: &Opts) -> Result<Vec<(String, PathBuf, MachineType)>, String> {
+    let mut files = Vec::new();
+    for arg in &o.more {
+        let path = PathBuf::from(arg);
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path).map_err(|e| format!("cannot read folder {arg}: {e}"))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .filter(|p| !same_file(p, Path::new(&o.definition)))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path);
+        }
+    }
+    let mut out = Vec::new();
+    for path in files {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let (name, machine_type) = match stem.rsplit_once('.') {
+            Some((n, "express")) => (n.to_string(), MachineType::Express),
+            Some((n, "standard")) => (n.to_string(), MachineType::Standard),
+            _ => (stem, o.machine_type),
+        };
+        out.push((name, path, machine_type));
+    }
+    Ok(out)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn type_name(t: MachineType) -> String {
+    match t {
+        MachineType::Standard => "STANDARD".into(),
+        MachineType::Express => "EXPRESS".into(),
+    }
+}
+
+/// Prints an API error (and an invalid definition's diagnostics) and gives exit status 2.
+fn api_failure(what: &str, e: &ApiError) -> ExitCode {
+    eprintln!("asl-sim: {what}: {}: {}", e.name(), e.message);
+    for d in &e.diagnostics {
+        eprintln!("{d}");
+    }
+    ExitCode::from(2)
 }
 
 fn run(o: &Opts) -> Result<ExitCode, String> {
-    let def = read_json(&o.definition, "definition")?;
-    let input = match (&o.input, &o.input_json) {
-        (Some(p), _) => read_json(p, "input")?,
-        (None, Some(t)) => serde_json::from_str(t).map_err(|e| format!("--input-json is not valid JSON: {e}"))?,
-        (None, None) => json!({}),
+    let read = |path: &str, what: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {path}: {e}"));
+    let t = target(o);
+    let mut sim = Simulator::new(&t.account, &t.region, o.seed);
+    let main = CreateStateMachineInput {
+        name: t.machine.clone(),
+        definition: read(&o.definition, "definition")?,
+        machine_type: Some(type_name(o.machine_type)),
+        role_arn: o.role_arn.clone(),
+        logging_configuration: None,
     };
-    let sm = match simulator::load_checked(&def, o.machine_type) {
-        Ok(sm) => sm,
-        Err(e) => {
-            eprintln!("asl-sim: {}: {}", e.name, e.message);
-            for d in &e.diagnostics {
-                eprintln!("{d}");
-            }
-            return Ok(ExitCode::from(2));
+    let machine_arn = match sim.create_state_machine(&main, START) {
+        Ok(out) => out["stateMachineArn"].as_str().unwrap_or_default().to_string(),
+        Err(e) => return Ok(api_failure(&o.definition, &e)),
+    };
+    for (name, path, machine_type) in more_machines(o)? {
+        let shown = path.display().to_string();
+        let more = CreateStateMachineInput {
+            name,
+            definition: read(&shown, "definition")?,
+            machine_type: Some(type_name(machine_type)),
+            ..Default::default()
+        };
+        if let Err(e) = sim.create_state_machine(&more, START) {
+            return Ok(api_failure(&shown, &e));
         }
-    };
-    let (id, test_case) = identity(o);
-    let mock_cfg = match &o.mock_config {
-        Some(p) => Some(MockConfig::parse(&read_json(p, "mock config")?)?),
-        None => None,
-    };
-    let mut answers = TaskAnswers::none();
-    if let (Some(cfg), Some(tc)) = (&mock_cfg, &test_case) {
-        let case = cfg.test_case(&id.state_machine_name, tc).ok_or_else(|| {
-            format!("the mock config has no test case {tc} for state machine {}", id.state_machine_name)
-        })?;
-        answers = answers.with_mocks(cfg, case.clone());
     }
-    let mut config = Config::new(id, o.machine_type);
-    config.seed = o.seed;
-    let exec = driver::run(&sm, input, config, &mut answers);
-    let mut resp = driver::sync_response(&exec);
+    if let Some(p) = &o.mock_config {
+        let cfg = read_json(p, "mock config")?;
+        if let Err(e) = sim.set_mock_config_value(&cfg) {
+            return Ok(api_failure(p, &e));
+        }
+    }
+    let input = match (&o.input, &o.input_json) {
+        (Some(p), _) => read(p, "input")?,
+        (None, Some(text)) => text.clone(),
+        (None, None) => "{}".to_string(),
+    };
+    let start = StartExecutionInput {
+        state_machine_arn: match &t.test_case {
+            Some(tc) => format!("{machine_arn}#{tc}"),
+            None => machine_arn,
+        },
+        input: Some(input),
+        name: o.execution_name.clone(),
+        ..Default::default()
+    };
+    let started = match o.machine_type {
+        MachineType::Express => sim.start_sync_execution(&start, START),
+        MachineType::Standard => sim.start_execution(&start, START),
+    };
+    let arn = match started {
+        Ok(arn) => arn,
+        Err(e) => return Ok(api_failure("start", &e)),
+    };
+    sim.run_to_end(&arn, &mut |_| None);
+    let mut resp = sim.sync_output(&arn, false).map_err(|e| e.to_string())?;
+    for key in DATE_KEYS {
+        if let Some(ms) = resp.get(*key).and_then(Value::as_i64) {
+            resp[*key] = json!(simulator::responses::iso(ms));
+        }
+    }
+    let exec = sim.execution(&arn).ok_or("the execution is gone")?;
     if o.history {
         resp["events"] = serde_json::to_value(exec.events()).unwrap_or(Value::Null);
     }

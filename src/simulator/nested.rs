@@ -81,7 +81,7 @@ impl Integration {
 
     /// The task's failure when the start call itself fails (no such machine, a bad name, ...).
     pub fn start_failure(self, e: &ApiError, task_id: u64) -> Failure {
-        let code = e.name.strip_suffix("Exception").unwrap_or(e.name);
+        let code = e.name().strip_suffix("Exception").unwrap_or(e.name());
         let request_id = request_id(task_id);
         match self {
             Integration::SdkStartSync => Failure::custom(

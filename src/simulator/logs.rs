@@ -1,0 +1,241 @@
+//! The simulated CloudWatch Logs of Express and logged Standard executions: logging
+//! configurations, the records Step Functions writes at each level, and reading them back.
+
+use serde_json::{json, Map, Value};
+
+use super::{ApiError, ApiErrorKind, GetLogEventsInput, LoggingConfiguration, Simulator, DEFAULT_LOG_GROUP};
+use crate::history::Event;
+
+
+/// A machine's logging configuration, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logging {
+    /// `ALL`, `ERROR`, `FATAL` or `OFF`.
+    pub level: String,
+    pub include_execution_data: bool,
+    pub log_group: String,
+}
+
+
+/// One record in the simulated CloudWatch Logs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEvent {
+    pub log_group: String,
+    pub execution_arn: String,
+    /// Epoch ms of the event.
+    pub timestamp: i64,
+    /// The record: `{id, type, details, previous_event_id, event_timestamp, execution_arn, redrive_count}`.
+    pub message: Value,
+}
+
+impl Simulator {
+    pub(super) fn resolve_logging(&self, config: Option<&LoggingConfiguration>) -> Result<Logging, ApiError> {
+        let Some(config) = config else {
+            return Ok(Logging {
+                level: "OFF".into(),
+                include_execution_data: false,
+                log_group: DEFAULT_LOG_GROUP.into(),
+            });
+        };
+        let level = config.level.clone().unwrap_or_else(|| "OFF".into());
+        if !matches!(level.as_str(), "ALL" | "ERROR" | "FATAL" | "OFF") {
+            return Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{level}' at 'loggingConfiguration.level' failed to satisfy constraint: \
+                 Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]"
+            )));
+        }
+        let log_group = match &config.destinations {
+            None => DEFAULT_LOG_GROUP.to_string(),
+            Some(d) if d.len() > 1 || (d.is_empty() && level != "OFF") => {
+                return Err(ApiError::new(
+                    ApiErrorKind::InvalidLoggingConfiguration,
+                    "Invalid Logging Configuration: Must specify exactly one Log Destination.",
+                ))
+            }
+            Some(d) if d.is_empty() => DEFAULT_LOG_GROUP.to_string(),
+            Some(d) => {
+                let arn =
+                    d[0].cloud_watch_logs_log_group.as_ref().and_then(|g| g.log_group_arn.as_deref()).unwrap_or("");
+                log_group_name(arn).ok_or_else(|| {
+                    ApiError::new(
+                        ApiErrorKind::InvalidLoggingConfiguration,
+                        format!(
+                            "Invalid Logging Configuration: The CloudWatch Logs Resource Policy size was exceeded or the \
+                             log group ARN is invalid: '{arn}' (expected arn:aws:logs:<region>:<account>:log-group:<name>:*)"
+                        ),
+                    )
+                })?
+            }
+        };
+        Ok(Logging { level, include_execution_data: config.include_execution_data.unwrap_or(false), log_group })
+    }
+
+
+    /// The simulator's `GetLogEvents`: `{events, nextForwardToken}`, the records oldest first. Pass
+    /// `nextForwardToken` back to get only newer records; when nothing new has arrived the same
+    /// token comes back, as CloudWatch Logs does.
+    pub fn get_log_events(&self, input: &GetLogEventsInput) -> Result<Value, ApiError> {
+        let limit = input.limit.unwrap_or(10_000);
+        if !(1..=10_000).contains(&limit) {
+            return Err(ApiError::new(
+                ApiErrorKind::InvalidParameterException,
+                format!("1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and 10000"),
+            ));
+        }
+        if let Some(g) = &input.log_group_name {
+            if !self.log_groups.contains(g) {
+                return Err(ApiError::new(ApiErrorKind::ResourceNotFoundException, "The specified log group does not exist."));
+            }
+        }
+        let start = match &input.next_token {
+            None => 0,
+            Some(t) => t
+                .strip_prefix("f/")
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|n| *n <= self.logs.len())
+                .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidParameterException, "The specified nextToken is invalid."))?,
+        };
+        let (events, next) =
+            self.log_events(input.execution_arn.as_deref(), input.log_group_name.as_deref(), start, limit as usize);
+        let token = match (&input.next_token, events.is_empty()) {
+            (Some(t), true) => t.clone(),
+            _ => format!("f/{next}"),
+        };
+        let events: Vec<Value> = events.into_iter().map(|r| r.message.clone()).collect();
+        Ok(json!({"events": events, "nextForwardToken": token}))
+    }
+
+    /// The log records, oldest first, optionally only one execution's or one group's, from
+    /// position `start`; returns the records and the next position.
+    pub fn log_events(
+        &self,
+        exec_arn: Option<&str>,
+        log_group: Option<&str>,
+        start: usize,
+        limit: usize,
+    ) -> (Vec<&LogEvent>, usize) {
+        let mut out = Vec::new();
+        let mut pos = start.min(self.logs.len());
+        while pos < self.logs.len() && out.len() < limit {
+            let r = &self.logs[pos];
+            pos += 1;
+            if exec_arn.is_some_and(|a| a != r.execution_arn) || log_group.is_some_and(|g| g != r.log_group) {
+                continue;
+            }
+            out.push(r);
+        }
+        (out, pos)
+    }
+
+    /// All log records so far, oldest first.
+    pub fn logs(&self) -> &[LogEvent] {
+        &self.logs
+    }
+
+    /// Writes the records of an execution's new history events at its machine's level.
+    pub(super) fn flush_logs(&mut self, exec_arn: &str) {
+        let Some(e) = self.executions.get_mut(exec_arn) else { return };
+        let Some(m) = self.machines.get(&e.machine_arn) else { return };
+        let events = e.exec.events();
+        for ev in events.iter().skip(e.logged) {
+            if !logged_at_level(ev.kind, &m.logging.level) {
+                continue;
+            }
+            self.logs.push(LogEvent {
+                log_group: m.logging.log_group.clone(),
+                execution_arn: exec_arn.to_string(),
+                timestamp: ev.timestamp,
+                message: log_record(ev, exec_arn, m.logging.include_execution_data),
+            });
+        }
+        e.logged = events.len();
+    }
+}
+
+/// The log group name of `arn:aws:logs:<region>:<account>:log-group:<name>:*`.
+fn log_group_name(arn: &str) -> Option<String> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (_, after) = rest.split_once(":log-group:")?;
+    let name = after.strip_suffix(":*")?;
+    (!name.is_empty() && !name.contains(':')).then(|| name.to_string())
+}
+
+/// Whether a machine logging at `level` writes events of type `kind`: AWS's table "Log levels"
+/// (developer guide, `cloudwatch-log-level.md`), plus the Map Run failures, which AWS logs at ERROR.
+pub fn logged_at_level(kind: &str, level: &str) -> bool {
+    const FATAL: &[&str] = &["ExecutionAborted", "ExecutionFailed", "ExecutionTimedOut"];
+    const ERROR: &[&str] = &[
+        "FailStateEntered",
+        "LambdaFunctionFailed",
+        "LambdaFunctionScheduleFailed",
+        "LambdaFunctionStartFailed",
+        "LambdaFunctionTimedOut",
+        "MapIterationAborted",
+        "MapIterationFailed",
+        "MapRunAborted",
+        "MapRunFailed",
+        "MapStateAborted",
+        "MapStateFailed",
+        "ParallelStateAborted",
+        "ParallelStateFailed",
+        "TaskFailed",
+        "TaskStartFailed",
+        "TaskStateAborted",
+        "TaskSubmitFailed",
+        "TaskTimedOut",
+        "WaitStateAborted",
+    ];
+    match level {
+        "ALL" => true,
+        "ERROR" => FATAL.contains(&kind) || ERROR.contains(&kind),
+        "FATAL" => FATAL.contains(&kind),
+        _ => false,
+    }
+}
+
+/// A CloudWatch log record of a history event, as Step Functions writes it: top-level values are
+/// strings, `details` is the body of the event's `*EventDetails` with its keys in alphabetical
+/// order, and without `input`, `inputDetails`, `output` and `outputDetails` when `include_data`
+/// is false.
+pub fn log_record(ev: &Event, exec_arn: &str, include_data: bool) -> Value {
+    let mut details: Vec<(String, Value)> = match ev.details_body() {
+        Value::Object(o) => o.into_iter().collect(),
+        _ => Vec::new(),
+    };
+    if !include_data {
+        details.retain(|(k, _)| !matches!(k.as_str(), "input" | "inputDetails" | "output" | "outputDetails"));
+    }
+    details.sort_by(|a, b| a.0.cmp(&b.0));
+    json!({
+        "id": ev.id.to_string(),
+        "type": ev.kind,
+        "details": details.into_iter().collect::<Map<String, Value>>(),
+        "previous_event_id": ev.previous_event_id.to_string(),
+        "event_timestamp": ev.timestamp.to_string(),
+        "execution_arn": exec_arn,
+        "redrive_count": "0",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_group_names_come_from_arns() {
+        assert_eq!(log_group_name("arn:aws:logs:us-east-1:1:log-group:my/group:*").as_deref(), Some("my/group"));
+        assert_eq!(log_group_name("arn:aws:logs:us-east-1:1:log-group:g"), None);
+        assert_eq!(log_group_name("g"), None);
+    }
+
+    #[test]
+    fn levels_follow_the_aws_table() {
+        assert!(logged_at_level("PassStateEntered", "ALL"));
+        assert!(!logged_at_level("PassStateEntered", "ERROR"));
+        assert!(logged_at_level("FailStateEntered", "ERROR"));
+        assert!(!logged_at_level("FailStateEntered", "FATAL"));
+        assert!(logged_at_level("ExecutionTimedOut", "FATAL"));
+        assert!(!logged_at_level("ExecutionSucceeded", "ERROR"));
+        assert!(!logged_at_level("ExecutionFailed", "OFF"));
+    }
+}
