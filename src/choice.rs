@@ -10,44 +10,80 @@ use crate::model::parse_timestamp;
 /// A parsed Choice rule.
 #[derive(Debug, Clone)]
 pub enum ChoiceRule {
+    /// `And`: true when every rule in it is true.
     And(Vec<ChoiceRule>),
+    /// `Or`: true when any rule in it is true.
     Or(Vec<ChoiceRule>),
+    /// `Not`: true when its rule is false.
     Not(Box<ChoiceRule>),
-    Compare { variable: JsonPath, op: Op, operand: Operand },
+    /// A comparison, such as `{"Variable": "$.n", "NumericLessThanPath": "$.max"}`.
+    Compare {
+        /// The `Variable` path: the value tested.
+        variable: JsonPath,
+        /// The operator, without its `Path` suffix.
+        op: Op,
+        /// The operator's value, or the path its `Path` form names.
+        operand: Operand,
+    },
 }
 
 /// What a comparison compares against.
 #[derive(Debug, Clone)]
 pub enum Operand {
+    /// A literal, such as `"x"` in `"StringEquals": "x"`.
     Value(Value),
+    /// A path read when the rule is evaluated, from an operator ending in `Path`.
     Path(JsonPath),
 }
 
 /// The comparison operators (without their `Path` suffix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `StringEquals`: both are strings and equal.
     StringEquals,
+    /// `StringLessThan`: both are strings and the value sorts before the operand.
     StringLessThan,
+    /// `StringGreaterThan`: both are strings and the value sorts after the operand.
     StringGreaterThan,
+    /// `StringLessThanEquals`: both are strings and the value does not sort after the operand.
     StringLessThanEquals,
+    /// `StringGreaterThanEquals`: both are strings and the value does not sort before the operand.
     StringGreaterThanEquals,
+    /// `StringMatches`: the string fits a pattern in which `*` stands for any run of characters ([`string_matches`]).
     StringMatches,
+    /// `NumericEquals`: both are numbers and equal.
     NumericEquals,
+    /// `NumericLessThan`: both are numbers and the value is less than the operand.
     NumericLessThan,
+    /// `NumericGreaterThan`: both are numbers and the value is greater than the operand.
     NumericGreaterThan,
+    /// `NumericLessThanEquals`: both are numbers and the value is not greater than the operand.
     NumericLessThanEquals,
+    /// `NumericGreaterThanEquals`: both are numbers and the value is not less than the operand.
     NumericGreaterThanEquals,
+    /// `BooleanEquals`: both are booleans and equal.
     BooleanEquals,
+    /// `TimestampEquals`: both are timestamps (RFC 3339 as ASL wants it) of the same instant.
     TimestampEquals,
+    /// `TimestampLessThan`: both are timestamps and the value is before the operand.
     TimestampLessThan,
+    /// `TimestampGreaterThan`: both are timestamps and the value is after the operand.
     TimestampGreaterThan,
+    /// `TimestampLessThanEquals`: both are timestamps and the value is not after the operand.
     TimestampLessThanEquals,
+    /// `TimestampGreaterThanEquals`: both are timestamps and the value is not before the operand.
     TimestampGreaterThanEquals,
+    /// `IsNull`: whether the value is null equals the operand (`true` or `false`).
     IsNull,
+    /// `IsPresent`: whether the `Variable` path selects anything equals the operand.
     IsPresent,
+    /// `IsNumeric`: whether the value is a number equals the operand.
     IsNumeric,
+    /// `IsString`: whether the value is a string equals the operand.
     IsString,
+    /// `IsBoolean`: whether the value is a boolean equals the operand.
     IsBoolean,
+    /// `IsTimestamp`: whether the value is a timestamp string equals the operand.
     IsTimestamp,
 }
 

@@ -7,7 +7,9 @@ use serde_json::{json, Value};
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
+    /// The event's number in the history, counting from 1.
     pub id: u64,
+    /// `previousEventId`: the id of the event this one follows from (0 for `ExecutionStarted`).
     pub previous_event_id: u64,
     /// Epoch milliseconds on the execution's clock.
     pub timestamp: i64,
@@ -24,9 +26,23 @@ pub enum Body {
     None,
     /// `stateEnteredEventDetails` (`entered`) or `stateExitedEventDetails`: the state's name and
     /// the JSON text of its input or output. The most frequent events, so the cheapest to record.
-    State { entered: bool, name: String, payload: String },
+    State {
+        /// `true` for `stateEnteredEventDetails`, `false` for `stateExitedEventDetails`.
+        entered: bool,
+        /// The state's name.
+        name: String,
+        /// The state's input (entered) or output (exited), as JSON text.
+        payload: String,
+    },
     /// `mapIteration*EventDetails`: the Map state's name and the iteration's index.
-    Iteration { key: &'static str, name: String, index: usize },
+    Iteration {
+        /// The member's key, such as `mapIterationStartedEventDetails`.
+        key: &'static str,
+        /// The Map state's name.
+        name: String,
+        /// The iteration's index: its item's position in the Map state's items.
+        index: usize,
+    },
     /// Any other details: the member's key and body.
     Json(&'static str, Value),
 }

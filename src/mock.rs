@@ -10,7 +10,9 @@ use crate::error::Failure;
 /// One mocked answer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mocked {
+    /// `Return`: the task succeeds with this result.
     Return(Value),
+    /// `Throw`: the task fails with this `Error` and `Cause`.
     Throw(Failure),
 }
 
