@@ -252,8 +252,9 @@ impl Simulator {
         }
     }
 
-    /// Moves the account's clock forward to `now` (never back).
-    pub(super) fn set_now(&mut self, now: i64) {
+    /// Moves the account's clock forward to `now` (never back): the time of an input that does
+    /// nothing else, such as the start date of a virtual clock.
+    pub fn set_now(&mut self, now: i64) {
         self.now = self.now.max(now);
     }
 
