@@ -63,17 +63,6 @@ pub enum MachineType {
     Express,
 }
 
-impl MachineType {
-    /// Reads the API's `type` value (`STANDARD` or `EXPRESS`).
-    pub fn from_api(text: &str) -> Option<MachineType> {
-        match text {
-            "STANDARD" => Some(MachineType::Standard),
-            "EXPRESS" => Some(MachineType::Express),
-            _ => None,
-        }
-    }
-}
-
 /// The diagnostic codes this module emits.
 pub mod code {
     /// The text is not JSON.
@@ -1005,8 +994,7 @@ impl Validator {
             }
             let floc = at(loc, f);
             match f {
-                "Type" => {}
-                "Comment" | "Next" | "Default" | "Label" => self.expect_string(v, &floc),
+                "Comment" | "Next" | "Default" | "Label" | "Error" | "Cause" => self.expect_string(v, &floc),
                 "QueryLanguage" => self.query_language_value(v, &floc),
                 "End" if !v.is_boolean() => self.error(&floc, type_name("BOOLEAN")),
                 "InputPath" | "OutputPath" => self.path_field(v, &floc, true),
@@ -1029,7 +1017,6 @@ impl Validator {
                     ),
                     _ => self.error(&floc, type_name("STRING")),
                 },
-                "Error" | "Cause" => self.expect_string(v, &floc),
                 "Parameters" | "ResultSelector" | "ItemSelector" => {
                     if f != "Parameters" && !v.is_object() && !(lang == Lang::Jsonata && v.is_string()) {
                         self.error(&floc, type_name("OBJECT"));
@@ -1044,7 +1031,6 @@ impl Validator {
                         }
                     }
                 }
-                "Result" | "Output" => {}
                 "Assign" => self.assign(v, &floc, lang),
                 "Resource" => self.resource(v, &floc),
                 "Credentials" => self.credentials(v, &floc),
@@ -1095,6 +1081,7 @@ impl Validator {
                 "ItemReader" => self.item_reader(v, &floc, lang),
                 "ItemBatcher" => self.item_batcher(v, &floc, lang),
                 "ResultWriter" => self.result_writer(v, &floc, lang),
+                // `Type` was checked above; `Result` and `Output` take any value.
                 _ => {}
             }
             if f == "Label" {
@@ -1417,8 +1404,7 @@ impl Validator {
                 let floc = at(&rloc, k);
                 match k.as_str() {
                     "ErrorEquals" => self.error_equals(val, &floc, i + 1 == list.len()),
-                    "IntervalSeconds" => self.integer_in(val, &floc, 0, MAX_SECONDS, false),
-                    "MaxAttempts" => self.integer_in(val, &floc, 0, MAX_SECONDS, false),
+                    "IntervalSeconds" | "MaxAttempts" => self.integer_in(val, &floc, 0, MAX_SECONDS, false),
                     "MaxDelaySeconds" => self.integer_in(val, &floc, 1, 31_622_400, false),
                     "BackoffRate" => match val {
                         Value::Number(n) if n.as_f64().unwrap_or(0.0) < 1.0 => {
@@ -1610,7 +1596,7 @@ impl Validator {
         if op.ends_with("Path") {
             return self.rule_path(v, loc);
         }
-        if op.starts_with("Is") {
+        if op.starts_with("Is") || op.starts_with("Boolean") {
             if !v.is_boolean() {
                 self.error(loc, type_name("BOOLEAN"));
             }
@@ -1619,10 +1605,6 @@ impl Validator {
         } else if op.starts_with("Numeric") {
             if !v.is_number() {
                 self.error(loc, type_name("NUMBER"));
-            }
-        } else if op.starts_with("Boolean") {
-            if !v.is_boolean() {
-                self.error(loc, type_name("BOOLEAN"));
             }
         } else if op.starts_with("Timestamp") {
             match v {
