@@ -22,9 +22,10 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
 use crate::error::{ErrorName, Failure};
+use crate::java::{self, json_text, write_json, write_json_string, write_value_of};
 use crate::jsonpath::JsonPath;
 
 /// Deepest nesting of calls accepted in one field (AWS documents "up to 10").
@@ -591,7 +592,7 @@ fn not_found(path: &str, field: &str, doc: &Value) -> Failure {
         ErrorName::Runtime,
         format!(
             "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
-            to_json_text(doc)
+            json_text(doc)
         ),
     )
 }
@@ -613,7 +614,7 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             let text = string_arg(f, take(0), "the argument")?;
             string_to_json(&text)
         }
-        Function::JsonToString => Ok(Value::String(to_json_text(&take(0)))),
+        Function::JsonToString => Ok(Value::String(json_text(&take(0)))),
         Function::Array => Ok(Value::Array(args.into_iter().map(|a| a.value).collect())),
         Function::ArrayPartition => {
             let array = array_arg(f, take(0), "the first argument")?;
@@ -639,7 +640,7 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             let array = array_arg(f, take(0), "the first argument")?;
             let index_value = take(1);
             let index = integer(&index_value).ok_or_else(|| {
-                invalid(f, format!("the index must be an integer, but was {}", to_json_text(&index_value)))
+                invalid(f, format!("the index must be an integer, but was {}", json_text(&index_value)))
             })?;
             usize::try_from(index).ok().and_then(|i| array.get(i)).cloned().ok_or_else(|| {
                 invalid(f, format!("the index {index} is out of bounds for an array of length {}", array.len()))
@@ -733,14 +734,14 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
 fn string_arg(f: Function, v: Value, what: &str) -> Result<String, Failure> {
     match v {
         Value::String(s) => Ok(s),
-        other => Err(invalid(f, format!("{what} must be a string, but was {}", to_json_text(&other)))),
+        other => Err(invalid(f, format!("{what} must be a string, but was {}", json_text(&other)))),
     }
 }
 
 fn array_arg(f: Function, v: Value, what: &str) -> Result<Vec<Value>, Failure> {
     match v {
         Value::Array(a) => Ok(a),
-        other => Err(invalid(f, format!("{what} must be an array, but was {}", to_json_text(&other)))),
+        other => Err(invalid(f, format!("{what} must be an array, but was {}", json_text(&other)))),
     }
 }
 
@@ -748,7 +749,7 @@ fn array_arg(f: Function, v: Value, what: &str) -> Result<Vec<Value>, Failure> {
 fn rounded_arg(f: Function, v: &Value, what: &str) -> Result<i64, Failure> {
     let n = match v {
         Value::Number(n) => n,
-        other => return Err(invalid(f, format!("{what} must be a number, but was {}", to_json_text(other)))),
+        other => return Err(invalid(f, format!("{what} must be a number, but was {}", json_text(other)))),
     };
     if let Some(i) = n.as_i64() {
         return Ok(i);
@@ -756,20 +757,8 @@ fn rounded_arg(f: Function, v: &Value, what: &str) -> Result<i64, Failure> {
     if n.is_u64() {
         return Ok(i64::MAX);
     }
-    Ok(java_round(n.as_f64().unwrap_or(0.0)))
+    Ok(java::round(n.as_f64().unwrap_or(0.0)))
 }
-
-/// Java's `Math.round(double)`: the closest long, halves rounded up, saturating at the ends.
-pub fn java_round(x: f64) -> i64 {
-    if x.is_nan() {
-        return 0;
-    }
-    let floor = x.floor();
-    let r = if x - floor >= 0.5 { floor + 1.0 } else { floor };
-    // `as` saturates, as Java does.
-    r as i64
-}
-
 /// An integer-valued number (`3`, `3.0`), without rounding.
 fn integer(v: &Value) -> Option<i64> {
     let n = v.as_number()?;
@@ -803,7 +792,7 @@ fn format(values: Vec<Value>, holes: Option<Vec<usize>>) -> Result<Value, Failur
     let template = match values.next() {
         Some(Value::String(s)) => s,
         Some(other) => {
-            return Err(invalid(f, format!("the first argument must be a string, but was {}", to_json_text(&other))))
+            return Err(invalid(f, format!("the first argument must be a string, but was {}", json_text(&other))))
         }
         None => return Err(invalid(f, "a template string is required")),
     };
@@ -820,7 +809,7 @@ fn format(values: Vec<Value>, holes: Option<Vec<usize>>) -> Result<Value, Failur
     let mut from = 0;
     for (&at, value) in holes.iter().zip(&values) {
         out.push_str(template.get(from..at).unwrap_or(""));
-        write_java(&mut out, value);
+        write_value_of(&mut out, value);
         from = at + 2;
     }
     out.push_str(template.get(from..).unwrap_or(""));
@@ -929,159 +918,6 @@ fn canonical(v: &Value) -> String {
     let mut out = String::new();
     write(&mut out, v);
     out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rendering as the Java service does
-
-/// Compact JSON as Jackson writes it (floats as Java's `Double.toString`, e.g. `1.0E10`).
-pub fn to_json_text(v: &Value) -> String {
-    let mut out = String::new();
-    write_json(&mut out, v);
-    out
-}
-
-fn write_json(out: &mut String, v: &Value) {
-    match v {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => write_number(out, n),
-        Value::String(s) => write_json_string(out, s),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, v) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(out, v);
-            }
-            out.push(']');
-        }
-        Value::Object(m) => write_json_object(out, m),
-    }
-}
-
-fn write_json_object(out: &mut String, m: &Map<String, Value>) {
-    out.push('{');
-    for (i, (k, v)) in m.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_json_string(out, k);
-        out.push(':');
-        write_json(out, v);
-    }
-    out.push('}');
-}
-
-fn write_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-fn write_number(out: &mut String, n: &Number) {
-    match n.as_f64() {
-        Some(x) if n.is_f64() => out.push_str(&java_double(x)),
-        _ => {
-            let _ = write!(out, "{n}");
-        }
-    }
-}
-
-/// Java's `Double.toString`: plain between 10^-3 and 10^7 (`1.0`, `0.001`), else `1.0E10`.
-pub fn java_double(x: f64) -> String {
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
-    }
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "NaN".into()
-        } else if x > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
-    }
-    // Shortest round-trip digits, from Rust's `{:e}` ("1.2345e-7").
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(|c| c.is_ascii_digit()).collect();
-    let mut out = String::new();
-    if x < 0.0 {
-        out.push('-');
-    }
-    let abs = x.abs();
-    if (1e-3..1e7).contains(&abs) {
-        if exp >= 0 {
-            let int_len = exp as usize + 1;
-            if digits.len() <= int_len {
-                out.push_str(&digits);
-                out.push_str(&"0".repeat(int_len - digits.len()));
-                out.push_str(".0");
-            } else {
-                out.push_str(&digits[..int_len]);
-                out.push('.');
-                out.push_str(&digits[int_len..]);
-            }
-        } else {
-            out.push_str("0.");
-            out.push_str(&"0".repeat((-exp - 1) as usize));
-            out.push_str(&digits);
-        }
-    } else {
-        out.push_str(&digits[..1]);
-        out.push('.');
-        out.push_str(if digits.len() > 1 { &digits[1..] } else { "0" });
-        let _ = write!(out, "E{exp}");
-    }
-    out
-}
-
-/// A value as Java's `String.valueOf` shows it after Jackson's conversion to plain Java objects:
-/// strings raw, objects `{a=1, b=[]}`, arrays `[1, 2]`.
-fn write_java(out: &mut String, v: &Value) {
-    match v {
-        Value::String(s) => out.push_str(s),
-        Value::Array(a) => {
-            out.push('[');
-            for (i, v) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_java(out, v);
-            }
-            out.push(']');
-        }
-        Value::Object(m) => {
-            out.push('{');
-            for (i, (k, v)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(k);
-                out.push('=');
-                write_java(out, v);
-            }
-            out.push('}');
-        }
-        other => write_json(out, other),
-    }
 }
 
 #[cfg(test)]
@@ -1196,8 +1032,6 @@ mod tests {
         give(json!({}), "States.MathAdd($n, -1)", json!(4));
         fail(json!({}), "States.MathAdd('1', 2)", IF, "Invalid arguments in States.MathAdd: the first argument must be a number, but was \"1\"");
         fail(json!({}), "States.MathAdd(9223372036854775807, 1)", IF, "Invalid arguments in States.MathAdd: the sum is out of range");
-        assert_eq!(java_round(0.49999999999999994), 0);
-        assert_eq!(java_round(1e300), i64::MAX);
         let r = run(json!({}), "States.MathRandom(5, 8)").unwrap().as_i64().unwrap();
         assert!((5..8).contains(&r));
         let seeded = |seed| run(json!({}), &format!("States.MathRandom(0, 1000000, {seed})")).unwrap();
@@ -1256,12 +1090,5 @@ mod tests {
         assert!(!Intrinsic::parse("States.Array($.a, '$$')").unwrap().uses_context());
         assert!(looks_like_intrinsic("States.Array()"));
         assert!(!looks_like_intrinsic("$.a"));
-    }
-
-    #[test]
-    fn java_doubles() {
-        for (x, s) in [(1.0, "1.0"), (1.1, "1.1"), (-2.5, "-2.5"), (100.0, "100.0"), (0.001, "0.001"), (0.0001, "1.0E-4"), (1e7, "1.0E7"), (9999999.0, "9999999.0"), (1.5e300, "1.5E300"), (123456.789, "123456.789"), (-1.25e-7, "-1.25E-7")] {
-            assert_eq!(java_double(x), s);
-        }
     }
 }

@@ -39,6 +39,8 @@ use std::cmp::Ordering;
 use regex_lite::{Regex, RegexBuilder};
 use serde_json::{Map, Number, Value};
 
+use crate::java::{self, big_decimal_string};
+
 /// How deeply filters, parentheses and JSON literals may nest inside one path.
 const MAX_NESTING: usize = 48;
 
@@ -1111,18 +1113,18 @@ impl Fail<'_> {
                 "Expected to find an object with property {fragment} in path {} but found '{}'. This is not a json \
                  object according to the JsonProvider: 'com.jayway.jsonpath.spi.json.JsonSmartJsonProvider'.",
                 prefix(self.step),
-                java_class(self.value),
+                java::json_smart_class(self.value),
             ),
             FailKind::ArrayIsNull => format!("The path {} is null", prefix(self.step)),
             FailKind::NotArray => format!(
                 "Filter: {} can only be applied to arrays. Current context is: {}",
                 rest(),
-                java_to_string(self.value)
+                java::json_smart_to_string(self.value)
             ),
             FailKind::FilterOnPrimitive => format!(
                 "Filter: {} can not be applied to primitives. Current context is: {}",
                 rest(),
-                java_to_string(self.value)
+                java::json_smart_to_string(self.value)
             ),
         }
     }
@@ -1588,7 +1590,7 @@ fn regex_input(node: &Node) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Numbers as Java prints and compares them
+// Numbers as Jayway compares them (Java's renderings are in `crate::java`)
 // ---------------------------------------------------------------------------------------------
 
 fn number_cmp(a: &Number, b: &Number) -> Option<Ordering> {
@@ -1617,112 +1619,9 @@ fn number_from_text(text: &str) -> Option<Number> {
 /// `new BigDecimal(n.toString()).toString()` for a number Jayway read from a document (or the
 /// literal's own rendering).
 fn number_java_string(n: &Number, literal: Option<&str>) -> String {
-    if let Some(text) = literal {
-        return text.to_string();
-    }
-    if n.is_i64() || n.is_u64() {
-        return n.to_string();
-    }
-    let java = java_double_string(n.as_f64().unwrap_or(0.0));
-    big_decimal_string(&java).unwrap_or(java)
-}
-
-/// Java's `Double.toString`: plain between 10^-3 and 10^7, else `d.dddE±n`.
-fn java_double_string(f: f64) -> String {
-    let magnitude = f.abs();
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
-    }
-    if (1e-3..1e7).contains(&magnitude) {
-        let text = format!("{f}");
-        return if text.contains('.') { text } else { format!("{text}.0") };
-    }
-    let text = format!("{f:e}");
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
-    let mantissa = if mantissa.contains('.') { mantissa.to_string() } else { format!("{mantissa}.0") };
-    format!("{mantissa}E{exponent}")
-}
-
-/// Java's `new BigDecimal(text).toString()`, or `None` when Java rejects the text.
-fn big_decimal_string(text: &str) -> Option<String> {
-    let (negative, body) = match text.as_bytes().first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let (number, exponent) = match body.find(['e', 'E']) {
-        Some(at) => (&body[..at], Some(&body[at + 1..])),
-        None => (body, None),
-    };
-    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
-        return None;
-    }
-    let mut scale = fraction.len() as i64;
-    if let Some(exponent) = exponent {
-        let unsigned = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-        if unsigned.is_empty() || unsigned.len() > 9 || !digits(unsigned) {
-            return None;
-        }
-        let value: i64 = unsigned.parse().ok()?;
-        scale -= if exponent.starts_with('-') { -value } else { value };
-    }
-    let all: String = format!("{whole}{fraction}");
-    let coefficient = all.trim_start_matches('0');
-    let coefficient = if coefficient.is_empty() { "0" } else { coefficient };
-    let len = coefficient.len() as i64;
-    let adjusted = len - 1 - scale;
-    let mut out = String::new();
-    if negative && coefficient != "0" {
-        out.push('-');
-    }
-    if scale >= 0 && adjusted >= -6 {
-        let scale = scale as usize;
-        if scale == 0 {
-            out.push_str(coefficient);
-        } else if coefficient.len() > scale {
-            let (int, frac) = coefficient.split_at(coefficient.len() - scale);
-            out.push_str(&format!("{int}.{frac}"));
-        } else {
-            out.push_str(&format!("0.{}{coefficient}", "0".repeat(scale - coefficient.len())));
-        }
-    } else {
-        let (first, rest) = coefficient.split_at(1);
-        out.push_str(first);
-        if !rest.is_empty() {
-            out.push('.');
-            out.push_str(rest);
-        }
-        out.push('E');
-        if adjusted > 0 {
-            out.push('+');
-        }
-        out.push_str(&adjusted.to_string());
-    }
-    Some(out)
-}
-
-/// The Java class json-smart gives a value, as Jayway names it in messages.
-fn java_class(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "java.lang.Boolean",
-        Value::Number(n) if n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => "java.lang.Integer",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "java.lang.Long",
-        Value::Number(_) => "java.lang.Double",
-        Value::String(_) => "java.lang.String",
-        Value::Array(_) => "net.minidev.json.JSONArray",
-        Value::Object(_) => "net.minidev.json.JSONObject",
-    }
-}
-
-/// Java's `toString()` of a value, as Jayway prints it in messages.
-fn java_to_string(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) if n.is_f64() => java_double_string(n.as_f64().unwrap_or(0.0)),
-        other => other.to_string(),
+    match literal {
+        Some(text) => text.to_string(),
+        None => java::number_to_big_decimal_string(n),
     }
 }
 
@@ -2158,29 +2057,6 @@ mod tests {
             .assign(&mut doc, json!(1))
             .is_err());
         assert_eq!(doc, json!({"keep": 1}));
-    }
-
-    #[test]
-    fn numbers_as_java_prints_them() {
-        assert_eq!(big_decimal_string("1").as_deref(), Some("1"));
-        assert_eq!(big_decimal_string("-0").as_deref(), Some("0"));
-        assert_eq!(big_decimal_string("1.50").as_deref(), Some("1.50"));
-        assert_eq!(big_decimal_string("1e2").as_deref(), Some("1E+2"));
-        assert_eq!(big_decimal_string("1.0E20").as_deref(), Some("1.0E+20"));
-        assert_eq!(big_decimal_string("1.0E-4").as_deref(), Some("0.00010"));
-        assert_eq!(big_decimal_string("1.0E-10").as_deref(), Some("1.0E-10"));
-        assert_eq!(big_decimal_string(".5").as_deref(), Some("0.5"));
-        assert_eq!(big_decimal_string("007").as_deref(), Some("7"));
-        for text in [
-            "", "-", ".", "1e", "e5", "1.2.3", "NaN", "inf", "1e+", "0x10", " 1",
-        ] {
-            assert_eq!(big_decimal_string(text), None, "{text:?}");
-        }
-        assert_eq!(java_double_string(1.0), "1.0");
-        assert_eq!(java_double_string(0.001), "0.001");
-        assert_eq!(java_double_string(1e7), "1.0E7");
-        assert_eq!(java_double_string(1.5e-5), "1.5E-5");
-        assert_eq!(number_java_string(&Number::from_f64(100.0).unwrap(), None), "100.0");
     }
 
     #[test]
