@@ -1,5 +1,7 @@
-//! Numbers and strings rendered as Java renders them: `Double.toString`, `BigDecimal`,
-//! `Math.round`, Jackson's compact JSON, and the `toString` of the Java objects behind a value.
+//! Numbers and strings rendered as Java renders them, for JSONPath and the intrinsic functions.
+//!
+//! `Double.toString`, `BigDecimal`, `Math.round`, Jackson's compact JSON, and the `toString` of
+//! the Java objects behind a value.
 //!
 //! AWS evaluates JSONPath (Jayway over json-smart) and intrinsic functions (over Jackson) in
 //! Java, so texts such as `States.Format('{}', $.x)` or a filter comparing `'1.0E+20'` with a

@@ -1,6 +1,7 @@
-//! Intrinsic functions of JSONPath states (`States.Format('{}', $.name)` and the 17 others):
-//! parsed once when the definition loads, evaluated against the state input, the context object
-//! and the variables in scope.
+//! Intrinsic functions of JSONPath states: `States.Format('{}', $.name)` and the 17 others.
+//!
+//! Each call is parsed once when the definition loads, then evaluated against the state input,
+//! the context object and the variables in scope.
 //!
 //! ```
 //! use asl_sim::intrinsics::Intrinsic;

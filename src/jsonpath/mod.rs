@@ -1,5 +1,4 @@
-//! JSONPath as AWS Step Functions evaluates it (Jayway JsonPath semantics), plus the writes that
-//! `ResultPath` performs.
+//! JSONPath as AWS Step Functions evaluates it (Jayway JsonPath semantics), and `ResultPath` writes.
 //!
 //! A path is parsed once into steps; evaluation walks the document by reference, so a definite
 //! path such as `$.a.b[0]` costs one map lookup per step and allocates nothing.
