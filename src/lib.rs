@@ -32,9 +32,10 @@
 //!
 //! Modules, in the order data flows: [`validate`] (definition diagnostics as
 //! `ValidateStateMachineDefinition` gives them), [`model`] (the parsed definition, with
-//! [`jsonpath`], [`intrinsics`], [`jsonata`] and [`choice`] parsed once), [`exec`] (the sans-IO
-//! executor and its [`history`]), [`driver`] (a virtual-clock driver, [`mock`] configs),
-//! [`simulator`] (an account: machines, executions, CloudWatch-style logs).
+//! [`jsonpath`], [`intrinsics`], [`jsonata`] and [`choice`] parsed once; [`java`] renders numbers
+//! and strings as the Java service does), [`exec`] (the sans-IO executor and its [`history`]),
+//! [`driver`] (a virtual-clock driver, [`mock`] configs), [`simulator`] (an account: machines,
+//! executions, CloudWatch-style logs).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -44,6 +45,7 @@ pub mod error;
 pub mod exec;
 pub mod history;
 pub mod intrinsics;
+pub mod java;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod mock;
