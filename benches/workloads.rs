@@ -8,8 +8,8 @@ use std::time::Instant;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use asl_sim::driver::{self, StateMachine, TaskAnswers};
-use asl_sim::exec::{Config, Identity, MachineType, Status};
+use asl_sim::exec::Status;
+use asl_sim::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
 
 /// Canonical JSON: keys sorted, no whitespace, numbers as JavaScript prints them.
 fn canonical(v: &Value, out: &mut String) {
@@ -69,23 +69,36 @@ fn main() {
             serde_json::from_str(&text).expect("workload JSON")
         };
         let (def, input) = (read("definition"), read("input"));
-        let sm = StateMachine::load(&def).expect("workload loads");
+        let definition = def.to_string();
+        let input = input.to_string();
         let runs = if w["expected_transitions"].as_u64().unwrap_or(0) > 1000 { 7 } else { 51 };
         let mut times = Vec::new();
         let mut last = None;
         for _ in 0..runs {
-            let config = Config::new(
-                Identity::new("123456789012", "us-east-1", name, "bench", MachineType::Express),
-                MachineType::Express,
-            );
+            // Through the account, as every user does: create, start, run to the end.
             let t = Instant::now();
-            let exec = driver::run(&sm, input.clone(), config, &mut TaskAnswers::none());
+            let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+            let machine = CreateStateMachineInput {
+                name: name.clone(),
+                definition: definition.clone(),
+                machine_type: Some("EXPRESS".into()),
+                ..Default::default()
+            };
+            let created = sim.create_state_machine(&machine, 0).expect("workload is a valid machine");
+            let start = StartExecutionInput {
+                state_machine_arn: created["stateMachineArn"].as_str().unwrap_or_default().into(),
+                input: Some(input.clone()),
+                ..Default::default()
+            };
+            let arn = sim.start_sync_execution(&start, 0).expect("workload starts");
+            sim.run_to_end(&arn, &mut |_| None);
             times.push(t.elapsed().as_secs_f64());
-            last = Some(exec);
+            last = Some((sim, arn));
         }
         times.sort_by(|a, b| a.total_cmp(b));
         let median = times[times.len() / 2];
-        let exec = last.expect("ran");
+        let (sim, arn) = last.expect("ran");
+        let exec = sim.execution(&arn).expect("the execution");
         let mut text = String::new();
         if let Some(out) = exec.output() {
             canonical(out, &mut text);

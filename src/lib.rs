@@ -3,39 +3,50 @@
 //! It runs Amazon States Language state machines as AWS Step Functions does (JSONPath and
 //! JSONata, variables, every state type, Retry and Catch, intrinsic functions, AWS's error
 //! names and history events) on a virtual clock: the core never reads a clock, never sleeps
-//! and never calls a random source. A driver advances an [`exec::Execution`]: it asks for
-//! tasks to run and times to wake at, and the driver answers.
+//! and never calls a random source. A [`simulator::Simulator`] is an account in one region; every
+//! driver (this example, the CLI, the JS bindings) advances it with one step,
+//! [`simulator::Simulator::advance`], and answers the tasks it hands out.
 //!
 //! ```
-//! use asl_sim::driver::{self, StateMachine, TaskAnswers};
-//! use asl_sim::exec::{Config, Identity, MachineType, Status};
+//! use asl_sim::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
 //! use serde_json::json;
 //!
-//! let sm = StateMachine::load(&json!({
+//! let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+//! let definition = json!({
 //!     "StartAt": "Greet",
 //!     "States": {
 //!         "Greet": {"Type": "Pass", "Parameters": {"msg.$": "States.Format('Hello, {}!', $.name)"}, "Next": "Nap"},
 //!         "Nap": {"Type": "Wait", "Seconds": 3600, "End": true}
 //!     }
-//! })).unwrap();
-//! let id = Identity::new("123456789012", "us-east-1", "Hello", "run-1", MachineType::Standard);
-//! let exec = driver::run(&sm, json!({"name": "World"}), Config::new(id, MachineType::Standard), &mut TaskAnswers::none());
+//! });
+//! let machine = CreateStateMachineInput { name: "Hello".into(), definition: definition.to_string(), ..Default::default() };
+//! let created = sim.create_state_machine(&machine, 0).unwrap();
+//! let start = StartExecutionInput {
+//!     state_machine_arn: created["stateMachineArn"].as_str().unwrap().into(),
+//!     input: Some(r#"{"name": "World"}"#.into()),
+//!     ..Default::default()
+//! };
+//! let arn = sim.start_execution(&start, 0).unwrap();
+//! // The hour-long Wait takes no time: the virtual clock jumps to it.
+//! assert_eq!(sim.run_to_end(&arn, &mut |_task| None), 3_600_000);
 //!
-//! assert_eq!(exec.status(), Status::Succeeded);
-//! assert_eq!(exec.output(), Some(&json!({"msg": "Hello, World!"})));
-//! let kinds: Vec<&str> = exec.events().iter().map(|e| e.kind).collect();
+//! let result = sim.sync_output(&arn, false).unwrap();
+//! assert_eq!(result["status"], "SUCCEEDED");
+//! assert_eq!(result["output"], r#"{"msg":"Hello, World!"}"#);
+//! let kinds: Vec<&str> = sim.execution(&arn).unwrap().events().iter().map(|e| e.kind).collect();
 //! assert_eq!(kinds, ["ExecutionStarted", "PassStateEntered", "PassStateExited",
 //!                    "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"]);
-//! // The hour-long Wait took no time, but the history shows it.
-//! assert_eq!(exec.events().last().unwrap().timestamp - exec.events()[0].timestamp, 3_600_000);
 //! ```
 //!
 //! Modules, in the order data flows: [`validate`] (definition diagnostics as
 //! `ValidateStateMachineDefinition` gives them), [`model`] (the parsed definition, with
 //! [`jsonpath`], [`intrinsics`], [`jsonata`] and [`choice`] parsed once; [`java`] renders numbers
 //! and strings as the Java service does), [`exec`] (the sans-IO executor and its [`history`]),
-//! [`driver`] (a virtual-clock driver, [`mock`] configs), [`simulator`] (an account: machines,
-//! executions, CloudWatch-style logs).
+//! [`simulator`] (an account: machines, executions, the account step, [`mock`] configs, task
+//! tokens, nested workflows, CloudWatch-style logs), [`teststate`] (AWS's TestState: one state
+//! in isolation), and [`error`] (AWS's error names, for failures and for the API).
+//! The JS bindings (`wasm`, wasm32 only) and the `asl-sim` command line are drivers over
+//! [`simulator`].
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

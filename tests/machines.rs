@@ -5,26 +5,24 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use asl_sim::driver::{self, StateMachine, TaskAnswers};
-use asl_sim::exec::{Config, Identity, MachineType};
-use asl_sim::mock::MockConfig;
+use asl_sim::exec::MachineType;
+use asl_sim::simulator::responses::iso;
 
-fn run_fixture(path: &PathBuf) -> Result<(), String> {
+mod common;
+
+fn run_fixture(path: &std::path::Path) -> Result<(), String> {
     let case: Value =
         serde_json::from_str(&std::fs::read_to_string(path).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-    let sm = StateMachine::load(&case["definition"])?;
     let machine_type = if case["type"] == "EXPRESS" { MachineType::Express } else { MachineType::Standard };
-    let mut config = Config::new(Identity::new("123456789012", "us-east-1", "M", "run", machine_type), machine_type);
+    let (mut sim, mut machine) = common::account(&case["definition"], machine_type, 0)?;
     if let Some(n) = case["max_transitions"].as_u64() {
-        config.max_transitions = n;
+        sim.max_transitions = n;
     }
     let mut input = case["input"].clone();
     if let Some(rep) = case.get("input_repeat") {
         let s = rep["char"].as_str().unwrap_or("x").repeat(rep["count"].as_u64().unwrap_or(0) as usize);
         input = json!({ rep["key"].as_str().unwrap_or("s"): s });
     }
-    let mock_cfg;
-    let mut answers = TaskAnswers::none();
     if let Some(mocks) = case.get("mocks").and_then(Value::as_object) {
         let mut states = serde_json::Map::new();
         let mut responses = serde_json::Map::new();
@@ -34,15 +32,16 @@ fn run_fixture(path: &PathBuf) -> Result<(), String> {
                 list.as_array().into_iter().flatten().enumerate().map(|(i, r)| (i.to_string(), r.clone())).collect();
             responses.insert(state.clone(), Value::Object(numbered));
         }
-        mock_cfg = MockConfig::parse(&json!({
+        sim.set_mock_config_value(&json!({
             "StateMachines": {"M": {"TestCases": {"T": states}}},
             "MockedResponses": responses,
-        }))?;
-        let tc = mock_cfg.test_case("M", "T").cloned().unwrap_or_default();
-        answers = answers.with_mocks(&mock_cfg, tc);
+        }))
+        .map_err(|e| e.to_string())?;
+        machine.push_str("#T");
     }
-    let exec = driver::run(&sm, input, config, &mut answers);
-    let resp = driver::sync_response(&exec);
+    let arn = common::run_in(&mut sim, &machine, &input, &mut |_| None)?;
+    let resp = sim.sync_output(&arn, false).map_err(|e| e.to_string())?;
+    let exec = sim.execution(&arn).ok_or("no execution")?;
     let want = &case["expected"];
     let mut problems = Vec::new();
     if resp["status"] != want["status"] {
@@ -81,8 +80,9 @@ fn run_fixture(path: &PathBuf) -> Result<(), String> {
         }
     }
     if let Some(stop) = case.get("stop_date") {
-        if &resp["stopDate"] != stop {
-            problems.push(format!("stopDate {} != {stop}", resp["stopDate"]));
+        let got = resp["stopDate"].as_i64().map(iso).unwrap_or_default();
+        if got != *stop {
+            problems.push(format!("stopDate {got} != {stop}"));
         }
     }
     if problems.is_empty() {
@@ -92,37 +92,56 @@ fn run_fixture(path: &PathBuf) -> Result<(), String> {
     }
 }
 
-#[test]
-fn machine_fixtures() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/machines");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/machines exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty());
-    let mut failures = Vec::new();
-    for f in &files {
-        if let Err(e) = run_fixture(f) {
-            failures.push(format!("{}:\n  {e}", f.file_name().unwrap_or_default().to_string_lossy()));
+/// One test per fixture file, as jsonata-rs generates one per case file.
+macro_rules! fixtures {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(concat!("tests/machines/", stringify!($name), ".json"));
+                if let Err(e) = run_fixture(&path) {
+                    panic!("{}:\n  {e}", path.display());
+                }
+            }
+        )*
+
+        /// Every fixture file has its test above.
+        #[test]
+        fn every_fixture_file_has_a_test() {
+            let listed = [$(stringify!($name)),*];
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/machines");
+            let mut files: Vec<String> = std::fs::read_dir(&dir)
+                .expect("tests/machines exists")
+                .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(String::from))
+                .collect();
+            files.sort();
+            assert_eq!(files, listed, "list each file of tests/machines in fixtures!");
         }
-    }
-    println!("machine fixtures: {} passed, {} failed", files.len() - failures.len(), failures.len());
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    };
 }
+
+fixtures!(
+    choice_no_match,
+    data_limit_exceeded,
+    express_five_minute_limit,
+    map_items_context,
+    parallel_branch_fails,
+    retry_backoff_then_catch,
+    retry_max_attempts_zero,
+    retry_max_delay,
+    standard_history_limit,
+    step_budget_runaway,
+    task_failed_not_timeout,
+    wait_hour_virtual_clock,
+);
 
 #[test]
 fn same_seed_same_history_byte_for_byte() {
     let def = json!({"StartAt": "U", "States": {"U": {"Type": "Pass",
         "Parameters": {"id.$": "States.UUID()", "r.$": "States.MathRandom(1, 1000)"}, "End": true}}});
-    let sm = StateMachine::load(&def).unwrap();
     let run = |seed: u64| {
-        let mut c =
-            Config::new(Identity::new("1", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
-        c.seed = seed;
-        let exec = driver::run(&sm, json!({}), c, &mut TaskAnswers::none());
-        serde_json::to_string(exec.events()).unwrap()
+        let (sim, arn) = common::run(&def, MachineType::Standard, &json!({}), seed, &mut |_| None).unwrap();
+        serde_json::to_string(sim.execution(&arn).unwrap().events()).unwrap()
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7), run(8));

@@ -181,7 +181,8 @@ fn express_executions_time_out_at_five_minutes() {
     sim.run_to_end(&exec, &mut |_| None);
     let out = sim.describe_execution(&ExecutionInput { execution_arn: exec.clone(), included_data: None }).unwrap();
     assert_eq!(out["status"], "SUCCEEDED");
-    assert_eq!(out["stopDate"], 600_000);
+    // It started when the first one ended: the account's clock never goes back.
+    assert_eq!((out["startDate"].as_i64(), out["stopDate"].as_i64()), (Some(300_000), Some(900_000)));
     assert!(
         sim.sync_output(&exec, false).unwrap().get("billingDetails").is_none(),
         "Standard is not billed by duration"
@@ -197,13 +198,13 @@ fn api_errors_carry_aws_exception_names() {
         ..Default::default()
     };
     let e = sim.create_state_machine(&bad, 0).unwrap_err();
-    assert_eq!(e.name, "InvalidDefinition");
+    assert_eq!(e.name(), "InvalidDefinition");
     assert!(e.message.starts_with("Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET"), "{}", e.message);
     assert_eq!(e.diagnostics[0]["code"], "MISSING_TRANSITION_TARGET");
     assert_eq!(e.diagnostics[0]["location"], "/States/A/Next");
 
     let not_json = CreateStateMachineInput { name: "Bad".into(), definition: "{".into(), ..Default::default() };
-    assert_eq!(sim.create_state_machine(&not_json, 0).unwrap_err().name, "InvalidDefinition");
+    assert_eq!(sim.create_state_machine(&not_json, 0).unwrap_err().name(), "InvalidDefinition");
 
     let sync = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync", "Parameters": {"StateMachineArn": "x"}, "End": true}}}"#;
     let express = CreateStateMachineInput {
@@ -213,22 +214,25 @@ fn api_errors_carry_aws_exception_names() {
         ..Default::default()
     };
     let e = sim.create_state_machine(&express, 0).unwrap_err();
-    assert_eq!(e.name, "InvalidDefinition");
+    assert_eq!(e.name(), "InvalidDefinition");
     assert!(e.message.contains("Express state machine does not support '.sync' service integration"), "{}", e.message);
 
     let bad_name = CreateStateMachineInput { name: "a b".into(), definition: PASS.into(), ..Default::default() };
-    assert_eq!(sim.create_state_machine(&bad_name, 0).unwrap_err().name, "InvalidName");
+    assert_eq!(sim.create_state_machine(&bad_name, 0).unwrap_err().name(), "InvalidName");
     let bad_type =
         CreateStateMachineInput { name: "Fast".into(), machine_type: Some("FAST".into()), ..bad_name.clone() };
-    assert_eq!(sim.create_state_machine(&bad_type, 0).unwrap_err().name, "ValidationException");
+    assert_eq!(sim.create_state_machine(&bad_type, 0).unwrap_err().name(), "ValidationException");
 
     let standard = create(&mut sim, "Std", PASS, "STANDARD", None);
-    assert_eq!(sim.start_sync_execution(&start(&standard, "{}"), 0).unwrap_err().name, "StateMachineTypeNotSupported");
+    assert_eq!(
+        sim.start_sync_execution(&start(&standard, "{}"), 0).unwrap_err().name(),
+        "StateMachineTypeNotSupported"
+    );
     let missing = "arn:aws:states:us-east-1:123456789012:stateMachine:Nope";
-    assert_eq!(sim.start_execution(&start(missing, "{}"), 0).unwrap_err().name, "StateMachineDoesNotExist");
-    assert_eq!(sim.start_execution(&start(&standard, "{"), 0).unwrap_err().name, "InvalidExecutionInput");
+    assert_eq!(sim.start_execution(&start(missing, "{}"), 0).unwrap_err().name(), "StateMachineDoesNotExist");
+    assert_eq!(sim.start_execution(&start(&standard, "{"), 0).unwrap_err().name(), "InvalidExecutionInput");
     let none = ExecutionInput { execution_arn: format!("{missing}:x"), included_data: None };
-    assert_eq!(sim.describe_execution(&none).unwrap_err().name, "ExecutionDoesNotExist");
+    assert_eq!(sim.describe_execution(&none).unwrap_err().name(), "ExecutionDoesNotExist");
 
     // Creating the same machine again returns it; a different one under the same name is refused.
     let again = CreateStateMachineInput {
@@ -239,7 +243,7 @@ fn api_errors_carry_aws_exception_names() {
     };
     assert_eq!(sim.create_state_machine(&again, 5).unwrap()["creationDate"], 1_000);
     let other = CreateStateMachineInput { definition: FAIL.into(), ..again };
-    assert_eq!(sim.create_state_machine(&other, 5).unwrap_err().name, "StateMachineAlreadyExists");
+    assert_eq!(sim.create_state_machine(&other, 5).unwrap_err().name(), "StateMachineAlreadyExists");
 }
 
 #[test]
@@ -275,12 +279,12 @@ fn logging_configurations_are_checked_as_aws_does() {
         ..Default::default()
     };
     let e = sim.create_state_machine(&input, 0).unwrap_err();
-    assert_eq!(e.name, "InvalidLoggingConfiguration");
+    assert_eq!(e.name(), "InvalidLoggingConfiguration");
     assert_eq!(e.message, "Invalid Logging Configuration: Must specify exactly one Log Destination.");
     let bad_level = json!({"level": "DEBUG"});
     let input =
         CreateStateMachineInput { logging_configuration: Some(serde_json::from_value(bad_level).unwrap()), ..input };
-    assert_eq!(sim.create_state_machine(&input, 0).unwrap_err().name, "ValidationException");
+    assert_eq!(sim.create_state_machine(&input, 0).unwrap_err().name(), "ValidationException");
 
     // One destination: records go to that group; none: to the simulator's own group.
     let one = json!({"level": "ALL", "includeExecutionData": false, "destinations": [
@@ -304,7 +308,7 @@ fn logging_configurations_are_checked_as_aws_does() {
     assert!(group("/my/group").iter().all(|a| a == &e1) && group("/my/group").len() == 4);
     assert!(group(DEFAULT_LOG_GROUP).iter().all(|a| a == &e2) && group(DEFAULT_LOG_GROUP).len() == 4);
     let missing = GetLogEventsInput { log_group_name: Some("/nope".into()), ..Default::default() };
-    assert_eq!(sim.get_log_events(&missing).unwrap_err().name, "ResourceNotFoundException");
+    assert_eq!(sim.get_log_events(&missing).unwrap_err().name(), "ResourceNotFoundException");
 }
 
 #[test]
@@ -386,7 +390,7 @@ fn polling_with_next_forward_token_returns_each_record_once() {
     unique.dedup();
     assert_eq!(unique.len(), 12, "no record twice");
     let bad = GetLogEventsInput { next_token: Some("f/999".into()), ..Default::default() };
-    assert_eq!(sim.get_log_events(&bad).unwrap_err().name, "InvalidParameterException");
+    assert_eq!(sim.get_log_events(&bad).unwrap_err().name(), "InvalidParameterException");
 }
 
 #[test]
@@ -406,10 +410,13 @@ fn mock_config_test_cases_answer_tasks() {
     assert_eq!(out["status"], "SUCCEEDED");
     assert_eq!(out["output"], r#"{"Payload":42}"#);
     assert_eq!(out["stopDate"], 1_000, "one retry after 1 s");
-    assert_eq!(sim.start_sync_execution(&start(&format!("{m}#Sad"), "{}"), 0).unwrap_err().name, "ValidationException");
+    assert_eq!(
+        sim.start_sync_execution(&start(&format!("{m}#Sad"), "{}"), 0).unwrap_err().name(),
+        "ValidationException"
+    );
     // Without a test case the handler answers, and a task nothing answers fails.
     let exec = sim.start_sync_execution(&start(&m, "{}"), 0).unwrap();
-    sim.run_to_end(&exec, &mut |req| Some(Ok(json!({"handled": req.input["FunctionName"]}))));
+    sim.run_to_end(&exec, &mut |call| Some(Ok(json!({"handled": call.request.input["FunctionName"]}))));
     let out: Value = serde_json::from_str(sim.sync_output(&exec, false).unwrap()["output"].as_str().unwrap()).unwrap();
     assert_eq!(out["Payload"], json!({"handled": "f"}), "lambda:invoke wraps a handler's payload");
     assert_eq!(out["StatusCode"], 200);
@@ -435,7 +442,7 @@ fn start_execution_quotas_throttle_and_refill() {
     assert!(sim.start_execution(&start(&m, "{}"), 0).is_ok());
     assert!(sim.start_execution(&start(&m, "{}"), 0).is_ok());
     let e = sim.start_execution(&start(&m, "{}"), 0).unwrap_err();
-    assert_eq!((e.name, e.message.as_str()), ("ThrottlingException", "Rate exceeded"));
+    assert_eq!((e.name(), e.message.as_str()), ("ThrottlingException", "Rate exceeded"));
     assert!(sim.start_sync_execution(&start(&m, "{}"), 0).is_ok(), "StartSyncExecution does not count");
     assert!(sim.start_execution(&start(&m, "{}"), 1_000).is_ok(), "one token a second");
     let d = Quotas::aws_defaults("us-east-1");
@@ -453,10 +460,11 @@ fn stop_describe_and_history() {
     let named = StartExecutionInput { name: Some("run-1".into()), ..start(&m, "{}") };
     let exec = sim.start_execution(&named, 0).unwrap();
     assert_eq!(exec, "arn:aws:states:us-east-1:123456789012:execution:Stop:run-1");
-    assert_eq!(sim.start_execution(&named, 1).unwrap(), exec, "idempotent while running");
+    assert_eq!(sim.start_execution(&named, 0).unwrap(), exec, "idempotent while running");
     let other_input = StartExecutionInput { input: Some("[]".into()), ..named.clone() };
-    assert_eq!(sim.start_execution(&other_input, 1).unwrap_err().name, "ExecutionAlreadyExists");
-    assert!(matches!(sim.poll(&exec, 0), Some(asl_sim::exec::Poll::WakeAt(10_000))));
+    assert_eq!(sim.start_execution(&other_input, 0).unwrap_err().name(), "ExecutionAlreadyExists");
+    let advanced = sim.advance(Some(0), &|_| false, usize::MAX);
+    assert_eq!((advanced.now, advanced.wake_at), (0, Some(10_000)), "the Wait is the next timer");
     let stop =
         StopExecutionInput { execution_arn: exec.clone(), error: Some("Oops".into()), cause: Some("stopped".into()) };
     assert_eq!(sim.stop_execution(&stop, 2_000).unwrap(), json!({"stopDate": 2_000}));
@@ -541,7 +549,8 @@ fn task_tokens_complete_with_success_or_failure() {
     let mut sim = sim();
     let m = create(&mut sim, "Callback", &callback_machine(json!({})), "STANDARD", None);
     let sent = std::cell::RefCell::new(Vec::<Value>::new());
-    let mut queue = |req: &asl_sim::exec::TaskRequest| {
+    let mut queue = |call: &HandlerCall| {
+        let req = &call.request;
         assert!(req.task_token.is_some());
         sent.borrow_mut().push(req.input["MessageBody"].clone());
         Some(Ok(json!({"MessageId": "m-1"})))
@@ -554,13 +563,14 @@ fn task_tokens_complete_with_success_or_failure() {
     assert_eq!(sent.borrow()[0]["n"], 7);
 
     // Malformed or unknown requests change nothing.
-    assert_eq!(sim.send_task_success(&success(&token, "{oops"), 5).unwrap_err().name, "InvalidOutput");
-    assert_eq!(sim.send_task_success(&success("no-such-token", "{}"), 5).unwrap_err().name, "TaskDoesNotExist");
-    assert_eq!(sim.send_task_heartbeat(&heartbeat(""), 5).unwrap_err().name, "ValidationException");
-    assert_eq!(sim.send_task_success(&success(&"x".repeat(2049), "{}"), 5).unwrap_err().name, "ValidationException");
+    assert_eq!(sim.send_task_success(&success(&token, "{oops"), 5).unwrap_err().name(), "InvalidOutput");
+    assert_eq!(sim.send_task_success(&success("no-such-token", "{}"), 5).unwrap_err().name(), "TaskDoesNotExist");
+    assert_eq!(sim.send_task_heartbeat(&heartbeat(""), 5).unwrap_err().name(), "ValidationException");
+    assert_eq!(sim.send_task_success(&success(&"x".repeat(2049), "{}"), 5).unwrap_err().name(), "ValidationException");
 
     assert_eq!(sim.send_task_success(&success(&token, r#"{"approved": true}"#), 5_000).unwrap(), json!({}));
-    assert_eq!(sim.take_woken(), std::slice::from_ref(&exec), "the driver learns which execution moved");
+    let advanced = sim.advance(None, &|_| true, usize::MAX);
+    assert_eq!(advanced.ended, std::slice::from_ref(&exec), "the driver learns which execution ended");
     sim.run_to_end(&exec, &mut queue);
     let d = describe(&sim, &exec);
     assert_eq!(d["status"], "SUCCEEDED");
@@ -581,7 +591,7 @@ fn task_tokens_complete_with_success_or_failure() {
     );
     let e = sim.send_task_success(&success(&token, "{}"), 6_000).unwrap_err();
     assert_eq!(
-        (e.name, e.message.as_str()),
+        (e.name(), e.message.as_str()),
         ("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
     );
 
@@ -600,9 +610,9 @@ fn task_tokens_complete_with_success_or_failure() {
     assert_eq!(d["status"], "SUCCEEDED");
     let out: Value = serde_json::from_str(d["output"].as_str().unwrap()).unwrap();
     assert_eq!(out["rejected"], json!({"Error": "Rejected", "Cause": "not today"}));
-    assert_eq!(sim.send_task_failure(&failure, 13_000).unwrap_err().name, "TaskTimedOut");
+    assert_eq!(sim.send_task_failure(&failure, 13_000).unwrap_err().name(), "TaskTimedOut");
     let long = SendTaskFailureInput { error: Some("e".repeat(257)), ..failure };
-    assert_eq!(sim.send_task_failure(&long, 13_000).unwrap_err().name, "ValidationException");
+    assert_eq!(sim.send_task_failure(&long, 13_000).unwrap_err().name(), "ValidationException");
 
     // A handler that fails the request (the queue is down) fails the task at once.
     let exec = sim.start_execution(&start(&m, r#"{"n": 9}"#), 20_000).unwrap();
@@ -620,7 +630,7 @@ fn token_tasks_wait_without_a_handler_and_mocks_answer_them() {
     let m = create(&mut sim, "Waits", &callback_machine(json!({})), "STANDARD", None);
     let exec = sim.start_execution(&start(&m, r#"{"n": 1}"#), 0).unwrap();
     assert_eq!(sim.run_to_end(&exec, &mut |_| None), 0, "stuck at the start");
-    assert_eq!(sim.run_virtual(0, None, &mut |_| None), 0);
+    assert_eq!(sim.run_virtual(None, &mut |_| None), 0);
     assert_eq!(describe(&sim, &exec)["status"], "RUNNING");
     let h = sim
         .get_execution_history(&GetExecutionHistoryInput { execution_arn: exec.clone(), ..Default::default() })
@@ -662,8 +672,8 @@ fn heartbeats_keep_a_token_task_alive_and_their_absence_times_it_out() {
         None,
     );
     let tokens = std::cell::RefCell::new(Vec::<String>::new());
-    let mut queue = |req: &asl_sim::exec::TaskRequest| {
-        tokens.borrow_mut().push(req.task_token.clone().unwrap());
+    let mut queue = |call: &HandlerCall| {
+        tokens.borrow_mut().push(call.request.task_token.clone().unwrap());
         Some(Ok(json!({})))
     };
 
@@ -671,12 +681,12 @@ fn heartbeats_keep_a_token_task_alive_and_their_absence_times_it_out() {
     let exec = sim.start_execution(&start(&m, r#"{"n": 1}"#), 0).unwrap();
     let mut now = 0;
     for _ in 0..3 {
-        now = sim.run_virtual(now, Some(now + 8_000), &mut queue);
+        now = sim.run_virtual(Some(now + 8_000), &mut queue);
         assert_eq!(describe(&sim, &exec)["status"], "RUNNING", "at {now}");
         assert_eq!(sim.send_task_heartbeat(&heartbeat(&tokens.borrow()[0]), now).unwrap(), json!({}));
     }
     assert_eq!(now, 24_000);
-    now = sim.run_virtual(now, Some(30_000), &mut queue);
+    now = sim.run_virtual(Some(30_000), &mut queue);
     sim.send_task_success(&success(&tokens.borrow()[0], r#""done""#), now).unwrap();
     sim.run_to_end(&exec, &mut queue);
     let d = describe(&sim, &exec);
@@ -689,13 +699,13 @@ fn heartbeats_keep_a_token_task_alive_and_their_absence_times_it_out() {
     assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.HeartbeatTimeout")));
     assert!(history_types(&sim, &exec).contains(&"TaskTimedOut".to_string()));
     let late = sim.send_task_heartbeat(&heartbeat(&tokens.borrow()[1]), 111_000).unwrap_err();
-    assert_eq!(late.name, "TaskTimedOut");
+    assert_eq!(late.name(), "TaskTimedOut");
 
     // Heartbeats forever: TimeoutSeconds still ends the task after 100 s.
     let exec = sim.start_execution(&start(&m, r#"{"n": 3}"#), 200_000).unwrap();
     let mut now = 200_000;
     while describe(&sim, &exec)["status"] == "RUNNING" {
-        now = sim.run_virtual(now, Some(now + 5_000), &mut queue);
+        now = sim.run_virtual(Some(now + 5_000), &mut queue);
         let _ = sim.send_task_heartbeat(&heartbeat(&tokens.borrow()[2]), now);
     }
     let d = describe(&sim, &exec);
@@ -814,7 +824,7 @@ fn request_response_answers_the_execution_arn_and_start_date() {
     let kid = "arn:aws:states:us-east-1:123456789012:execution:Child:kid";
     assert_eq!(output(&sim, &exec), json!({"arn": kid, "date": 3_000, "status": 200}));
     assert_eq!(describe(&sim, kid)["status"], "RUNNING");
-    sim.run_virtual(3_000, None, &mut |_| None);
+    sim.run_virtual(None, &mut |_| None);
     assert_eq!(describe(&sim, kid)["stopDate"], 13_000);
 }
 
@@ -892,16 +902,20 @@ fn sdk_start_sync_execution_answers_the_express_result() {
     let failing = create(&mut sim, "Failing", FAIL, "EXPRESS", None);
     let standard = create(&mut sim, "Standard", CHILD, "STANDARD", None);
     let resource = "arn:aws:states:::aws-sdk:sfn:startSyncExecution";
-    for parent_type in ["STANDARD", "EXPRESS"] {
+    for (parent_type, start_date, stop_date) in [
+        ("STANDARD", "1970-01-01T00:00:01.000Z", "1970-01-01T00:00:11.000Z"),
+        ("EXPRESS", "1970-01-01T00:00:11.000Z", "1970-01-01T00:00:21.000Z"),
+    ] {
         let p =
             create(&mut sim, &format!("Parent{parent_type}"), &parent(resource, &child, json!({})), parent_type, None);
         let exec = sim.start_execution(&start(&p, r#"{"n": 5}"#), 1_000).unwrap();
-        assert_eq!(sim.run_to_end(&exec, &mut |_| None), 11_000, "{parent_type}");
+        let started = describe(&sim, &exec)["startDate"].as_i64().unwrap();
+        assert_eq!(sim.run_to_end(&exec, &mut |_| None) - started, 10_000, "{parent_type}");
         let out = output(&sim, &exec);
         assert_eq!(out["Status"], "SUCCEEDED");
         assert_eq!(out["Output"], r#"{"doubled":10}"#, "JSON text");
-        assert_eq!(out["StartDate"], "1970-01-01T00:00:01.000Z", "the SDK's dates");
-        assert_eq!(out["StopDate"], "1970-01-01T00:00:11.000Z");
+        assert_eq!(out["StartDate"], start_date, "the SDK's dates");
+        assert_eq!(out["StopDate"], stop_date);
         assert_eq!(out["BillingDetails"], json!({"BilledMemoryUsedInMB": 64, "BilledDurationInMilliseconds": 10_000}));
         assert_eq!(out["InputDetails"], json!({"Included": true}));
         assert!(out["ExecutionArn"].as_str().unwrap().contains(":express:Child:kid:"));
@@ -956,6 +970,7 @@ fn nested_callbacks_and_grandchildren() {
         "Parameters": {"StateMachineArn": middle, "Input": {"n.$": "$.n"}}, "OutputPath": "$.Output", "End": true}}});
     let top = create(&mut sim, "Top", &top.to_string(), "STANDARD", None);
     let exec = sim.start_execution(&start(&top, r#"{"n": 4}"#), 0).unwrap();
-    assert_eq!(sim.run_to_end(&exec, &mut |_| None), 10_000);
+    assert_eq!(describe(&sim, &exec)["startDate"], 1_000, "after the token came back");
+    assert_eq!(sim.run_to_end(&exec, &mut |_| None), 11_000);
     assert_eq!(output(&sim, &exec), json!({"doubled": 8}));
 }

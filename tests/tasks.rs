@@ -1,22 +1,20 @@
 //! Task states driven by hand through the sans-IO API: timeouts, heartbeats, task tokens and
 //! retry jitter on the virtual clock.
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 
-use asl_sim::driver::{self, StateMachine, TaskAnswers};
 use asl_sim::error::Failure;
-use asl_sim::exec::{Config, Execution, Identity, MachineType, Poll, Status, TaskRequest};
+use asl_sim::exec::{Execution, MachineType, Poll, Status, TaskRequest};
+use asl_sim::simulator::responses::stop_time;
+use asl_sim::simulator::HandlerCall;
 
-const T0: i64 = 1_704_067_200_000;
+mod common;
+use common::T0;
 
 fn start(def: Value, seed: u64) -> Execution {
-    let sm = StateMachine::load(&def).expect("definition loads");
-    let mut c =
-        Config::new(Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
+    let mut c = common::config(MachineType::Standard);
     c.seed = seed;
-    Execution::new(Arc::clone(&sm.machine), json!({"k": 1}), c)
+    common::execution(&def, json!({"k": 1}), c)
 }
 
 fn task(p: Poll) -> TaskRequest {
@@ -108,16 +106,12 @@ fn retry_jitter_is_reproducible_by_seed() {
     let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
         "Parameters": {"FunctionName": "f"},
         "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 60, "MaxAttempts": 3, "JitterStrategy": "FULL"}], "End": true}}});
-    let sm = StateMachine::load(&def).unwrap();
     let stop = |seed: u64| {
-        let mut c =
-            Config::new(Identity::new("1", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
-        c.seed = seed;
-        let mut fail = |_: &TaskRequest| Some(Err(Failure::custom("Boom", "")));
-        let mut answers = TaskAnswers::none().with_handler(&mut fail);
-        let e = driver::run(&sm, json!({}), c, &mut answers);
+        let mut fail = |_: &HandlerCall| Some(Err(Failure::custom("Boom", "")));
+        let (sim, arn) = common::run(&def, MachineType::Standard, &json!({}), seed, &mut fail).unwrap();
+        let e = sim.execution(&arn).unwrap();
         assert_eq!(e.status(), Status::Failed);
-        driver::stop_time(&e) - T0
+        stop_time(e) - T0
     };
     let (a, b, c) = (stop(1), stop(1), stop(2));
     assert_eq!(a, b);
@@ -135,15 +129,13 @@ fn lambda_invoke_wraps_a_handler_payload() {
                    "Parameters": {"FunctionName": "greet", "Payload.$": "$"}, "ResultSelector": {"p.$": "$.Payload", "code.$": "$.StatusCode"},
                    "ResultPath": "$.invoke", "Next": "Plain"},
         "Plain": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:greet", "ResultPath": "$.plain", "End": true}}});
-    let sm = StateMachine::load(&def).unwrap();
     // The handler sees the task input: for lambda:invoke that is {FunctionName, Payload}.
-    let mut handler = |req: &TaskRequest| {
+    let mut handler = |call: &HandlerCall| {
+        let req = &call.request;
         let k = if req.resource.ends_with("lambda:invoke") { &req.input["Payload"]["k"] } else { &req.input["k"] };
         Some(Ok(json!({"hello": k})))
     };
-    let mut answers = TaskAnswers::none().with_handler(&mut handler);
-    let c =
-        Config::new(Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard), MachineType::Standard);
-    let e = driver::run(&sm, json!({"k": 1}), c, &mut answers);
+    let (sim, arn) = common::run(&def, MachineType::Standard, &json!({"k": 1}), 0, &mut handler).unwrap();
+    let e = sim.execution(&arn).unwrap();
     assert_eq!(e.output(), Some(&json!({"k": 1, "invoke": {"p": {"hello": 1}, "code": 200}, "plain": {"hello": 1}})));
 }

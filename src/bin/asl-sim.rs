@@ -145,7 +145,8 @@ struct Target {
 }
 
 fn target(o: &Opts) -> Target {
-    let given = o.state_machine_arn.as_deref().unwrap_or("arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine");
+    let given =
+        o.state_machine_arn.as_deref().unwrap_or("arn:aws:states:us-east-1:123456789012:stateMachine:StateMachine");
     let (arn, test_case) = match given.split_once('#') {
         Some((arn, tc)) => (arn, Some(tc.to_string())),
         None => (given, None),
@@ -215,7 +216,8 @@ fn api_failure(what: &str, e: &ApiError) -> ExitCode {
 }
 
 fn run(o: &Opts) -> Result<ExitCode, String> {
-    let read = |path: &str, what: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {path}: {e}"));
+    let read =
+        |path: &str, what: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {path}: {e}"));
     let t = target(o);
     let mut sim = Simulator::new(&t.account, &t.region, o.seed);
     let main = CreateStateMachineInput {

@@ -6,7 +6,6 @@ use serde_json::{json, Map, Value};
 use super::{ApiError, ApiErrorKind, GetLogEventsInput, LoggingConfiguration, Simulator, DEFAULT_LOG_GROUP};
 use crate::history::Event;
 
-
 /// A machine's logging configuration, resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logging {
@@ -15,7 +14,6 @@ pub struct Logging {
     pub include_execution_data: bool,
     pub log_group: String,
 }
-
 
 /// One record in the simulated CloudWatch Logs.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +68,6 @@ impl Simulator {
         Ok(Logging { level, include_execution_data: config.include_execution_data.unwrap_or(false), log_group })
     }
 
-
     /// The simulator's `GetLogEvents`: `{events, nextForwardToken}`, the records oldest first. Pass
     /// `nextForwardToken` back to get only newer records; when nothing new has arrived the same
     /// token comes back, as CloudWatch Logs does.
@@ -84,7 +81,10 @@ impl Simulator {
         }
         if let Some(g) = &input.log_group_name {
             if !self.log_groups.contains(g) {
-                return Err(ApiError::new(ApiErrorKind::ResourceNotFoundException, "The specified log group does not exist."));
+                return Err(ApiError::new(
+                    ApiErrorKind::ResourceNotFoundException,
+                    "The specified log group does not exist.",
+                ));
             }
         }
         let start = match &input.next_token {
@@ -93,7 +93,9 @@ impl Simulator {
                 .strip_prefix("f/")
                 .and_then(|n| n.parse::<usize>().ok())
                 .filter(|n| *n <= self.logs.len())
-                .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidParameterException, "The specified nextToken is invalid."))?,
+                .ok_or_else(|| {
+                    ApiError::new(ApiErrorKind::InvalidParameterException, "The specified nextToken is invalid.")
+                })?,
         };
         let (events, next) =
             self.log_events(input.execution_arn.as_deref(), input.log_group_name.as_deref(), start, limit as usize);

@@ -73,7 +73,6 @@ pub const DEFAULT_LOG_GROUP: &str = "/aws/vendedlogs/states/asl-sim";
 /// 5 minutes" (developer guide, `limits-overview.md`, "Quotas related to state machine executions").
 pub const EXPRESS_MAX_MS: i64 = 5 * 60 * 1000;
 
-
 /// A registered state machine.
 #[derive(Debug, Clone)]
 pub struct MachineEntry {
@@ -87,7 +86,6 @@ pub struct MachineEntry {
     /// The loaded definition.
     pub machine: Arc<Machine>,
 }
-
 
 struct ExecEntry {
     /// Start order, for drivers that go through the running executions.
@@ -182,12 +180,12 @@ impl Simulator {
     /// `CreateStateMachine`: `{stateMachineArn, creationDate}`. As on AWS, creating a machine
     /// that exists with the same definition, type, role and logging returns it again.
     pub fn create_state_machine(&mut self, input: &CreateStateMachineInput, now: i64) -> Result<Value, ApiError> {
-        self.set_now(now);
         check_name(&input.name)?;
         let machine_type = parse_type(input.machine_type.as_deref())?;
         check_definition(&input.definition, machine_type)?;
-        let def: Value = serde_json::from_str(&input.definition)
-            .map_err(|e| ApiError::new(ApiErrorKind::InvalidDefinition, format!("Invalid State Machine Definition: '{e}'")))?;
+        let def: Value = serde_json::from_str(&input.definition).map_err(|e| {
+            ApiError::new(ApiErrorKind::InvalidDefinition, format!("Invalid State Machine Definition: '{e}'"))
+        })?;
         let machine = load_machine(&def)?;
         let logging = self.resolve_logging(input.logging_configuration.as_ref())?;
         let role_arn = match &input.role_arn {
@@ -208,7 +206,10 @@ impl Simulator {
             {
                 return Ok(json!({"stateMachineArn": arn, "creationDate": m.creation_date}));
             }
-            return Err(ApiError::new(ApiErrorKind::StateMachineAlreadyExists, format!("State Machine Already Exists: '{arn}'")));
+            return Err(ApiError::new(
+                ApiErrorKind::StateMachineAlreadyExists,
+                format!("State Machine Already Exists: '{arn}'"),
+            ));
         }
         if !self.log_groups.contains(&logging.log_group) {
             self.log_groups.push(logging.log_group.clone());
@@ -278,6 +279,8 @@ impl Simulator {
     }
 
     fn start(&mut self, input: &StartExecutionInput, now: i64, sync: bool) -> Result<String, ApiError> {
+        // The account's clock never goes back: an execution starts at its time or later.
+        let now = now.max(self.now);
         let (arn, test_case) = match input.state_machine_arn.split_once('#') {
             Some((a, t)) => (a, Some(t.to_string())),
             None => (input.state_machine_arn.as_str(), None),
@@ -420,7 +423,6 @@ impl Simulator {
         self.executions.get(exec_arn).map(|e| e.exec.status())
     }
 
-
     fn entry(&self, exec_arn: &str) -> Result<&ExecEntry, ApiError> {
         self.executions.get(exec_arn).ok_or_else(|| does_not_exist(exec_arn))
     }
@@ -435,7 +437,6 @@ impl Simulator {
         self.running.len()
     }
 }
-
 
 fn does_not_exist(arn: &str) -> ApiError {
     ApiError::new(ApiErrorKind::ExecutionDoesNotExist, format!("Execution Does Not Exist: '{arn}'"))
@@ -494,9 +495,9 @@ pub fn load_checked(def: &Value, machine_type: MachineType) -> Result<Arc<Machin
 
 /// Loads a validated definition into the model.
 fn load_machine(def: &Value) -> Result<Arc<Machine>, ApiError> {
-    crate::model::load(def).map(Arc::new).map_err(|m| {
-        ApiError::new(ApiErrorKind::InvalidDefinition, format!("Invalid State Machine Definition: '{m}'"))
-    })
+    crate::model::load(def)
+        .map(Arc::new)
+        .map_err(|m| ApiError::new(ApiErrorKind::InvalidDefinition, format!("Invalid State Machine Definition: '{m}'")))
 }
 
 /// The validator's machine type.

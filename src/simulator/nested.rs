@@ -231,14 +231,14 @@ mod tests {
     #[test]
     fn errors_name_the_service() {
         let e = ApiError {
-            name: "StateMachineDoesNotExist",
+            kind: crate::error::ApiErrorKind::StateMachineDoesNotExist,
             message: "State Machine Does Not Exist: 'x'".into(),
             diagnostics: vec![],
         };
         let f = Integration::Sync2.start_failure(&e, 3);
         assert_eq!(f.error, "StepFunctions.StateMachineDoesNotExistException");
         assert!(f.cause.starts_with("State Machine Does Not Exist: 'x' (Service: AWSStepFunctions; Status Code: 400; Error Code: StateMachineDoesNotExist;"), "{}", f.cause);
-        let e = ApiError { name: "ValidationException", message: "m".into(), diagnostics: vec![] };
+        let e = ApiError::validation("m");
         assert_eq!(Integration::SdkStartSync.start_failure(&e, 3).error, "Sfn.ValidationException");
     }
 

@@ -1,6 +1,5 @@
 //! API throttling: AWS's token buckets for `StartExecution`.
 
-
 /// A token bucket, as AWS throttles API actions: `bucket_size` tokens at most, `refill_rate` new
 /// tokens per second, one token per call.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +52,6 @@ impl Quotas {
         Quotas { start_execution_standard: standard, start_execution_express: TokenBucket::new(6000.0, 6000.0) }
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,6 @@
 
 use serde::Deserialize;
 
-
 /// `CreateStateMachine`'s request (the fields the simulator reads; others are accepted and ignored).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,7 +9,6 @@ use crate::exec::{Execution, MachineType, Status};
 use crate::history::{self, Event};
 
 impl Simulator {
-
     /// `StartExecution`'s response for a started execution: `{executionArn, startDate}`.
     pub fn start_output(&self, exec_arn: &str) -> Result<Value, ApiError> {
         let e = self.entry(exec_arn)?;
@@ -111,7 +110,6 @@ impl Simulator {
         Ok(Value::Object(out))
     }
 }
-
 
 /// A `GetExecutionHistory` event: `{timestamp (epoch ms), type, id, previousEventId, <key>EventDetails}`.
 pub fn history_event(ev: &Event, include_data: bool) -> Value {

@@ -285,9 +285,9 @@ impl Simulator {
     }
 
     fn any_due(&self, now: i64) -> bool {
-        self.running.values().any(|a| {
-            self.executions.get(a).is_some_and(|e| e.ready || e.wake_at.is_some_and(|t| t <= now))
-        })
+        self.running
+            .values()
+            .any(|a| self.executions.get(a).is_some_and(|e| e.ready || e.wake_at.is_some_and(|t| t <= now)))
     }
 
     fn next_timer(&self) -> Option<i64> {

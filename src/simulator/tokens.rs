@@ -72,19 +72,23 @@ impl Simulator {
                 .running
                 .values()
                 .find_map(|a| Some((a.clone(), self.executions.get(a)?.exec.task_for_token(token)?)))
-                .ok_or_else(|| ApiError::new(ApiErrorKind::TaskDoesNotExist, format!("Task Does Not Exist: '{token}'")))?,
+                .ok_or_else(|| {
+                    ApiError::new(ApiErrorKind::TaskDoesNotExist, format!("Task Does Not Exist: '{token}'"))
+                })?,
         };
         let live = self
             .executions
             .get(&arn)
             .is_some_and(|e| e.exec.status() == Status::Running && e.exec.task_for_token(token) == Some(id));
         if !live {
-            return Err(ApiError::new(ApiErrorKind::TaskTimedOut, "Task Timed Out: 'Provided task does not exist anymore'"));
+            return Err(ApiError::new(
+                ApiErrorKind::TaskTimedOut,
+                "Task Timed Out: 'Provided task does not exist anymore'",
+            ));
         }
         Ok((arn, id))
     }
 }
-
 
 /// `taskToken` is 1 to 2048 characters (the service model's `TaskToken`).
 fn check_token(token: &str) -> Result<(), ApiError> {

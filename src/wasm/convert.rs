@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::validation;
+use super::{js_error, validation};
 use crate::simulator::{Quotas, TokenBucket, DATE_KEYS};
 
 pub(super) fn get(v: &JsValue, key: &str) -> Option<JsValue> {

@@ -456,6 +456,3 @@ impl Signal {
         .await;
     }
 }
-
-/// Run in Node.js by `wasm-pack test --node -- --lib` (part of `make test`): these call the bindings
-/// as Rust functions. The JS API's behaviour is tested in `tests/api/` (Node and Chromium).
