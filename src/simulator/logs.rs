@@ -11,14 +11,18 @@ use crate::history::Event;
 pub struct Logging {
     /// `ALL`, `ERROR`, `FATAL` or `OFF`.
     pub level: String,
+    /// Whether records and events carry inputs and outputs.
     pub include_execution_data: bool,
+    /// The CloudWatch Logs group name.
     pub log_group: String,
 }
 
 /// One record in the simulated CloudWatch Logs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogEvent {
+    /// The CloudWatch Logs group name.
     pub log_group: String,
+    /// The execution's ARN.
     pub execution_arn: String,
     /// Epoch ms of the event.
     pub timestamp: i64,

@@ -76,12 +76,19 @@ pub const EXPRESS_MAX_MS: i64 = 5 * 60 * 1000;
 /// A registered state machine.
 #[derive(Debug, Clone)]
 pub struct MachineEntry {
+    /// The name: 1 to 80 characters, AWS's naming rule.
     pub name: String,
+    /// Its ARN.
     pub arn: String,
+    /// `STANDARD` or `EXPRESS`.
     pub machine_type: MachineType,
+    /// The IAM role it runs as.
     pub role_arn: String,
+    /// Where and what it logs.
     pub logging: Logging,
+    /// When it was created (epoch ms).
     pub creation_date: i64,
+    /// The definition, as JSON text.
     pub definition: String,
     /// The loaded definition.
     pub machine: Arc<Machine>,
@@ -105,7 +112,9 @@ struct ExecEntry {
 }
 /// The simulated account.
 pub struct Simulator {
+    /// The account id, 12 digits.
     pub account: String,
+    /// The region, such as `us-east-1`.
     pub region: String,
     rng: fastrand::Rng,
     seed: u64,

@@ -4,7 +4,9 @@
 /// tokens per second, one token per call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenBucket {
+    /// The most tokens the bucket holds.
     pub bucket_size: f64,
+    /// New tokens per second.
     pub refill_rate: f64,
     tokens: f64,
     last: Option<i64>,
@@ -35,7 +37,9 @@ impl TokenBucket {
 /// The account's API quotas that the simulator applies: the `StartExecution` token buckets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quotas {
+    /// `StartExecution` of Standard machines.
     pub start_execution_standard: TokenBucket,
+    /// `StartExecution` of Express machines.
     pub start_execution_express: TokenBucket,
 }
 

@@ -6,13 +6,16 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateStateMachineInput {
+    /// The name: 1 to 80 characters, AWS's naming rule.
     pub name: String,
     /// The definition as JSON text, as AWS takes it.
     pub definition: String,
     /// `STANDARD` (the default) or `EXPRESS`.
     #[serde(rename = "type")]
     pub machine_type: Option<String>,
+    /// The IAM role it runs as.
     pub role_arn: Option<String>,
+    /// What the machine logs, and where.
     pub logging_configuration: Option<LoggingConfiguration>,
 }
 
@@ -22,6 +25,7 @@ pub struct CreateStateMachineInput {
 pub struct LoggingConfiguration {
     /// `ALL`, `ERROR`, `FATAL` or `OFF` (the default).
     pub level: Option<String>,
+    /// Whether records and events carry inputs and outputs.
     pub include_execution_data: Option<bool>,
     /// Exactly one log group; absent: the simulator's own group, [`DEFAULT_LOG_GROUP`].
     pub destinations: Option<Vec<LogDestination>>,
@@ -31,6 +35,7 @@ pub struct LoggingConfiguration {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct LogDestination {
+    /// The log group.
     pub cloud_watch_logs_log_group: Option<CloudWatchLogsLogGroup>,
 }
 
@@ -38,6 +43,7 @@ pub struct LogDestination {
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct CloudWatchLogsLogGroup {
+    /// `arn:aws:logs:<region>:<account>:log-group:<name>:*`.
     pub log_group_arn: Option<String>,
 }
 
@@ -45,7 +51,9 @@ pub struct CloudWatchLogsLogGroup {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ValidateStateMachineDefinitionInput {
+    /// The definition, as JSON text.
     pub definition: String,
+    /// `STANDARD` or `EXPRESS`.
     #[serde(rename = "type")]
     pub machine_type: Option<String>,
 }
@@ -55,12 +63,15 @@ pub struct ValidateStateMachineDefinitionInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StartExecutionInput {
+    /// The machine to run; `#TestCase` picks a mock config test case.
     pub state_machine_arn: String,
     /// JSON text; absent means `{}`.
     pub input: Option<String>,
+    /// The name: 1 to 80 characters, AWS's naming rule.
     pub name: Option<String>,
     /// `StartSyncExecution` only: `ALL_DATA` (the default) or `METADATA_ONLY`.
     pub included_data: Option<String>,
+    /// An X-Ray trace header (kept, not used).
     pub trace_header: Option<String>,
 }
 
@@ -68,7 +79,9 @@ pub struct StartExecutionInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendTaskSuccessInput {
+    /// The token the task handed out (1 to 2048 characters).
     pub task_token: String,
+    /// The task's output, as JSON text.
     pub output: String,
 }
 
@@ -76,8 +89,11 @@ pub struct SendTaskSuccessInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendTaskFailureInput {
+    /// The token the task handed out (1 to 2048 characters).
     pub task_token: String,
+    /// The error name (at most 256 characters).
     pub error: Option<String>,
+    /// The cause (at most 32768 characters).
     pub cause: Option<String>,
 }
 
@@ -85,6 +101,7 @@ pub struct SendTaskFailureInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendTaskHeartbeatInput {
+    /// The token the task handed out (1 to 2048 characters).
     pub task_token: String,
 }
 
@@ -92,7 +109,9 @@ pub struct SendTaskHeartbeatInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ExecutionInput {
+    /// The execution's ARN.
     pub execution_arn: String,
+    /// `ALL_DATA` (the default) or `METADATA_ONLY`.
     pub included_data: Option<String>,
 }
 
@@ -100,8 +119,11 @@ pub struct ExecutionInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StopExecutionInput {
+    /// The execution's ARN.
     pub execution_arn: String,
+    /// The error name (at most 256 characters).
     pub error: Option<String>,
+    /// The cause (at most 32768 characters).
     pub cause: Option<String>,
 }
 
@@ -109,10 +131,13 @@ pub struct StopExecutionInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetExecutionHistoryInput {
+    /// The execution's ARN.
     pub execution_arn: String,
     /// 1 to 1000; AWS's default is 100.
     pub max_results: Option<i64>,
+    /// Newest first.
     pub reverse_order: Option<bool>,
+    /// The token of the page to read.
     pub next_token: Option<String>,
     /// Default true.
     pub include_execution_data: Option<bool>,
@@ -123,7 +148,9 @@ pub struct GetExecutionHistoryInput {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetLogEventsInput {
+    /// The execution's ARN.
     pub execution_arn: Option<String>,
+    /// Only this log group's records.
     pub log_group_name: Option<String>,
     /// A `nextForwardToken` from an earlier answer.
     pub next_token: Option<String>,
