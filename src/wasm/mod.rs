@@ -482,7 +482,10 @@ impl Simulator {
 
 #[cfg(test)]
 mod tests {
+    use super::scheduler::{failure_from_js, value_from_js};
     use super::*;
+    use crate::error::Failure;
+    use serde_json::json;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test]

@@ -394,7 +394,7 @@ pub(super) fn value_from_js(v: &JsValue) -> Result<Value, Failure> {
 
 /// What a thrown value means: `{error, cause}` (or an `Error` with those fields) names the
 /// failure; another `Error` fails with its `name` and `message`.
-fn failure_from_js(v: &JsValue) -> Failure {
+pub(super) fn failure_from_js(v: &JsValue) -> Failure {
     let text = |v: JsValue| -> String {
         match v.as_string() {
             Some(s) => s,

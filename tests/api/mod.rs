@@ -418,7 +418,7 @@ async fn js_task_handlers_can_be_async_and_can_throw() {
     );
     let out = sync(&sim, &lonely, "{}").await.unwrap();
     assert_eq!(text(&out, "error"), "States.TaskFailed");
-    assert!(text(&out, "cause").contains("registerTaskHandler"), "{}", text(&out, "cause"));
+    assert!(text(&out, "cause").contains("register a handler for the resource"), "{}", text(&out, "cause"));
 }
 
 /// A Step Functions Local mock config, as JSON text or an object, answers the tasks of an
