@@ -3,6 +3,8 @@
 
 Steps, in order (each one's output streams through):
   setup                  scripts/setup.sh: installs what is missing (aborts the run if it fails)
+  cargo fmt --check      the code is formatted (rustfmt.toml)
+  cargo clippy           every target natively, and the library for wasm32, with -D warnings
   cargo test             the native tests, doctests included
   wasm-pack test --node --lib
                          src/wasm.rs's own #[wasm_bindgen_test]s, in Node.js
@@ -116,6 +118,10 @@ def main():
     wasm_pack_test = ["wasm-pack", "test", "--mode", "no-install"]
     steps = [
         Step("setup", ["bash", "scripts/setup.sh"], 60 * MINUTE),
+        Step("cargo fmt --check", ["cargo", "fmt", "--check"], 5 * MINUTE),
+        Step("cargo clippy", ["cargo", "clippy", "--all-targets", "--", "-D", "warnings"], 20 * MINUTE),
+        Step("cargo clippy --target wasm32",
+             ["cargo", "clippy", "--target", "wasm32-unknown-unknown", "--lib", "--", "-D", "warnings"], 20 * MINUTE),
         Step("cargo test", ["cargo", "test", "--no-fail-fast"], 30 * MINUTE, "libtest", suites=1),
         # One wasm-pack run per test target: wasm-pack passes the extra arguments to `cargo build`
         # as well, which refuses --no-fail-fast, so one failing target would hide the next.

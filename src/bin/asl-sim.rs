@@ -129,7 +129,7 @@ fn real_main(args: &[String]) -> Result<ExitCode, String> {
 fn validate(o: &Opts) -> Result<ExitCode, String> {
     let text =
         std::fs::read_to_string(&o.definition).map_err(|e| format!("cannot read definition {}: {e}", o.definition))?;
-    let diags = asl_sim::validate::validate_text(&text, simulator::to_validate_type(o.machine_type));
+    let diags = asl_sim::validate::validate_text(&text, o.machine_type);
     let ok = !diags.iter().any(|d| d.severity == asl_sim::validate::Severity::Error);
     let out = json!({"result": if ok { "OK" } else { "FAIL" }, "diagnostics": diags, "truncated": false});
     println!("{out}");

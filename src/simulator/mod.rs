@@ -245,7 +245,7 @@ impl Simulator {
         input: &ValidateStateMachineDefinitionInput,
     ) -> Result<Value, ApiError> {
         let machine_type = parse_type(input.machine_type.as_deref())?;
-        let diags = crate::validate::validate_text(&input.definition, to_validate_type(machine_type));
+        let diags = crate::validate::validate_text(&input.definition, machine_type);
         let ok = !diags.iter().any(|d| d.severity == crate::validate::Severity::Error);
         Ok(json!({
             "result": if ok { "OK" } else { "FAIL" },
@@ -482,7 +482,7 @@ pub fn check_name(name: &str) -> Result<(), ApiError> {
 /// `CreateStateMachine`'s check of the definition text: `InvalidDefinition` with AWS's message
 /// and the diagnostics.
 fn check_definition(text: &str, machine_type: MachineType) -> Result<(), ApiError> {
-    let diags = crate::validate::validate_text(text, to_validate_type(machine_type));
+    let diags = crate::validate::validate_text(text, machine_type);
     if let Some(msg) = crate::validate::invalid_definition_message_for_text(&diags, text) {
         let mut e = ApiError::new(ApiErrorKind::InvalidDefinition, msg);
         e.diagnostics = diags.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
@@ -493,7 +493,7 @@ fn check_definition(text: &str, machine_type: MachineType) -> Result<(), ApiErro
 
 /// Validates and loads a definition as `CreateStateMachine` does.
 pub fn load_checked(def: &Value, machine_type: MachineType) -> Result<Arc<Machine>, ApiError> {
-    let diags = crate::validate::validate(def, to_validate_type(machine_type));
+    let diags = crate::validate::validate(def, machine_type);
     if let Some(msg) = crate::validate::invalid_definition_message(&diags) {
         let mut e = ApiError::new(ApiErrorKind::InvalidDefinition, msg);
         e.diagnostics = diags.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
@@ -507,14 +507,6 @@ fn load_machine(def: &Value) -> Result<Arc<Machine>, ApiError> {
     crate::model::load(def)
         .map(Arc::new)
         .map_err(|m| ApiError::new(ApiErrorKind::InvalidDefinition, format!("Invalid State Machine Definition: '{m}'")))
-}
-
-/// The validator's machine type.
-pub fn to_validate_type(t: MachineType) -> crate::validate::MachineType {
-    match t {
-        MachineType::Standard => crate::validate::MachineType::Standard,
-        MachineType::Express => crate::validate::MachineType::Express,
-    }
 }
 
 #[cfg(test)]

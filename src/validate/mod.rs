@@ -70,14 +70,9 @@ pub struct Diagnostic {
     pub location: String,
 }
 
-/// The type of the state machine, which changes what a definition may contain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MachineType {
-    /// `STANDARD`.
-    Standard,
-    /// `EXPRESS`: no activities, no `.sync` or `.waitForTaskToken` integrations.
-    Express,
-}
+/// The type of the state machine, which changes what a definition may contain (Express: no
+/// activities, no `.sync` or `.waitForTaskToken` integrations). The one `MachineType` of the crate.
+pub use crate::exec::MachineType;
 
 /// The diagnostic codes this module emits.
 pub mod code {

@@ -316,8 +316,7 @@ impl Simulator {
         let out = {
             let mut st = self.shared.borrow()?;
             let now = st.now();
-            let out = st.account.stop_execution(&req, now).map_err(api_error)?;
-            out
+            st.account.stop_execution(&req, now).map_err(api_error)?
         };
         self.shared.kick();
         to_js_dated(&out)
