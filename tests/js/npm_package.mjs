@@ -143,6 +143,22 @@ console.log(JSON.stringify({
   assertEqual(out.callback, { status: 'SUCCEEDED', output: '{"approved":true}', tokenError: 'TaskDoesNotExist' }, 'task token');
 });
 
+await check("every `js` example of the README runs as written against the installed package", async () => {
+  if (!existsSync(join(app, 'node_modules', 'asl-sim'))) throw new Error('not installed (see above)');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const examples = [...readme.matchAll(/^```js\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  if (examples.length < 3) throw new Error(`expected at least 3 js examples in README.md, found ${examples.length}`);
+  examples.forEach((code, i) => {
+    const file = join(app, `readme-${i + 1}.mjs`);
+    writeFileSync(file, code);
+    try {
+      run('node', [file], app);
+    } catch (e) {
+      throw new Error(`README example ${i + 1} (starting "${code.split('\n')[0]}") failed: ${e.message}`);
+    }
+  });
+});
+
 await check('its public types have no `any`', async () => {
   const dts = readFileSync(join(app, 'node_modules', 'asl-sim', 'asl_sim.d.ts'), 'utf8');
   const code = dts.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
