@@ -125,7 +125,7 @@ impl Execution {
                 Ok(())
             }
             Kind::Task(spec) => {
-                self.frames[f].task_token = super::new_task_token(&spec.resource, &mut self.rng);
+                self.frames[f].task_token = super::task::new_task_token(&spec.resource, &mut self.rng);
                 let states = self.ja_states(f, input, &[]);
                 let args = match &ja.arguments {
                     Some(t) => self.ja_eval(f, t, &states, "Arguments")?,

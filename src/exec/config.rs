@@ -1,0 +1,108 @@
+//! How an execution runs: its [`Config`], the [`Identity`] its context object names, and the limits of AWS.
+
+/// The most events a Standard execution's history may hold (AWS's quota); Express has no limit.
+pub const MAX_STANDARD_EVENTS: u64 = 25_000;
+
+/// The largest payload a state may pass on: 256 KiB.
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+/// Standard or Express.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MachineType {
+    /// Long-running, exactly once, with a history of at most 25,000 events.
+    Standard,
+    /// Short-lived (5 minutes), at least once, with logs rather than a kept history.
+    Express,
+}
+
+/// Names and ARNs of the account, machine and execution: the context object reads them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Identity {
+    /// The AWS account id (12 digits).
+    pub account: String,
+    /// The region, such as `us-east-1`.
+    pub region: String,
+    /// The execution role (`$$.Execution.RoleArn`).
+    pub role_arn: String,
+    /// `$$.StateMachine.Name`.
+    pub state_machine_name: String,
+    /// `$$.StateMachine.Id`.
+    pub state_machine_arn: String,
+    /// `$$.Execution.Name`.
+    pub execution_name: String,
+    /// `$$.Execution.Id`.
+    pub execution_arn: String,
+}
+
+impl Identity {
+    /// An identity in the given account and region with ARNs built as AWS builds them.
+    pub fn new(account: &str, region: &str, machine: &str, execution: &str, machine_type: MachineType) -> Identity {
+        let state_machine_arn = format!("arn:aws:states:{region}:{account}:stateMachine:{machine}");
+        let execution_arn = match machine_type {
+            MachineType::Standard => format!("arn:aws:states:{region}:{account}:execution:{machine}:{execution}"),
+            MachineType::Express => {
+                // AWS ends an Express execution's ARN with a run id (a UUID), since names repeat;
+                // here it is derived from the names, so the same identity gives the same ARN.
+                let run = run_id(&format!("{region}:{account}:{machine}:{execution}"));
+                format!("arn:aws:states:{region}:{account}:express:{machine}:{execution}:{run}")
+            }
+        };
+        Identity {
+            account: account.into(),
+            region: region.into(),
+            role_arn: format!("arn:aws:iam::{account}:role/StepFunctions-{machine}-role"),
+            state_machine_name: machine.into(),
+            state_machine_arn,
+            execution_name: execution.into(),
+            execution_arn,
+        }
+    }
+}
+
+/// A version 4 style UUID derived from `seed` (SHA-256), for deterministic run ids.
+fn run_id(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(seed.as_bytes());
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    uuid::Builder::from_random_bytes(b).into_uuid().to_string()
+}
+
+/// How an execution runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Names and ARNs, as the context object shows them.
+    pub identity: Identity,
+    /// Standard or Express: the history limit, `RedriveCount` and the default time limit differ.
+    pub machine_type: MachineType,
+    /// Epoch milliseconds of the start.
+    pub start_time: i64,
+    /// Seed of the random source (UUIDs, `States.MathRandom`, retry jitter).
+    pub seed: u64,
+    /// The most states one execution may enter before it is stopped (runaway machines).
+    pub max_transitions: u64,
+    /// The execution times out after this many seconds (besides the machine's `TimeoutSeconds`).
+    pub timeout_seconds: Option<u64>,
+    /// The most states one call of [`Execution::poll`](super::Execution::poll) enters before it returns
+    /// `Poll::WakeAt(now)`, so a driver on a single thread (a browser) can yield in between.
+    pub poll_slice: u64,
+}
+
+impl Config {
+    /// Defaults for an identity: start at 2024-01-01T00:00:00Z, seed 0, a budget of 10 million transitions,
+    /// and the 5-minute limit for Express.
+    pub fn new(identity: Identity, machine_type: MachineType) -> Config {
+        Config {
+            identity,
+            machine_type,
+            start_time: 1_704_067_200_000,
+            seed: 0,
+            max_transitions: 10_000_000,
+            poll_slice: 10_000,
+            timeout_seconds: match machine_type {
+                MachineType::Express => Some(300),
+                MachineType::Standard => None,
+            },
+        }
+    }
+}

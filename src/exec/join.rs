@@ -1,0 +1,421 @@
+//! Parallel branches and Map iterations: child frames that report to a join, and the join that
+//! gathers their results (or fails, tolerates, and aborts them).
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use super::{eval_template, Execution, Fault, FrameId, Phase, Status, Vars};
+use crate::error::{ErrorName, Failure};
+use crate::history::{self, Body};
+use crate::model::{Kind, Machine, MapSpec, State};
+
+/// What a join gathers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum JoinKind {
+    /// The branches of a Parallel state, all started at once.
+    Parallel,
+    /// The iterations of an inline Map state, started as `MaxConcurrency` allows, each
+    /// recorded with `MapIteration*` events.
+    Map,
+    /// A Distributed Map: its iterations are child executions, recorded as one Map Run and
+    /// keeping their events out of this history.
+    DistributedMap,
+}
+
+impl JoinKind {
+    /// Map iterations (inline or distributed), not Parallel branches.
+    fn is_map(self) -> bool {
+        matches!(self, JoinKind::Map | JoinKind::DistributedMap)
+    }
+}
+
+/// A Parallel or Map state waiting for its branches or iterations.
+#[derive(Debug)]
+pub(super) struct Join {
+    /// The frame of the Parallel or Map state.
+    pub(super) frame: FrameId,
+    pub(super) kind: JoinKind,
+    /// One result per branch or item, in order.
+    results: Vec<Value>,
+    remaining: usize,
+    /// Map: items not started yet, in order.
+    pending_items: VecDeque<(usize, Value)>,
+    children: Vec<FrameId>,
+    running: usize,
+    max_concurrency: usize,
+    failures: usize,
+    total: usize,
+    tolerated_count: Option<u64>,
+    tolerated_percentage: Option<f64>,
+    /// The state's effective input (after InputPath), for ItemSelector.
+    effective_input: Value,
+    done: bool,
+    started_event: u64,
+}
+
+impl Execution {
+    /// Starts every branch of a Parallel state on the same input.
+    pub(super) fn start_parallel(&mut self, f: FrameId, branches: &[Arc<Machine>], branch_input: Value) {
+        let started = self.emit_frame(f, "ParallelStateStarted", None);
+        let j = self.new_join(f, JoinKind::Parallel, branches.len(), started, Value::Null);
+        let item = self.frames[f].map_item.clone();
+        for (i, b) in branches.iter().enumerate() {
+            let start = b.start_at;
+            let child = self.spawn(b.clone(), start, branch_input.clone(), Some((j, i)), started, item.clone());
+            self.joins[j].children.push(child);
+        }
+        self.joins[j].running = branches.len();
+        if branches.is_empty() {
+            self.join_finished(j);
+        }
+    }
+
+    pub(super) fn thread_succeeded(&mut self, f: FrameId, out: Value) {
+        self.frames[f].phase = Phase::Dead;
+        match self.frames[f].parent {
+            None => {
+                let d = json!({"output": history::json_text(&out), "outputDetails": history::not_truncated()});
+                self.emit_frame(f, "ExecutionSucceeded", Some(("executionSucceededEventDetails", d)));
+                self.status = Status::Succeeded;
+                self.output = Some(out);
+            }
+            Some((j, slot)) => {
+                if self.joins[j].done {
+                    return;
+                }
+                if self.joins[j].kind.is_map() {
+                    let parent = self.joins[j].frame;
+                    let name = self.state(parent).name.clone();
+                    let d = Body::Iteration { key: "mapIterationSucceededEventDetails", name, index: slot };
+                    self.emit_frame(f, "MapIterationSucceeded", d);
+                }
+                let join = &mut self.joins[j];
+                join.results[slot] = out;
+                join.remaining -= 1;
+                join.running -= 1;
+                self.advance_join(j);
+            }
+        }
+    }
+
+    pub(super) fn thread_failed(&mut self, f: FrameId, failure: Failure) {
+        self.frames[f].phase = Phase::Dead;
+        match self.frames[f].parent {
+            None => self.fail_execution_from(f, failure),
+            Some((j, slot)) => {
+                if self.joins[j].done {
+                    return;
+                }
+                if self.joins[j].kind.is_map() {
+                    let parent = self.joins[j].frame;
+                    let name = self.state(parent).name.clone();
+                    let d = Body::Iteration { key: "mapIterationFailedEventDetails", name, index: slot };
+                    self.emit_frame(f, "MapIterationFailed", d);
+                    let join = &mut self.joins[j];
+                    join.failures += 1;
+                    join.remaining -= 1;
+                    join.running -= 1;
+                    if !self.exceeds_tolerance(j) {
+                        // Tolerated: the failed item's result is its error output.
+                        self.joins[j].results[slot] = json!({"Error": failure.error, "Cause": failure.cause});
+                        self.advance_join(j);
+                        return;
+                    }
+                    let tolerant =
+                        self.joins[j].tolerated_count.is_some() || self.joins[j].tolerated_percentage.is_some();
+                    let failure = if tolerant {
+                        Failure::new(
+                            ErrorName::ExceedToleratedFailureThreshold,
+                            "The specified tolerated failure threshold was exceeded",
+                        )
+                    } else {
+                        failure
+                    };
+                    self.abort_join(j);
+                    let parent = self.joins[j].frame;
+                    self.frames[parent].phase = Phase::Run;
+                    self.state_failed(parent, Fault::Failure(failure));
+                } else {
+                    self.abort_join(j);
+                    let parent = self.joins[j].frame;
+                    self.frames[parent].phase = Phase::Run;
+                    self.state_failed(parent, Fault::Failure(failure));
+                }
+            }
+        }
+    }
+
+    pub(super) fn new_join(
+        &mut self,
+        f: FrameId,
+        kind: JoinKind,
+        n: usize,
+        started: u64,
+        effective_input: Value,
+    ) -> usize {
+        self.frames[f].phase = Phase::Joining;
+        let j = self.joins.len();
+        self.joins.push(Join {
+            frame: f,
+            kind,
+            results: vec![Value::Null; n],
+            remaining: n,
+            pending_items: VecDeque::new(),
+            children: Vec::new(),
+            running: 0,
+            max_concurrency: 0,
+            failures: 0,
+            total: n,
+            tolerated_count: None,
+            tolerated_percentage: None,
+            effective_input,
+            done: false,
+            started_event: started,
+        });
+        self.frames[f].join = Some(j);
+        j
+    }
+
+    pub(super) fn exceeds_tolerance(&self, j: usize) -> bool {
+        let join = &self.joins[j];
+        let mut tolerated = false;
+        let mut any = false;
+        if let Some(c) = join.tolerated_count {
+            any = true;
+            tolerated |= (join.failures as u64) <= c;
+        }
+        if let Some(p) = join.tolerated_percentage {
+            any = true;
+            let pct = if join.total == 0 { 0.0 } else { join.failures as f64 * 100.0 / join.total as f64 };
+            tolerated |= pct <= p;
+        }
+        !(any && tolerated)
+    }
+
+    pub(super) fn abort_join(&mut self, j: usize) {
+        self.joins[j].done = true;
+        let children = self.joins[j].children.clone();
+        let is_map = self.joins[j].kind.is_map();
+        let parent = self.joins[j].frame;
+        let name = self.state(parent).name.clone();
+        for c in children {
+            if self.frames[c].phase == Phase::Dead {
+                continue;
+            }
+            self.abort_frame(c);
+            if let (true, Some((_, slot))) = (is_map, self.frames[c].parent) {
+                let d = Body::Iteration { key: "mapIterationAbortedEventDetails", name: name.clone(), index: slot };
+                self.emit_frame(c, "MapIterationAborted", d);
+            }
+        }
+        self.joins[j].pending_items.clear();
+    }
+
+    pub(super) fn abort_frame(&mut self, c: FrameId) {
+        if self.frames[c].phase == Phase::Dead {
+            return;
+        }
+        self.frames[c].phase = Phase::Dead;
+        if let Some(t) = self.frames[c].task.take() {
+            self.tasks.remove(&t);
+        }
+        if let Some(j) = self.frames[c].join {
+            if !self.joins[j].done {
+                self.abort_join(j);
+            }
+        }
+    }
+
+    pub(super) fn advance_join(&mut self, j: usize) {
+        // Start more Map iterations while concurrency allows.
+        while self.joins[j].kind.is_map() && !self.joins[j].done {
+            let join = &self.joins[j];
+            if join.pending_items.is_empty() || (join.max_concurrency > 0 && join.running >= join.max_concurrency) {
+                break;
+            }
+            let (index, item) = self.joins[j].pending_items.pop_front().unwrap_or((0, Value::Null));
+            self.start_iteration(j, index, item);
+        }
+        if self.joins[j].remaining == 0 && !self.joins[j].done {
+            self.join_finished(j);
+        }
+    }
+
+    pub(super) fn join_finished(&mut self, j: usize) {
+        self.joins[j].done = true;
+        let f = self.joins[j].frame;
+        let results = std::mem::take(&mut self.joins[j].results);
+        self.frames[f].phase = Phase::Run;
+        self.frames[f].join = None;
+        self.finish_with_result(f, Value::Array(results));
+    }
+
+    pub(super) fn start_map(&mut self, f: FrameId, st: &State, spec: &MapSpec, input: &Value) -> Result<(), Fault> {
+        let eff = self.apply_input_path(f, input)?;
+        let items = match (&spec.items_path, &spec.items) {
+            (Some(p), _) => self.select_path(f, p, &eff)?,
+            (None, Some(v)) => match v {
+                Value::Array(_) => v.clone(),
+                other => other.clone(),
+            },
+            (None, None) => eff.clone(),
+        };
+        let Value::Array(items) = items else {
+            return Err(Fault::Runtime(format!(
+                "Map state input must be an array but was: {}",
+                history::json_text(&items)
+            )));
+        };
+        let max_concurrency = match &spec.max_concurrency {
+            None => 0,
+            Some(n) => self.integer_field(f, n, "MaxConcurrencyPath", &eff)?.max(0) as usize,
+        };
+        self.frames[f].input = input.clone();
+        // The failure tolerance is checked after MapStateStarted (as AWS records it).
+        let tolerance = (|| -> Result<(Option<u64>, Option<f64>), Fault> {
+            let tolerated_count = match &spec.tolerated_failure_count {
+                None => None,
+                Some(n) => {
+                    let c = self.integer_field(f, n, "ToleratedFailureCountPath", &eff)?;
+                    if c < 0 {
+                        return Err(Fault::Runtime("ToleratedFailureCount cannot be negative.".into()));
+                    }
+                    Some(c as u64)
+                }
+            };
+            let tolerated_percentage = match &spec.tolerated_failure_percentage {
+                None => None,
+                Some(n) => {
+                    let p = self.float_field(f, n, "ToleratedFailurePercentagePath", &eff)?;
+                    if !(0.0..=100.0).contains(&p) {
+                        return Err(Fault::Runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
+                    }
+                    Some(p)
+                }
+            };
+            Ok((tolerated_count, tolerated_percentage))
+        })();
+        match tolerance {
+            Ok((count, percentage)) => {
+                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, eff);
+                Ok(())
+            }
+            Err(fault) => {
+                let d = json!({"length": items.len()});
+                self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
+                Err(fault)
+            }
+        }
+    }
+
+    /// Records MapStateStarted (and a Distributed Map's MapRunStarted) and starts the iterations.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn launch_map(
+        &mut self,
+        f: FrameId,
+        st: &State,
+        spec: &MapSpec,
+        items: Vec<Value>,
+        max_concurrency: usize,
+        tolerated_count: Option<u64>,
+        tolerated_percentage: Option<f64>,
+        eff: Value,
+    ) {
+        let d = json!({"length": items.len()});
+        let started = self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
+        if spec.distributed {
+            let run_arn = format!(
+                "{}/{}:{}",
+                self.config.identity.state_machine_arn.replace(":stateMachine:", ":mapRun:"),
+                spec.label.as_deref().unwrap_or(&st.name),
+                self.frames[f].entered_event
+            );
+            let d = json!({"mapRunArn": run_arn});
+            self.emit_frame(f, "MapRunStarted", Some(("mapRunStartedEventDetails", d)));
+            self.frames[f].map_run_started = true;
+        }
+        let n = items.len();
+        let kind = if spec.distributed { JoinKind::DistributedMap } else { JoinKind::Map };
+        let j = self.new_join(f, kind, n, started, eff);
+        let join = &mut self.joins[j];
+        join.max_concurrency = max_concurrency;
+        join.tolerated_count = tolerated_count;
+        join.tolerated_percentage = tolerated_percentage;
+        join.pending_items = items.into_iter().enumerate().collect();
+        if n == 0 {
+            self.join_finished(j);
+        } else {
+            self.advance_join(j);
+        }
+    }
+
+    pub(super) fn start_iteration(&mut self, j: usize, index: usize, item: Value) {
+        let f = self.joins[j].frame;
+        let machine = self.frames[f].machine.clone();
+        let st = &machine.states[self.frames[f].state];
+        let Kind::Map(spec) = &st.kind else { return };
+        let map_item = Arc::new((index, item));
+        if st.lang == crate::model::QueryLanguage::Jsonata {
+            let eff = std::mem::take(&mut self.joins[j].effective_input);
+            let r = self.ja_item_input(f, st, &eff, index, &map_item.1);
+            self.joins[j].effective_input = eff;
+            match r {
+                Ok(v) => return self.spawn_iteration(j, st, spec, index, v, map_item),
+                Err(e) => {
+                    self.abort_join(j);
+                    self.frames[f].phase = Phase::Run;
+                    self.state_failed(f, e);
+                    return;
+                }
+            }
+        }
+        let iter_input = match &spec.item_selector {
+            Some(sel) => {
+                let mut ctx = self.context(f);
+                ctx["Map"] = json!({"Item": {"Index": index, "Value": map_item.1}});
+                let eff = std::mem::take(&mut self.joins[j].effective_input);
+                let r = eval_template(
+                    sel,
+                    &eff,
+                    &ctx,
+                    &Vars { scopes: &self.scopes, scope: self.frames[f].scope },
+                    &mut self.rng,
+                );
+                self.joins[j].effective_input = eff;
+                match r {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.abort_join(j);
+                        self.frames[f].phase = Phase::Run;
+                        self.state_failed(f, e);
+                        return;
+                    }
+                }
+            }
+            None => map_item.1.clone(),
+        };
+        self.spawn_iteration(j, st, spec, index, iter_input, map_item);
+    }
+
+    pub(super) fn spawn_iteration(
+        &mut self,
+        j: usize,
+        st: &State,
+        spec: &MapSpec,
+        index: usize,
+        iter_input: Value,
+        map_item: Arc<(usize, Value)>,
+    ) {
+        let started = self.joins[j].started_event;
+        let proc = spec.processor.clone();
+        let start = proc.start_at;
+        let child = self.spawn(proc, start, iter_input, Some((j, index)), started, Some(map_item));
+        let d = Body::Iteration { key: "mapIterationStartedEventDetails", name: st.name.clone(), index };
+        self.emit_frame(child, "MapIterationStarted", d);
+        let join = &mut self.joins[j];
+        join.children.push(child);
+        join.running += 1;
+    }
+}

@@ -1,0 +1,579 @@
+//! The sans-IO executor: an [`Execution`] runs one state machine and never does I/O.
+//!
+//! Like quinn-proto's `Connection`, an execution is fully deterministic: it never reads a
+//! clock, never sleeps and never calls a random source (its seed is in the [`Config`]). The
+//! driver owns time and I/O, and talks to it through these calls, each taking the current time
+//! `now` (epoch milliseconds, never going back):
+//!
+//! - inputs: [`Execution::complete_task`] answers a task with its result or its error;
+//!   [`Execution::heartbeat`] restarts a task's `HeartbeatSeconds` (`SendTaskHeartbeat`);
+//!   [`Execution::stop`] aborts the execution (`StopExecution`);
+//! - output: [`Execution::poll`] advances the execution as far as it can at `now` and says
+//!   what it needs next, a [`Poll`]:
+//!   - [`Poll::Task`]: run this [`TaskRequest`], and answer it later with `complete_task`;
+//!   - [`Poll::WakeAt`]: nothing to do before that time; poll again then (at once when the time
+//!     is not after `now`: the poll's slice of work was used up);
+//!   - [`Poll::Idle`]: waiting for task answers only;
+//!   - [`Poll::Done`]: the execution ended; read [`Execution::status`] and its output or failure.
+//!
+//! The order: make the execution with [`Execution::new`], then call `poll(now)` until it
+//! returns `Task`, `WakeAt` or `Idle`; run the tasks it hands out (`Poll::Task` comes once per
+//! task), and whenever an answer arrives or a wake-up time is reached, make the input call
+//! with that time and poll again until it stops handing out work. A late answer, to a task
+//! that timed out or an execution that ended, changes nothing. [`crate::driver::run`] is such
+//! a loop on a virtual clock.
+//!
+//! Branches of `Parallel` and iterations of `Map` are frames on an explicit scheduler, never
+//! recursion, so deep nesting cannot overflow a wasm stack.
+//!
+//! Modules: `config` (the configuration and limits), `state` (running a state and its JSONPath
+//! data flow), `ja` (the JSONata one), `task` (tasks and timers), `join` (Parallel and Map),
+//! `failure` (Retry and Catch), `vars` (workflow variables), `events` (recording history).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+mod config;
+mod events;
+mod failure;
+mod ja;
+mod join;
+mod state;
+mod task;
+#[cfg(test)]
+mod tests;
+mod vars;
+
+pub use config::{Config, Identity, MachineType, MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS};
+pub use failure::{error_matches, Fault};
+pub use state::eval_template;
+pub use task::payload_size;
+pub use vars::{VarLookup, Vars};
+
+use crate::error::{ErrorName, Failure};
+use crate::history::{self, Body, Event};
+use crate::model::{Kind, Machine, State};
+use join::{Join, JoinKind};
+use task::PendingTask;
+use vars::VarScope;
+
+/// The execution's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not ended yet.
+    Running,
+    /// Ended with an output.
+    Succeeded,
+    /// Ended with an error and a cause.
+    Failed,
+    /// Ran past the machine's `TimeoutSeconds` or the configured limit.
+    TimedOut,
+    /// Stopped by [`Execution::stop`].
+    Aborted,
+}
+
+impl Status {
+    /// AWS's name: `RUNNING`, `SUCCEEDED`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+}
+
+/// A task the driver must run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRequest {
+    /// Pass it back to [`Execution::complete_task`].
+    pub id: TaskId,
+    /// The Task state's name.
+    pub state_name: String,
+    /// The state's `Resource` ARN.
+    pub resource: String,
+    /// The task input (the state's effective parameters).
+    pub input: Value,
+    /// How many times this state has been retried so far.
+    pub retry_count: u32,
+    /// The state's `Credentials`, as the definition gives them.
+    pub credentials: Option<Value>,
+    /// The task token of a `.waitForTaskToken` integration (also `$$.Task.Token`): the driver
+    /// answers once the token is completed (`SendTaskSuccess` / `SendTaskFailure`).
+    pub task_token: Option<String>,
+    /// `TimeoutSeconds` of the task, if any.
+    pub timeout_seconds: Option<f64>,
+    /// `HeartbeatSeconds` of the task: call [`Execution::heartbeat`] at least this often.
+    pub heartbeat_seconds: Option<f64>,
+    /// When the task was scheduled (epoch ms).
+    pub timestamp: i64,
+}
+
+/// What the executor needs from its driver.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Poll {
+    /// Run this task and call [`Execution::complete_task`].
+    Task(Box<TaskRequest>),
+    /// Nothing to do before this time (epoch ms); call `poll` again then. A time not after
+    /// the current one means the poll's slice of work is used up: call again at once.
+    WakeAt(i64),
+    /// Waiting for task answers only.
+    Idle,
+    /// The execution ended.
+    Done,
+}
+
+/// The id of a task handed out in [`Poll::Task`], to answer it with.
+pub type TaskId = u64;
+
+/// A frame: the thread of the top-level machine, of a Parallel branch or of a Map iteration.
+type FrameId = usize;
+
+/// What a timer does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    /// The execution's own time limit.
+    Execution,
+    /// A Wait state's end or a retry's delay.
+    Wake(FrameId),
+    /// A task's `TimeoutSeconds`.
+    TaskTimeout(TaskId),
+    /// A task's `HeartbeatSeconds` (task id, heartbeat number).
+    TaskHeartbeat(TaskId, u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Phase {
+    /// About to enter `state`.
+    Enter,
+    /// Entered; run (or re-run after a retry) the state's work.
+    Run,
+    /// Waiting for a timer or a task.
+    Blocked,
+    /// Waiting for branches or iterations.
+    Joining,
+    /// Finished or aborted.
+    Dead,
+}
+
+#[derive(Debug)]
+struct Frame {
+    machine: Arc<Machine>,
+    state: usize,
+    input: Value,
+    phase: Phase,
+    /// The join this frame reports to, and its slot.
+    parent: Option<(usize, usize)>,
+    last_event: u64,
+    entered_event: u64,
+    entered_time: i64,
+    retry_counts: Vec<u32>,
+    /// `$$.Map.Item` of the iteration this frame belongs to.
+    map_item: Option<Arc<(usize, Value)>>,
+    /// The join this frame waits on (Parallel or Map).
+    join: Option<usize>,
+    /// Pending wake-up (a Wait state) or task id.
+    task: Option<TaskId>,
+    /// Runs inside a Distributed Map's child execution: no events in this history.
+    silent: bool,
+    /// A Distributed Map state whose Map Run has started and not ended.
+    map_run_started: bool,
+    /// The variable scope this frame reads and assigns.
+    scope: usize,
+    /// `$$.Task.Token` of a running `.waitForTaskToken` task.
+    task_token: Option<String>,
+    /// The JSON text of `input` when the previous state already made it (its exit event).
+    input_text: Option<String>,
+}
+
+/// One execution of a state machine.
+pub struct Execution {
+    config: Config,
+    input: Value,
+    frames: Vec<Frame>,
+    joins: Vec<Join>,
+    runnable: VecDeque<FrameId>,
+    timers: BTreeMap<(i64, u64), Timer>,
+    timer_seq: u64,
+    outgoing: VecDeque<TaskRequest>,
+    tasks: BTreeMap<TaskId, PendingTask>,
+    next_task_id: TaskId,
+    events: Vec<Event>,
+    scopes: Vec<VarScope>,
+    now: i64,
+    status: Status,
+    output: Option<Value>,
+    failure: Option<Failure>,
+    transitions: u64,
+    rng: fastrand::Rng,
+}
+
+impl Execution {
+    /// Starts an execution: records `ExecutionStarted` and makes the first state runnable.
+    pub fn new(machine: Arc<Machine>, input: Value, config: Config) -> Execution {
+        let now = config.start_time;
+        let timeout = match (machine.timeout_seconds, config.timeout_seconds) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let deadline = timeout.map(|s| now.saturating_add((s as i64).saturating_mul(1000)));
+        let mut ex = Execution {
+            rng: fastrand::Rng::with_seed(config.seed),
+            config,
+            input: input.clone(),
+            frames: Vec::new(),
+            joins: Vec::new(),
+            runnable: VecDeque::new(),
+            timers: BTreeMap::new(),
+            timer_seq: 0,
+            outgoing: VecDeque::new(),
+            tasks: BTreeMap::new(),
+            next_task_id: 1,
+            events: Vec::new(),
+            scopes: vec![VarScope::default()],
+            now,
+            status: Status::Running,
+            output: None,
+            failure: None,
+            transitions: 0,
+        };
+        let details = json!({
+            "input": history::json_text(&input),
+            "inputDetails": history::not_truncated(),
+            "roleArn": ex.config.identity.role_arn,
+        });
+        // AWS records the first state's entry with previousEventId 0, not 1.
+        ex.emit(0, "ExecutionStarted", Some(("executionStartedEventDetails", details)));
+        if let Some(d) = deadline {
+            ex.timers.insert((d, 0), Timer::Execution);
+        }
+        let start = machine.start_at;
+        ex.spawn(machine, start, input, None, 0, None);
+        ex
+    }
+
+    /// The history so far.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// The status.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The output, once the execution succeeded.
+    pub fn output(&self) -> Option<&Value> {
+        self.output.as_ref()
+    }
+
+    /// The error and cause, once the execution failed or timed out.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.failure.as_ref()
+    }
+
+    /// The execution input.
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The time of the last event or poll (epoch ms).
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// The number of states entered so far.
+    pub fn transitions(&self) -> u64 {
+        self.transitions
+    }
+
+    /// Advances the execution as far as it can go at time `now` and says what it needs next.
+    pub fn poll(&mut self, now: i64) -> Poll {
+        if now > self.now {
+            self.now = now;
+        }
+        let slice_end = self.transitions.saturating_add(self.config.poll_slice.max(1));
+        loop {
+            if self.status != Status::Running {
+                return Poll::Done;
+            }
+            if let Some(req) = self.outgoing.pop_front() {
+                return Poll::Task(Box::new(req));
+            }
+            if !self.runnable.is_empty() && self.transitions >= slice_end {
+                return Poll::WakeAt(self.now);
+            }
+            if let Some(f) = self.runnable.pop_front() {
+                self.run_frame(f);
+                continue;
+            }
+            match self.timers.first_key_value() {
+                Some((&(t, seq), &timer)) if t <= self.now => {
+                    self.timers.remove(&(t, seq));
+                    match timer {
+                        Timer::Execution => self.time_out(),
+                        Timer::Wake(frame) => self.wake(frame),
+                        Timer::TaskTimeout(id) => {
+                            let failure = Failure::new(ErrorName::Timeout, "");
+                            self.complete_task(id, Err(failure), t);
+                        }
+                        Timer::TaskHeartbeat(id, seq) => {
+                            if self.tasks.get(&id).is_some_and(|p| p.heartbeat_seq == seq) {
+                                let failure = Failure::new(ErrorName::HeartbeatTimeout, "");
+                                self.complete_task(id, Err(failure), t);
+                            }
+                        }
+                    }
+                }
+                Some((&(t, _), _)) => {
+                    if self.tasks.is_empty() {
+                        return Poll::WakeAt(t);
+                    }
+                    // Tasks outstanding: the driver answers them or wakes us at t.
+                    return Poll::WakeAt(t);
+                }
+                None => {
+                    if self.tasks.is_empty() {
+                        // Nothing runnable, nothing pending: cannot happen in a well-formed run.
+                        self.fail_execution(Failure::new(ErrorName::Runtime, "The execution stalled."));
+                        return Poll::Done;
+                    }
+                    return Poll::Idle;
+                }
+            }
+        }
+    }
+
+    /// Answers a task: its result, or its error and cause.
+    pub fn complete_task(&mut self, id: TaskId, result: Result<Value, Failure>, now: i64) {
+        if self.status != Status::Running {
+            // The execution ended (stopped, timed out, failed elsewhere): late answers change nothing.
+            return;
+        }
+        if now > self.now {
+            self.now = now;
+        }
+        let Some(task) = self.tasks.remove(&id) else { return };
+        let f = task.frame;
+        if self.frames[f].phase != Phase::Blocked || self.frames[f].task != Some(id) {
+            return;
+        }
+        self.frames[f].task = None;
+        self.task_answered(f, task, result);
+    }
+
+    /// The id of the running task whose task token is `token` (`.waitForTaskToken`), so a driver
+    /// can answer `SendTaskSuccess` / `SendTaskFailure` / `SendTaskHeartbeat` by token.
+    pub fn task_for_token(&self, token: &str) -> Option<TaskId> {
+        self.tasks.iter().find_map(|(id, t)| {
+            let fr = self.frames.get(t.frame)?;
+            (fr.task == Some(*id) && fr.task_token.as_deref() == Some(token)).then_some(*id)
+        })
+    }
+
+    /// A heartbeat for a running task (`SendTaskHeartbeat`): its `HeartbeatSeconds` start again.
+    /// Returns false when no such task is running.
+    pub fn heartbeat(&mut self, id: TaskId, now: i64) -> bool {
+        if now > self.now {
+            self.now = now;
+        }
+        let Some(task) = self.tasks.get_mut(&id) else { return false };
+        if let Some(hb) = task.heartbeat_ms {
+            task.heartbeat_seq += 1;
+            let seq = task.heartbeat_seq;
+            self.timer_seq += 1;
+            self.timers.insert((self.now.saturating_add(hb), self.timer_seq), Timer::TaskHeartbeat(id, seq));
+        }
+        true
+    }
+
+    /// Stops the execution (`StopExecution`): ABORTED.
+    pub fn stop(&mut self, error: Option<&str>, cause: Option<&str>, now: i64) {
+        if self.status != Status::Running {
+            return;
+        }
+        if now > self.now {
+            self.now = now;
+        }
+        let mut d = Map::new();
+        if let Some(e) = error {
+            d.insert("error".into(), json!(e));
+        }
+        if let Some(c) = cause {
+            d.insert("cause".into(), json!(c));
+        }
+        let prev = self.events.last().map_or(0, |e| e.id);
+        self.emit(prev, "ExecutionAborted", Some(("executionAbortedEventDetails", Value::Object(d))));
+        self.status = Status::Aborted;
+        self.failure = Some(Failure::custom(error.unwrap_or(""), cause.unwrap_or("")));
+    }
+
+    fn state(&self, f: FrameId) -> &State {
+        let fr = &self.frames[f];
+        &fr.machine.states[fr.state]
+    }
+
+    fn spawn(
+        &mut self,
+        machine: Arc<Machine>,
+        state: usize,
+        input: Value,
+        parent: Option<(usize, usize)>,
+        last_event: u64,
+        map_item: Option<Arc<(usize, Value)>>,
+    ) -> FrameId {
+        let id = self.frames.len();
+        // A branch or iteration gets its own scope below its parent state's.
+        let scope = match parent {
+            None => 0,
+            Some((j, _)) => {
+                let outer = self.frames[self.joins[j].frame].scope;
+                self.scopes.push(VarScope { parent: Some(outer), vars: HashMap::new() });
+                self.scopes.len() - 1
+            }
+        };
+        self.frames.push(Frame {
+            machine,
+            state,
+            input,
+            phase: Phase::Enter,
+            parent,
+            last_event,
+            entered_event: 0,
+            entered_time: self.now,
+            retry_counts: Vec::new(),
+            map_item,
+            join: None,
+            task: None,
+            map_run_started: false,
+            scope,
+            task_token: None,
+            input_text: None,
+            silent: parent.is_some_and(|(j, _)| {
+                self.joins[j].kind == JoinKind::DistributedMap || self.frames[self.joins[j].frame].silent
+            }),
+        });
+        self.runnable.push_back(id);
+        id
+    }
+
+    fn run_frame(&mut self, f: FrameId) {
+        match self.frames[f].phase {
+            Phase::Enter => self.enter(f),
+            Phase::Run => self.run_state(f),
+            _ => {}
+        }
+    }
+
+    fn wake(&mut self, f: FrameId) {
+        if self.frames[f].phase != Phase::Blocked {
+            return;
+        }
+        let st = self.state(f);
+        if let (Kind::Wait(_), crate::model::QueryLanguage::Jsonata) = (&st.kind, st.lang) {
+            self.frames[f].phase = Phase::Run;
+            return self.ja_finish(f, None);
+        }
+        if let Kind::Wait(_) = st.kind {
+            // The Wait is over: its output is its effective input through OutputPath.
+            let input = std::mem::take(&mut self.frames[f].input);
+            let eff = match self.apply_input_path(f, &input) {
+                Ok(v) => v,
+                Err(e) => return self.state_failed(f, e),
+            };
+            self.frames[f].input = input;
+            self.frames[f].phase = Phase::Run;
+            let machine = self.frames[f].machine.clone();
+            if let Some(a) = &machine.states[self.frames[f].state].assign {
+                if let Err(e) = self.assign(f, a, &eff) {
+                    return self.state_failed(f, e);
+                }
+            }
+            self.finish_with_output(f, eff);
+        } else {
+            // A retry delay is over: run the state again.
+            self.frames[f].phase = Phase::Run;
+            self.run_state(f);
+        }
+    }
+
+    fn enter(&mut self, f: FrameId) {
+        self.transitions += 1;
+        if self.transitions > self.config.max_transitions {
+            let cause = format!(
+                "The execution exceeded the simulator's budget of {} state transitions.",
+                self.config.max_transitions
+            );
+            self.fail_execution(Failure::new(ErrorName::Runtime, cause));
+            return;
+        }
+        let cached = self.frames[f].input_text.take();
+        let (kind, details) = {
+            let st = self.state(f);
+            let kind = st.kind.entered_event();
+            let details = match cached {
+                Some(payload) => Body::State { entered: true, name: st.name.clone(), payload },
+                None => history::state_entered(&st.name, &self.frames[f].input),
+            };
+            (kind, details)
+        };
+        let id = self.emit_frame(f, kind, details);
+        let fr = &mut self.frames[f];
+        fr.entered_event = id;
+        fr.entered_time = self.now;
+        fr.retry_counts.clear();
+        fr.phase = Phase::Run;
+        self.run_state(f);
+    }
+
+    /// The context object (`$$`) as the current state of frame `f` sees it.
+    fn context(&self, f: FrameId) -> Value {
+        let fr = &self.frames[f];
+        let st = self.state(f);
+        let id = &self.config.identity;
+        let retry: u32 = fr.retry_counts.iter().sum();
+        let mut ctx = json!({
+            "Execution": {
+                "Id": id.execution_arn,
+                "Input": self.input,
+                "StartTime": history::iso_millis(self.config.start_time),
+                "Name": id.execution_name,
+                "RoleArn": id.role_arn,
+            },
+            "StateMachine": {"Id": id.state_machine_arn, "Name": id.state_machine_name},
+            "State": {"Name": st.name, "EnteredTime": history::iso_millis(fr.entered_time)},
+        });
+        // AWS shows `RetryCount` only to Task states (the recordings of Pass states lack it).
+        if matches!(st.kind, Kind::Task(_)) {
+            ctx["State"]["RetryCount"] = json!(retry);
+        }
+        if let Some(token) = &fr.task_token {
+            ctx["Task"] = json!({"Token": token});
+        }
+        // Express executions cannot be redriven and have no RedriveCount (as recorded on AWS).
+        if self.config.machine_type == MachineType::Standard {
+            ctx["Execution"]["RedriveCount"] = json!(0);
+        }
+        if let Some(item) = &fr.map_item {
+            ctx["Map"] = json!({"Item": {"Index": item.0, "Value": item.1}});
+        }
+        ctx
+    }
+
+    fn context_if_needed(&self, f: FrameId) -> Value {
+        if self.state(f).uses_context {
+            self.context(f)
+        } else {
+            Value::Null
+        }
+    }
+}

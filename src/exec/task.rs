@@ -1,0 +1,189 @@
+//! Task states: scheduling a task for the driver, recording its answer, its `TimeoutSeconds` and
+//! `HeartbeatSeconds` timers; and the timers of Wait states and retry delays.
+
+use serde_json::{json, Value};
+
+use super::{Execution, Fault, FrameId, Phase, TaskRequest, Timer, MAX_PAYLOAD_BYTES};
+use crate::error::{ErrorName, Failure};
+use crate::history;
+use crate::model::TaskSpec;
+
+/// A task handed to the driver and not answered yet.
+#[derive(Debug)]
+pub(super) struct PendingTask {
+    /// The frame of the Task state.
+    pub(super) frame: FrameId,
+    /// A plain Lambda function: `LambdaFunction*` events rather than `Task*`.
+    lambda: bool,
+    resource: String,
+    pub(super) heartbeat_ms: Option<i64>,
+    /// Bumped by each heartbeat, so only the latest heartbeat timer counts.
+    pub(super) heartbeat_seq: u64,
+}
+
+impl Execution {
+    /// Records a task's answer and goes on: the state's result, or its failure.
+    pub(super) fn task_answered(&mut self, f: FrameId, task: PendingTask, result: Result<Value, Failure>) {
+        let (rtype, res) = resource_parts(&task.resource);
+        match result {
+            Ok(value) => {
+                let size = payload_size(&value);
+                if task.lambda {
+                    let d = json!({"output": history::json_text(&value), "outputDetails": history::not_truncated()});
+                    self.emit_frame(f, "LambdaFunctionSucceeded", Some(("lambdaFunctionSucceededEventDetails", d)));
+                } else {
+                    let d = json!({"resourceType": rtype, "resource": res, "output": history::json_text(&value),
+                        "outputDetails": history::not_truncated()});
+                    self.emit_frame(f, "TaskSucceeded", Some(("taskSucceededEventDetails", d)));
+                }
+                self.frames[f].phase = Phase::Run;
+                if size > MAX_PAYLOAD_BYTES {
+                    let fail = Failure::new(ErrorName::DataLimitExceeded, data_limit_cause(&task.resource));
+                    self.state_failed(f, Fault::Failure(fail));
+                    return;
+                }
+                self.finish_with_result(f, value);
+            }
+            Err(failure) => {
+                // A timeout (TimeoutSeconds or HeartbeatSeconds) is recorded as TimedOut, not Failed.
+                let timed_out = failure.error == ErrorName::Timeout.as_str()
+                    || failure.error == ErrorName::HeartbeatTimeout.as_str();
+                if task.lambda {
+                    let (kind, key) = if timed_out {
+                        ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails")
+                    } else {
+                        ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
+                    };
+                    let d = history::failure_details(key, &failure.error, &failure.cause);
+                    self.emit_frame(f, kind, Some(d));
+                } else {
+                    let (kind, key) = if timed_out {
+                        ("TaskTimedOut", "taskTimedOutEventDetails")
+                    } else {
+                        ("TaskFailed", "taskFailedEventDetails")
+                    };
+                    let d =
+                        json!({"resourceType": rtype, "resource": res, "error": failure.error, "cause": failure.cause});
+                    self.emit_frame(f, kind, Some((key, d)));
+                }
+                self.frames[f].phase = Phase::Run;
+                self.state_failed(f, Fault::Failure(failure));
+            }
+        }
+    }
+
+    /// Records the task's scheduling and asks the driver to run it.
+    pub(super) fn schedule_task(
+        &mut self,
+        f: FrameId,
+        state_name: &str,
+        spec: &TaskSpec,
+        params: Value,
+        timeout: Option<f64>,
+        heartbeat: Option<f64>,
+    ) {
+        let id = self.next_task_id;
+        self.next_task_id += 1;
+        let lambda = is_plain_lambda(&spec.resource);
+        let (rtype, res) = resource_parts(&spec.resource);
+        if lambda {
+            let d = json!({"resource": spec.resource, "input": history::json_text(&params),
+                "inputDetails": history::not_truncated()});
+            self.emit_frame(f, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", d)));
+            self.emit_frame(f, "LambdaFunctionStarted", None);
+        } else {
+            let d = json!({"resourceType": rtype, "resource": res, "region": self.config.identity.region,
+                "parameters": history::json_text(&params)});
+            self.emit_frame(f, "TaskScheduled", Some(("taskScheduledEventDetails", d)));
+            let d = json!({"resourceType": rtype, "resource": res});
+            self.emit_frame(f, "TaskStarted", Some(("taskStartedEventDetails", d)));
+        }
+        let timeout_seconds = timeout.filter(|s| *s > 0.0);
+        if let Some(secs) = timeout_seconds {
+            self.timer_seq += 1;
+            let at = self.now.saturating_add((secs * 1000.0).min(1e15) as i64);
+            self.timers.insert((at, self.timer_seq), Timer::TaskTimeout(id));
+        }
+        let heartbeat_seconds = heartbeat.filter(|s| *s > 0.0);
+        let heartbeat_ms = heartbeat_seconds.map(|s| (s * 1000.0).min(1e15) as i64);
+        self.tasks.insert(
+            id,
+            PendingTask { frame: f, lambda, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 },
+        );
+        if let Some(hb) = heartbeat_ms {
+            self.timer_seq += 1;
+            self.timers.insert((self.now.saturating_add(hb), self.timer_seq), Timer::TaskHeartbeat(id, 0));
+        }
+        let fr = &mut self.frames[f];
+        fr.phase = Phase::Blocked;
+        fr.task = Some(id);
+        let retry_count = fr.retry_counts.iter().sum();
+        let task_token = fr.task_token.clone();
+        self.outgoing.push_back(TaskRequest {
+            id,
+            state_name: state_name.to_string(),
+            resource: spec.resource.clone(),
+            input: params,
+            retry_count,
+            credentials: spec.credentials.clone(),
+            task_token,
+            timeout_seconds,
+            heartbeat_seconds,
+            timestamp: self.now,
+        });
+    }
+
+    pub(super) fn add_timer(&mut self, at: i64, f: FrameId) {
+        self.timer_seq += 1;
+        self.timers.insert((at, self.timer_seq), Timer::Wake(f));
+    }
+}
+
+pub(super) fn data_limit_cause(state: &str) -> String {
+    format!(
+        "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
+    )
+}
+/// The size in bytes of a value's JSON text.
+pub fn payload_size(v: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let _ = serde_json::to_writer(&mut c, v);
+    c.0
+}
+/// A new task token when the resource waits for one.
+pub(super) fn new_task_token(resource: &str, rng: &mut fastrand::Rng) -> Option<String> {
+    resource.ends_with(".waitForTaskToken").then(|| random_token(rng))
+}
+
+/// A task token: 64 hex characters from the seeded source (AWS's are opaque strings).
+pub(super) fn random_token(rng: &mut fastrand::Rng) -> String {
+    (0..4).map(|_| format!("{:016x}", rng.u64(..))).collect()
+}
+
+/// A plain Lambda function ARN (not a service integration): AWS records `LambdaFunction*` events.
+pub(super) fn is_plain_lambda(resource: &str) -> bool {
+    resource.starts_with("arn:aws:lambda:") && resource.contains(":function:")
+}
+
+/// `resourceType` and `resource` of a service integration ARN, as task events show them.
+pub(super) fn resource_parts(resource: &str) -> (String, String) {
+    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+        if let Some((svc, action)) = rest.split_once(':') {
+            return (svc.to_string(), action.to_string());
+        }
+        return (rest.to_string(), String::new());
+    }
+    let parts: Vec<&str> = resource.split(':').collect();
+    let svc = parts.get(2).copied().unwrap_or("");
+    (svc.to_string(), resource.to_string())
+}
