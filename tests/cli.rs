@@ -166,3 +166,12 @@ fn run_starts_nested_workflows_from_more_definitions() {
     assert_eq!(code, 1);
     assert_eq!(out["error"], "StepFunctions.StateMachineDoesNotExistException");
 }
+
+#[test]
+fn help_on_every_command() {
+    for cmd in ["run", "validate", "test-state"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_asl-sim")).args([cmd, "--help"]).output().expect("asl-sim runs");
+        assert_eq!(out.status.code(), Some(0), "{cmd}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("asl-sim run DEFINITION.json"), "{cmd}");
+    }
+}

@@ -85,11 +85,9 @@ fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
             "--execution-name" => o.execution_name = Some(value("--execution-name")?),
             "--role-arn" => o.role_arn = Some(value("--role-arn")?),
             "--type" => {
-                o.machine_type = match value("--type")?.as_str() {
-                    "STANDARD" => MachineType::Standard,
-                    "EXPRESS" => MachineType::Express,
-                    other => return Err(format!("--type must be STANDARD or EXPRESS, not {other}")),
-                }
+                let name = value("--type")?;
+                o.machine_type = MachineType::from_api(&name)
+                    .ok_or_else(|| format!("--type must be STANDARD or EXPRESS, not {name}"))?;
             }
             "--seed" => o.seed = value("--seed")?.parse().map_err(|_| "--seed needs a number".to_string())?,
             "--history" => o.history = true,
@@ -114,6 +112,10 @@ fn read_json(path: &str, what: &str) -> Result<Value, String> {
 
 fn real_main(args: &[String]) -> Result<ExitCode, String> {
     let Some(cmd) = args.first() else { return Err(USAGE.to_string()) };
+    if args[1..].iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    }
     match cmd.as_str() {
         "run" => run(&parse_opts(&args[1..], true)?),
         "validate" => validate(&parse_opts(&args[1..], false)?),
@@ -199,13 +201,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn type_name(t: MachineType) -> String {
-    match t {
-        MachineType::Standard => "STANDARD".into(),
-        MachineType::Express => "EXPRESS".into(),
-    }
-}
-
 /// Prints an API error (and an invalid definition's diagnostics) and gives exit status 2.
 fn api_failure(what: &str, e: &ApiError) -> ExitCode {
     eprintln!("asl-sim: {what}: {}: {}", e.name(), e.message);
@@ -223,7 +218,7 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
     let main = CreateStateMachineInput {
         name: t.machine.clone(),
         definition: read(&o.definition, "definition")?,
-        machine_type: Some(type_name(o.machine_type)),
+        machine_type: Some(o.machine_type.as_str().into()),
         role_arn: o.role_arn.clone(),
         logging_configuration: None,
     };
@@ -236,7 +231,7 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
         let more = CreateStateMachineInput {
             name,
             definition: read(&shown, "definition")?,
-            machine_type: Some(type_name(machine_type)),
+            machine_type: Some(machine_type.as_str().into()),
             ..Default::default()
         };
         if let Err(e) = sim.create_state_machine(&more, START) {

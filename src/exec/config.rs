@@ -15,6 +15,25 @@ pub enum MachineType {
     Express,
 }
 
+impl MachineType {
+    /// The API's name: `STANDARD` or `EXPRESS`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MachineType::Standard => "STANDARD",
+            MachineType::Express => "EXPRESS",
+        }
+    }
+
+    /// The type the API's name says, if it is one.
+    pub fn from_api(name: &str) -> Option<MachineType> {
+        match name {
+            "STANDARD" => Some(MachineType::Standard),
+            "EXPRESS" => Some(MachineType::Express),
+            _ => None,
+        }
+    }
+}
+
 /// Names and ARNs of the account, machine and execution: the context object reads them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Identity {

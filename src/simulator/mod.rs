@@ -452,10 +452,10 @@ fn does_not_exist(arn: &str) -> ApiError {
 }
 
 fn parse_type(t: Option<&str>) -> Result<MachineType, ApiError> {
-    match t {
-        None | Some("STANDARD") => Ok(MachineType::Standard),
-        Some("EXPRESS") => Ok(MachineType::Express),
-        Some(other) => Err(ApiError::validation(format!(
+    match t.map(|name| (name, MachineType::from_api(name))) {
+        None => Ok(MachineType::Standard),
+        Some((_, Some(t))) => Ok(t),
+        Some((other, None)) => Err(ApiError::validation(format!(
             "1 validation error detected: Value '{other}' at 'type' failed to satisfy constraint: Member must satisfy \
              enum value set: [STANDARD, EXPRESS]"
         ))),
