@@ -201,6 +201,11 @@ impl ApiError {
         ApiError::new(ApiErrorKind::ValidationException, message)
     }
 
+    /// An invalid definition, without diagnostics (`TestState` gives none).
+    pub fn definition(message: impl Into<String>) -> Self {
+        ApiError::new(ApiErrorKind::InvalidDefinition, message)
+    }
+
     /// AWS's exception name.
     pub fn name(&self) -> &'static str {
         self.kind.as_str()

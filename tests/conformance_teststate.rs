@@ -101,12 +101,12 @@ fn check(case: &Value) -> Result<(), String> {
     let answer = req.and_then(|r| test_state(&r));
     if let Some(exc) = expected.get("exception") {
         return match answer {
-            Err(e) if e.name == *exc && e.message == expected["message"] => Ok(()),
-            Err(e) => Err(format!("error {}: {}, want {}: {}", e.name, e.message, exc, expected["message"])),
+            Err(e) if e.name() == *exc && e.message == expected["message"] => Ok(()),
+            Err(e) => Err(format!("error {}: {}, want {}: {}", e.name(), e.message, exc, expected["message"])),
             Ok(r) => Err(format!("answered {r}, want {exc}: {}", expected["message"])),
         };
     }
-    let mut actual = answer.map_err(|e| format!("error {}: {}", e.name, e.message))?;
+    let mut actual = answer.map_err(|e| format!("error {}: {}", e.name(), e.message))?;
     let mut expected = expected.clone();
     let list = |k: &str| -> Vec<String> {
         case.get(k)

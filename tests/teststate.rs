@@ -15,7 +15,7 @@ fn answer(req: Value) -> Result<Value, (String, String)> {
     if let Some(r) = req.pointer("/mock/result").cloned() {
         req["mock"]["result"] = Value::String(r.to_string());
     }
-    Request::from_json(&req).and_then(|r| test_state(&r)).map_err(|e| (e.name, e.message))
+    Request::from_json(&req).and_then(|r| test_state(&r)).map_err(|e| (e.name().to_string(), e.message))
 }
 
 fn parsed(v: &Value) -> Value {

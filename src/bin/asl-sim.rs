@@ -294,7 +294,7 @@ fn test_state(args: &[String]) -> Result<ExitCode, String> {
             Ok(if resp["status"] == "SUCCEEDED" { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Err(e) => {
-            eprintln!("{}", json!({"__type": e.name, "message": e.message}));
+            eprintln!("{}", json!({"__type": e.name(), "message": e.message}));
             Ok(ExitCode::from(2))
         }
     }

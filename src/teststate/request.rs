@@ -2,23 +2,8 @@
 
 use serde_json::{json, Map, Value};
 
+pub use crate::error::ApiError;
 use crate::error::Failure;
-
-/// An API error: AWS's exception name (`ValidationException`, `InvalidDefinition`) and message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub name: String,
-    pub message: String,
-}
-
-impl ApiError {
-    pub(crate) fn validation(message: impl Into<String>) -> ApiError {
-        ApiError { name: "ValidationException".into(), message: message.into() }
-    }
-    pub(crate) fn definition(message: impl Into<String>) -> ApiError {
-        ApiError { name: "InvalidDefinition".into(), message: message.into() }
-    }
-}
 
 /// `inspectionLevel`: INFO (the default) shows the result only; DEBUG and TRACE add `inspectionData`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

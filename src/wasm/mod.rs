@@ -215,13 +215,8 @@ impl Simulator {
         // Through JSON text, so numbers keep the form JS gives them.
         let text = js_sys::JSON::stringify(&input).ok().and_then(|t| t.as_string()).unwrap_or_default();
         let request: Value = serde_json::from_str(&text).map_err(|e| validation(format!("TestStateInput: {e}")))?;
-        let teststate_error = |e: crate::teststate::ApiError| -> JsValue {
-            let error = js_error(&e.name, &e.message);
-            set(&error, "$fault", &"client".into());
-            error.into()
-        };
-        let request = crate::teststate::Request::from_json(&request).map_err(teststate_error)?;
-        let out = crate::teststate::test_state(&request).map_err(teststate_error)?;
+        let request = crate::teststate::Request::from_json(&request).map_err(api_error)?;
+        let out = crate::teststate::test_state(&request).map_err(api_error)?;
         to_js(&out)
     }
 
