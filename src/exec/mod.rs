@@ -26,9 +26,10 @@
 //! Branches of `Parallel` and iterations of `Map` are frames on an explicit scheduler, never
 //! recursion, so deep nesting cannot overflow a wasm stack.
 //!
-//! Modules: `config` (the configuration and limits), `state` (running a state and its JSONPath
-//! data flow), `ja` (the JSONata one), `task` (tasks and timers), `join` (Parallel and Map),
-//! `failure` (Retry and Catch), `vars` (workflow variables), `events` (recording history).
+//! Modules: `config` (the configuration and limits), `state` (running a state), [`dataflow`]
+//! (a state's data flow as pure functions, shared with [`crate::teststate`]), `task` (tasks
+//! and timers), `join` (Parallel and Map), `failure` (Retry and Catch), `vars` (workflow
+//! variables), `events` (recording history).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -36,9 +37,9 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 mod config;
+pub mod dataflow;
 mod events;
 mod failure;
-mod ja;
 mod join;
 mod state;
 mod task;
@@ -47,10 +48,9 @@ mod tests;
 mod vars;
 
 pub use config::{Config, Identity, MachineType, MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS};
+pub use dataflow::eval_template;
 pub use failure::{error_matches, Fault};
-pub use state::eval_template;
 pub use task::payload_size;
-pub use vars::{VarLookup, Vars};
 
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body, Event};
@@ -478,27 +478,8 @@ impl Execution {
         if self.frames[f].phase != Phase::Blocked {
             return;
         }
-        let st = self.state(f);
-        if let (Kind::Wait(_), crate::model::QueryLanguage::Jsonata) = (&st.kind, st.lang) {
-            self.frames[f].phase = Phase::Run;
-            return self.ja_finish(f, None);
-        }
-        if let Kind::Wait(_) = st.kind {
-            // The Wait is over: its output is its effective input through OutputPath.
-            let input = std::mem::take(&mut self.frames[f].input);
-            let eff = match self.apply_input_path(f, &input) {
-                Ok(v) => v,
-                Err(e) => return self.state_failed(f, e),
-            };
-            self.frames[f].input = input;
-            self.frames[f].phase = Phase::Run;
-            let machine = self.frames[f].machine.clone();
-            if let Some(a) = &machine.states[self.frames[f].state].assign {
-                if let Err(e) = self.assign(f, a, &eff) {
-                    return self.state_failed(f, e);
-                }
-            }
-            self.finish_with_output(f, eff);
+        if let Kind::Wait = self.state(f).kind {
+            self.wait_over(f);
         } else {
             // A retry delay is over: run the state again.
             self.frames[f].phase = Phase::Run;
@@ -567,13 +548,5 @@ impl Execution {
             ctx["Map"] = json!({"Item": {"Index": item.0, "Value": item.1}});
         }
         ctx
-    }
-
-    fn context_if_needed(&self, f: FrameId) -> Value {
-        if self.state(f).uses_context {
-            self.context(f)
-        } else {
-            Value::Null
-        }
     }
 }
