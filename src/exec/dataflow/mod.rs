@@ -228,3 +228,6 @@ pub fn text_of(v: Value) -> String {
         other => history::json_text(&other),
     }
 }
+
+#[cfg(test)]
+mod tests;
