@@ -90,7 +90,7 @@ impl Execution {
                 st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error))
             {
                 let raw = std::mem::take(&mut self.frames[f].input);
-                match self.with_flow(f, |env| dataflow::catch_output(st, ci, raw, &failure, env)) {
+                match self.with_flow(f, st, |env| dataflow::catch_output(st, ci, raw, &failure, env)) {
                     Ok(out) => {
                         let d = history::state_exited(&st.name, &out);
                         self.emit_frame(f, st.kind.exited_event(), d);

@@ -261,7 +261,7 @@ impl Execution {
         match &st.flow {
             Flow::JsonPath(p) => self.start_path_map(f, st, spec, p, input),
             Flow::Jsonata(j) => {
-                let (items, max_concurrency, count, percentage) = self.with_flow(f, |env| {
+                let (items, max_concurrency, count, percentage) = self.with_flow(f, st, |env| {
                     let states = jsonata::states(input, env.context, &[]);
                     let items = match &j.items {
                         Some(t) => {
@@ -309,7 +309,7 @@ impl Execution {
         p: &PathFields,
         input: &Value,
     ) -> Result<(), Fault> {
-        let (eff, items, max_concurrency) = self.with_flow(f, |env| {
+        let (eff, items, max_concurrency) = self.with_flow(f, st, |env| {
             let eff = path::input_path(p, input, env)?.into_owned();
             let items = match (&p.items_path, &p.items) {
                 (Some(ip), _) => path::select(ip, &eff, env)?,
@@ -330,7 +330,7 @@ impl Execution {
         })?;
         self.frames[f].input = input.clone();
         // The failure tolerance is checked after MapStateStarted (as AWS records it).
-        let tolerance = self.with_flow(f, |env| {
+        let tolerance = self.with_flow(f, st, |env| {
             let count = match &p.tolerated_failure_count {
                 None => None,
                 Some(n) => {

@@ -16,7 +16,15 @@ impl Execution {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
         let input = std::mem::take(&mut self.frames[f].input);
-        match self.run_kind(f, st, &input) {
+        let ran = match (&st.kind, &st.flow) {
+            // The common Pass state, without a detour through `run_kind`.
+            (Kind::Pass, Flow::JsonPath(p)) => match &p.result {
+                Some(r) => Ok(Some(r.clone())),
+                None => self.with_flow(f, st, |env| dataflow::work_input(st, &input, env)).map(Some),
+            },
+            _ => self.run_kind(f, st, &input),
+        };
+        match ran {
             // The result was computed from the borrowed input, which then moves back to the
             // frame for ResultPath: no copy of the document.
             Ok(Some(result)) => {
@@ -39,36 +47,36 @@ impl Execution {
             Kind::Pass => match &st.flow {
                 Flow::JsonPath(p) => match &p.result {
                     Some(r) => Ok(Some(r.clone())),
-                    None => self.with_flow(f, |env| dataflow::work_input(st, input, env)).map(Some),
+                    None => self.with_flow(f, st, |env| dataflow::work_input(st, input, env)).map(Some),
                 },
                 Flow::Jsonata(_) => {
-                    let out = self.with_flow(f, |env| dataflow::pass_through(st, input, env))?;
+                    let out = self.with_flow(f, st, |env| dataflow::pass_through(st, input, env))?;
                     self.frames[f].input = input.clone();
                     self.finish_with_output(f, out);
                     Ok(None)
                 }
             },
             Kind::Succeed => {
-                let out = self.with_flow(f, |env| dataflow::pass_through(st, input, env))?;
+                let out = self.with_flow(f, st, |env| dataflow::pass_through(st, input, env))?;
                 self.frames[f].input = input.clone();
                 self.finish_with_output(f, out);
                 Ok(None)
             }
             Kind::Fail => {
-                let failure = self.with_flow(f, |env| dataflow::fail(st, input, env))?;
+                let failure = self.with_flow(f, st, |env| dataflow::fail(st, input, env))?;
                 self.frames[f].input = input.clone();
                 self.thread_failed(f, failure);
                 Ok(None)
             }
             Kind::Choice { .. } => {
-                let (next, out) = self.with_flow(f, |env| dataflow::choose(st, input, env))?;
+                let (next, out) = self.with_flow(f, st, |env| dataflow::choose(st, input, env))?;
                 let d = history::state_exited(&st.name, &out);
                 self.emit_frame(f, "ChoiceStateExited", d);
                 self.goto(f, next, out);
                 Ok(None)
             }
             Kind::Wait => {
-                let until = self.with_flow(f, |env| super::task::wait_until(st, input, env))?;
+                let until = self.with_flow(f, st, |env| super::task::wait_until(st, input, env))?;
                 self.frames[f].input = input.clone();
                 self.frames[f].phase = Phase::Blocked;
                 self.add_timer(until, f);
@@ -77,7 +85,7 @@ impl Execution {
             Kind::Task(spec) => {
                 // The token first: Parameters may read it as `$$.Task.Token`.
                 self.frames[f].task_token = new_task_token(&spec.resource, &mut self.rng);
-                let (params, timeout, heartbeat) = self.with_flow(f, |env| {
+                let (params, timeout, heartbeat) = self.with_flow(f, st, |env| {
                     let params = dataflow::work_input(st, input, env)?;
                     let (timeout, heartbeat) = match &st.flow {
                         Flow::JsonPath(p) => (
@@ -102,7 +110,7 @@ impl Execution {
                 Ok(None)
             }
             Kind::Parallel { branches } => {
-                let branch_input = self.with_flow(f, |env| dataflow::work_input(st, input, env))?;
+                let branch_input = self.with_flow(f, st, |env| dataflow::work_input(st, input, env))?;
                 self.frames[f].input = input.clone();
                 self.start_parallel(f, branches, branch_input);
                 Ok(None)
@@ -121,7 +129,7 @@ impl Execution {
         let st = &machine.states[self.frames[f].state];
         self.frames[f].phase = Phase::Run;
         let input = std::mem::take(&mut self.frames[f].input);
-        let out = self.with_flow(f, |env| dataflow::pass_through(st, &input, env));
+        let out = self.with_flow(f, st, |env| dataflow::pass_through(st, &input, env));
         self.frames[f].input = input;
         match out {
             Ok(out) => self.finish_with_output(f, out),
@@ -134,10 +142,8 @@ impl Execution {
     pub(super) fn finish_with_result(&mut self, f: FrameId, result: Value) {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
-        let mut raw = std::mem::take(&mut self.frames[f].input);
-        let out = self.with_flow(f, |env| dataflow::output(st, &mut raw, result, env));
-        // What ResultPath left of the raw input (all of it when it failed) stays for Catch.
-        self.frames[f].input = raw;
+        // What ResultPath leaves of the raw input (all of it when it fails) stays for Catch.
+        let out = self.with_flow_on_input(f, st, |raw, env| dataflow::output(st, raw, result, env));
         match out {
             Ok(out) => self.finish_with_output(f, out),
             Err(e) => self.state_failed(f, e),

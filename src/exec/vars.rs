@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::dataflow::{Env, Variables};
 use super::{Execution, FrameId};
+use crate::model::State;
 
 /// One scope of workflow variables: the top level, or a Parallel branch or Map iteration,
 /// which reads its parents' variables and keeps its own assignments to itself.
@@ -42,12 +43,28 @@ impl Variables for ScopeVars<'_> {
     }
 }
 
+/// The context object of a state that reads none.
+static NO_CONTEXT: Value = Value::Null;
+
 impl Execution {
-    /// Runs a data-flow `step` for frame `f`'s state, with the context object when the state
-    /// reads it.
-    pub(super) fn with_flow<R>(&mut self, f: FrameId, step: impl FnOnce(&mut Env<'_>) -> R) -> R {
-        let ctx = if self.state(f).uses_context() { self.context(f) } else { Value::Null };
-        self.with_context(f, &ctx, step)
+    /// Runs a data-flow `step` for frame `f`'s state `st`, with the context object when the
+    /// state reads it.
+    pub(super) fn with_flow<R>(&mut self, f: FrameId, st: &State, step: impl FnOnce(&mut Env<'_>) -> R) -> R {
+        self.with_flow_on_input(f, st, |_, env| step(env))
+    }
+
+    /// Like [`Self::with_flow`], with the frame's raw input to change in place (ResultPath).
+    pub(super) fn with_flow_on_input<R>(
+        &mut self,
+        f: FrameId,
+        st: &State,
+        step: impl FnOnce(&mut Value, &mut Env<'_>) -> R,
+    ) -> R {
+        let ctx = st.uses_context().then(|| self.context(f));
+        let fr = &mut self.frames[f];
+        let mut vars = ScopeVars { scopes: &mut self.scopes, scope: fr.scope };
+        let mut env = Env::new(ctx.as_ref().unwrap_or(&NO_CONTEXT), &mut vars, &mut self.rng, self.now);
+        step(&mut fr.input, &mut env)
     }
 
     /// Runs a data-flow `step` for frame `f` with the context object `ctx`.

@@ -75,6 +75,7 @@ pub struct Inspection {
 
 impl Inspection {
     /// Notes a step's value as JSON text.
+    #[cold]
     pub fn note(&mut self, key: &str, v: &Value) {
         self.data.insert(key.into(), Value::String(history::json_text(v)));
     }
@@ -108,6 +109,7 @@ impl<'a> Env<'a> {
     }
 
     /// Notes a step's value when inspecting.
+    #[inline]
     pub fn note(&mut self, key: &str, v: &Value) {
         if let Some(i) = self.inspect.as_deref_mut() {
             i.note(key, v);

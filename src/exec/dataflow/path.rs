@@ -35,8 +35,18 @@ pub fn select_opt(p: &JsonPath, doc: &Value, env: &Env<'_>) -> Result<Option<Val
 
 /// `InputPath` (noted as `afterInputPath`): the effective input, borrowed from the raw input
 /// where it can be.
+#[inline]
 pub fn input_path<'v>(f: &PathFields, raw: &'v Value, env: &mut Env<'_>) -> Result<Cow<'v, Value>, Fault> {
     let eff = match &f.input_path {
+        PathField::Whole => Cow::Borrowed(raw),
+        _ => selected_input(f, raw, env)?,
+    };
+    env.note("afterInputPath", &eff);
+    Ok(eff)
+}
+
+fn selected_input<'v>(f: &PathFields, raw: &'v Value, env: &Env<'_>) -> Result<Cow<'v, Value>, Fault> {
+    Ok(match &f.input_path {
         PathField::Whole => Cow::Borrowed(raw),
         PathField::Null => Cow::Owned(json!({})),
         PathField::Path(p) if p.variable().is_none() && !p.is_context() && p.is_definite() => match p.select_ref(raw) {
@@ -44,9 +54,7 @@ pub fn input_path<'v>(f: &PathFields, raw: &'v Value, env: &mut Env<'_>) -> Resu
             None => Cow::Owned(select_or_invalid(p, raw)?),
         },
         PathField::Path(p) => Cow::Owned(select(p, raw, env)?),
-    };
-    env.note("afterInputPath", &eff);
-    Ok(eff)
+    })
 }
 
 /// `Parameters` over the effective input (noted as `afterParameters`); the effective input
@@ -109,7 +117,15 @@ pub fn pass_through(f: &PathFields, raw: &Value, env: &mut Env<'_>) -> Result<Va
 }
 
 /// `OutputPath` over a document of ours: the selected part is moved out of it.
+#[inline]
 pub fn output_path(f: &PathFields, doc: Value, env: &mut Env<'_>) -> Result<Value, Fault> {
+    match &f.output_path {
+        PathField::Whole => Ok(doc),
+        _ => selected_output(f, doc, env),
+    }
+}
+
+fn selected_output(f: &PathFields, doc: Value, env: &Env<'_>) -> Result<Value, Fault> {
     match &f.output_path {
         PathField::Whole => Ok(doc),
         PathField::Null => Ok(json!({})),
