@@ -27,49 +27,133 @@ pub struct Machine {
     pub index: HashMap<String, usize>,
 }
 
-/// One state: its name, the fields every state may have, and its kind.
+/// One state: its name, its kind, where it goes, its Retry and Catch rules, and its data flow.
 #[derive(Debug)]
 pub struct State {
+    /// The state's name (its key in `States`).
     pub name: String,
+    /// What the state does, whatever its query language.
     pub kind: Kind,
-    pub input_path: PathField,
-    pub output_path: PathField,
-    pub result_path: ResultPath,
-    pub parameters: Option<Template>,
-    pub result_selector: Option<Template>,
+    /// `Next` or `End`.
     pub next: Transition,
+    /// `Retry`, in order.
     pub retry: Vec<Retrier>,
+    /// `Catch`, in order (each catcher's data flow is in [`State::flow`]).
     pub catch: Vec<Catcher>,
+    /// How the state computes its data: JSONPath or JSONata fields.
+    pub flow: Flow,
+}
+
+/// A state's data-flow fields in its query language. States in Parallel branches and Map
+/// processors inherit the machine's language, not the enclosing state's.
+#[derive(Debug)]
+pub enum Flow {
+    /// `QueryLanguage: "JSONPath"` (the default): paths, payload templates and intrinsics.
+    JsonPath(Box<PathFields>),
+    /// `QueryLanguage: "JSONata"`: templates of literals and `{% %}` expressions over `$states`.
+    Jsonata(Box<JsonataFields>),
+}
+
+impl State {
+    /// True when evaluating the state's fields may read the context object (`$$`, always for
+    /// JSONata, whose `$states.context` any expression may read).
+    pub fn uses_context(&self) -> bool {
+        match &self.flow {
+            Flow::JsonPath(p) => p.uses_context,
+            Flow::Jsonata(_) => true,
+        }
+    }
+}
+
+/// A JSONPath state's fields: the data flow every state shares, then the fields of its kind
+/// (empty for other kinds).
+#[derive(Debug, Default)]
+pub struct PathFields {
+    /// `InputPath`: selects the effective input from the raw input.
+    pub input_path: PathField,
+    /// `Parameters`: the task input, branch input, or Pass result made from the effective input.
+    pub parameters: Option<Template>,
+    /// `ResultSelector`: reshapes the state's result.
+    pub result_selector: Option<Template>,
+    /// `ResultPath`: where the result goes in the raw input.
+    pub result_path: ResultPath,
+    /// `OutputPath`: selects the output.
+    pub output_path: PathField,
     /// `Assign`: workflow variables set when the state succeeds.
     pub assign: Option<Template>,
-    /// True when a template or path of this state reads the context object (`$$`).
+    /// True when a path, template or intrinsic of this state reads the context object (`$$`).
     pub uses_context: bool,
-    /// The state's query language.
-    pub lang: QueryLanguage,
-    /// A JSONata state's fields.
-    pub ja: Option<Box<JaFields>>,
+    /// A Pass state's `Result`.
+    pub result: Option<Value>,
+    /// A Choice state's rules, in order.
+    pub choices: Vec<PathChoice>,
+    /// How long a Wait state waits (`None` for other kinds).
+    pub wait: Option<WaitFor>,
+    /// A Fail state's `Error` or `ErrorPath`.
+    pub error: Option<Source>,
+    /// A Fail state's `Cause` or `CausePath`.
+    pub cause: Option<Source>,
+    /// A Task state's `TimeoutSeconds` or `TimeoutSecondsPath`.
+    pub timeout: Option<NumberField>,
+    /// A Task state's `HeartbeatSeconds` or `HeartbeatSecondsPath`.
+    pub heartbeat: Option<NumberField>,
+    /// A Map state's `ItemsPath`.
+    pub items_path: Option<JsonPath>,
+    /// A Map state's literal `Items`.
+    pub items: Option<Value>,
+    /// A Map state's `ItemSelector` (or legacy `Parameters`).
+    pub item_selector: Option<Template>,
+    /// A Map state's `MaxConcurrency` or `MaxConcurrencyPath`.
+    pub max_concurrency: Option<NumberField>,
+    /// A Map state's `ToleratedFailureCount` or `ToleratedFailureCountPath`.
+    pub tolerated_failure_count: Option<NumberField>,
+    /// A Map state's `ToleratedFailurePercentage` or `ToleratedFailurePercentagePath`.
+    pub tolerated_failure_percentage: Option<NumberField>,
+    /// Each catcher's `ResultPath`, in the order of [`State::catch`].
+    pub catch: Vec<ResultPath>,
+}
+
+/// A JSONPath Choice rule: its condition, its target, and the `Assign` it replaces the state's with.
+#[derive(Debug)]
+pub struct PathChoice {
+    /// The condition (`Variable` and a comparison, or `And` / `Or` / `Not`).
+    pub rule: ChoiceRule,
+    /// The index of the `Next` state.
+    pub next: usize,
+    /// The rule's `Assign`.
+    pub assign: Option<Template>,
 }
 
 /// `InputPath` / `OutputPath`: absent means `$`, `null` means an empty object.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub enum PathField {
+    /// Absent or `$`: the whole document.
+    #[default]
     Whole,
+    /// `null`: an empty object.
     Null,
+    /// A path (or a variable reference) to select.
     Path(JsonPath),
 }
 
 /// `ResultPath`: absent means `$` (the result replaces the input), `null` discards the result.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub enum ResultPath {
+    /// Absent or `$`: the result replaces the input.
+    #[default]
     Replace,
+    /// `null`: the result is discarded and the input passes on.
     Discard,
+    /// The result goes at this path in the input.
     Path(JsonPath),
 }
 
 /// Where a state goes after it succeeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transition {
+    /// `Next`: the index of the next state.
     Next(usize),
+    /// `End: true`.
     End,
     /// Choice, Succeed and Fail states decide themselves.
     None,
@@ -78,8 +162,11 @@ pub enum Transition {
 /// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`, a Task's `Parameters`).
 #[derive(Debug, Clone)]
 pub enum Template {
+    /// A value with no path or intrinsic in it.
     Literal(Value),
+    /// An object with a dynamic field somewhere inside, in key order (`.$` stripped).
     Object(Vec<(String, Template)>),
+    /// An array with a dynamic field somewhere inside.
     Array(Vec<Template>),
     /// `"key.$": "$.path"` (the path's `is_context` says which document it reads).
     Path(JsonPath),
@@ -90,132 +177,141 @@ pub enum Template {
 /// A `Retry` rule.
 #[derive(Debug, Clone)]
 pub struct Retrier {
+    /// `ErrorEquals`: the error names it handles.
     pub error_equals: Vec<String>,
+    /// `IntervalSeconds` (default 1): the first delay.
     pub interval_seconds: f64,
+    /// `MaxAttempts` (default 3).
     pub max_attempts: u32,
+    /// `BackoffRate` (default 2): each delay is this many times the one before.
     pub backoff_rate: f64,
+    /// `MaxDelaySeconds`: the longest delay.
     pub max_delay_seconds: Option<f64>,
+    /// `JitterStrategy: "FULL"`: each delay is a random fraction of itself.
     pub jitter_full: bool,
 }
 
-/// A `Catch` rule.
+/// A `Catch` rule (its `ResultPath`, or its `Output` and `Assign`, are in the state's [`Flow`]).
 #[derive(Debug, Clone)]
 pub struct Catcher {
+    /// `ErrorEquals`: the error names it handles.
     pub error_equals: Vec<String>,
-    pub result_path: ResultPath,
+    /// The index of the `Next` state.
     pub next: usize,
 }
 
 /// A number given literally or by a path (`MaxConcurrency` / `MaxConcurrencyPath`, ...).
 #[derive(Debug, Clone)]
 pub enum NumberField {
+    /// The number itself.
     Value(f64),
+    /// The `...Path` field: where to read it.
     Path(JsonPath),
 }
 
-/// The kind of a state with its own fields.
+/// What a state does, with the fields that do not depend on its query language.
 #[derive(Debug)]
 pub enum Kind {
-    Pass { result: Option<Value> },
+    /// Passes its input (or `Result`) on.
+    Pass,
+    /// Asks the driver to run a task.
     Task(Box<TaskSpec>),
-    Choice { choices: Vec<(ChoiceRule, usize, Option<Template>)>, default: Option<usize> },
-    Wait(WaitFor),
+    /// Picks the next state by its rules (in the state's [`Flow`]).
+    Choice {
+        /// `Default`: the index of the state to go to when no rule matches.
+        default: Option<usize>,
+    },
+    /// Waits (how long is in the state's [`Flow`]).
+    Wait,
+    /// Ends the execution (or branch, or iteration) successfully.
     Succeed,
-    Fail { error: Option<Source>, cause: Option<Source> },
-    Parallel { branches: Vec<Arc<Machine>> },
+    /// Ends it with an error and a cause.
+    Fail,
+    /// Runs its branches on the same input.
+    Parallel {
+        /// `Branches`.
+        branches: Vec<Arc<Machine>>,
+    },
+    /// Runs its item processor on each item.
     Map(Box<MapSpec>),
 }
 
 /// A Fail state's `Error`/`ErrorPath` or `Cause`/`CausePath`.
 #[derive(Debug, Clone)]
 pub enum Source {
+    /// `Error` / `Cause`: the text itself.
     Literal(String),
+    /// `ErrorPath` / `CausePath` holding a path.
     Path(JsonPath),
+    /// `ErrorPath` / `CausePath` holding an intrinsic call.
     Intrinsic(Box<Intrinsic>),
 }
 
-/// How long a Wait state waits.
+/// How long a JSONPath Wait state waits.
 #[derive(Debug, Clone)]
 pub enum WaitFor {
+    /// `Seconds`.
     Seconds(i64),
+    /// `SecondsPath`.
     SecondsPath(JsonPath),
-    /// Epoch milliseconds.
+    /// `Timestamp`, in epoch milliseconds.
     Timestamp(i64),
+    /// `TimestampPath`.
     TimestampPath(JsonPath),
 }
 
 /// A Task state's own fields.
 #[derive(Debug)]
 pub struct TaskSpec {
+    /// `Resource`: the ARN of the function or service integration.
     pub resource: String,
-    pub timeout: Option<NumberField>,
-    pub heartbeat: Option<NumberField>,
+    /// `Credentials`, as the definition gives them.
     pub credentials: Option<Value>,
 }
 
 /// A Map state's own fields.
 #[derive(Debug)]
 pub struct MapSpec {
+    /// `ItemProcessor` (or `Iterator`): the machine each item runs.
     pub processor: Arc<Machine>,
-    pub items_path: Option<JsonPath>,
-    pub items: Option<Value>,
-    pub item_selector: Option<Template>,
-    pub max_concurrency: Option<NumberField>,
-    pub tolerated_failure_count: Option<NumberField>,
-    pub tolerated_failure_percentage: Option<NumberField>,
+    /// `ProcessorConfig.Mode` is `DISTRIBUTED`: iterations are child executions.
     pub distributed: bool,
+    /// `Label`: names a Distributed Map's Map Run.
     pub label: Option<String>,
 }
 
 impl Kind {
+    /// The prefix, `*StateEntered` and `*StateExited` event types of this kind.
+    fn events(&self) -> [&'static str; 3] {
+        match self {
+            Kind::Pass => ["Pass", "PassStateEntered", "PassStateExited"],
+            Kind::Task(_) => ["Task", "TaskStateEntered", "TaskStateExited"],
+            Kind::Choice { .. } => ["Choice", "ChoiceStateEntered", "ChoiceStateExited"],
+            Kind::Wait => ["Wait", "WaitStateEntered", "WaitStateExited"],
+            Kind::Succeed => ["Succeed", "SucceedStateEntered", "SucceedStateExited"],
+            Kind::Fail => ["Fail", "FailStateEntered", "FailStateExited"],
+            Kind::Parallel { .. } => ["Parallel", "ParallelStateEntered", "ParallelStateExited"],
+            Kind::Map(_) => ["Map", "MapStateEntered", "MapStateExited"],
+        }
+    }
+
     /// The `*StateEntered` event type of this kind.
     pub fn entered_event(&self) -> &'static str {
-        match self {
-            Kind::Pass { .. } => "PassStateEntered",
-            Kind::Task(_) => "TaskStateEntered",
-            Kind::Choice { .. } => "ChoiceStateEntered",
-            Kind::Wait(_) => "WaitStateEntered",
-            Kind::Succeed => "SucceedStateEntered",
-            Kind::Fail { .. } => "FailStateEntered",
-            Kind::Parallel { .. } => "ParallelStateEntered",
-            Kind::Map(_) => "MapStateEntered",
-        }
+        self.events()[1]
     }
 
     /// The `*StateExited` event type of this kind (a Fail state has none; it never exits).
     pub fn exited_event(&self) -> &'static str {
-        match self {
-            Kind::Pass { .. } => "PassStateExited",
-            Kind::Task(_) => "TaskStateExited",
-            Kind::Choice { .. } => "ChoiceStateExited",
-            Kind::Wait(_) => "WaitStateExited",
-            Kind::Succeed => "SucceedStateExited",
-            Kind::Fail { .. } => "FailStateExited",
-            Kind::Parallel { .. } => "ParallelStateExited",
-            Kind::Map(_) => "MapStateExited",
-        }
+        self.events()[2]
     }
 
     /// The prefix of this kind's history event types (`Pass` in `PassStateEntered`).
     pub fn event_prefix(&self) -> &'static str {
-        match self {
-            Kind::Pass { .. } => "Pass",
-            Kind::Task(_) => "Task",
-            Kind::Choice { .. } => "Choice",
-            Kind::Wait(_) => "Wait",
-            Kind::Succeed => "Succeed",
-            Kind::Fail { .. } => "Fail",
-            Kind::Parallel { .. } => "Parallel",
-            Kind::Map(_) => "Map",
-        }
+        self.events()[0]
     }
 }
 
 type Result<T> = std::result::Result<T, String>;
-
-fn field<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    obj.get(key)
-}
 
 fn string_field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<String>> {
     match obj.get(key) {
@@ -241,7 +337,11 @@ fn path_of(text: &str, at: &str) -> Result<JsonPath> {
 }
 
 fn path_field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<PathField> {
-    match obj.get(key) {
+    path_value(obj.get(key), key, at)
+}
+
+fn path_value(v: Option<&Value>, key: &str, at: &str) -> Result<PathField> {
+    match v {
         None => Ok(PathField::Whole),
         Some(Value::Null) => Ok(PathField::Null),
         Some(Value::String(s)) if s == "$" => Ok(PathField::Whole),
@@ -251,13 +351,11 @@ fn path_field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<PathField
 }
 
 fn result_path(v: Option<&Value>, at: &str) -> Result<ResultPath> {
-    match v {
-        None => Ok(ResultPath::Replace),
-        Some(Value::Null) => Ok(ResultPath::Discard),
-        Some(Value::String(s)) if s == "$" => Ok(ResultPath::Replace),
-        Some(Value::String(s)) => Ok(ResultPath::Path(path_of(s, at)?)),
-        Some(_) => Err(format!("ResultPath must be a string or null at {at}")),
-    }
+    Ok(match path_value(v, "ResultPath", at)? {
+        PathField::Whole => ResultPath::Replace,
+        PathField::Null => ResultPath::Discard,
+        PathField::Path(p) => ResultPath::Path(p),
+    })
 }
 
 fn number_field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<NumberField>> {
@@ -362,50 +460,77 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
 
 /// Loads a machine from its JSON definition.
 pub fn load(def: &Value) -> Result<Machine> {
-    let lang = match def.get("QueryLanguage").and_then(Value::as_str) {
-        Some("JSONata") => QueryLanguage::Jsonata,
-        _ => QueryLanguage::JsonPath,
-    };
-    load_at(def, "", true, lang)
+    load_at(def, "", true, QueryLanguage::of(def.get("QueryLanguage"), QueryLanguage::JsonPath))
 }
 
 /// `JSONPath` (the default) or `JSONata`: set for the machine, overridable per state. States in
 /// Parallel branches and Map processors inherit the machine's, not the enclosing state's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryLanguage {
+    /// `JSONPath`.
     JsonPath,
+    /// `JSONata`.
     Jsonata,
+}
+
+impl QueryLanguage {
+    /// The language a `QueryLanguage` field names, or `default` when it names none.
+    pub fn of(field: Option<&Value>, default: QueryLanguage) -> QueryLanguage {
+        match field.and_then(Value::as_str) {
+            Some("JSONata") => QueryLanguage::Jsonata,
+            Some("JSONPath") => QueryLanguage::JsonPath,
+            _ => default,
+        }
+    }
 }
 
 /// A JSONata state's fields, each a template of literals and `{% %}` expressions.
 #[derive(Debug, Default)]
-pub struct JaFields {
+pub struct JsonataFields {
+    /// `Arguments`: the task input or branch input.
     pub arguments: Option<JTemplate>,
+    /// `Output`: the state's output.
     pub output: Option<JTemplate>,
+    /// `Assign`: workflow variables set when the state succeeds.
     pub assign: Option<JTemplate>,
+    /// A Map state's `Items`.
     pub items: Option<JTemplate>,
+    /// A Map state's `ItemSelector`.
     pub item_selector: Option<JTemplate>,
+    /// A Map state's `MaxConcurrency`.
     pub max_concurrency: Option<JTemplate>,
+    /// A Map state's `ToleratedFailureCount`.
     pub tolerated_count: Option<JTemplate>,
+    /// A Map state's `ToleratedFailurePercentage`.
     pub tolerated_percentage: Option<JTemplate>,
+    /// A Wait state's `Seconds`.
     pub seconds: Option<JTemplate>,
+    /// A Wait state's `Timestamp`.
     pub timestamp: Option<JTemplate>,
+    /// A Fail state's `Error`.
     pub error: Option<JTemplate>,
+    /// A Fail state's `Cause`.
     pub cause: Option<JTemplate>,
+    /// A Task state's `TimeoutSeconds`.
     pub timeout: Option<JTemplate>,
+    /// A Task state's `HeartbeatSeconds`.
     pub heartbeat: Option<JTemplate>,
     /// Choice rules: `Condition`, target, `Assign`, `Output`.
-    pub rules: Vec<JaRule>,
-    /// `Output` and `Assign` of each catcher, in the order of `State::catch`.
+    pub rules: Vec<JsonataRule>,
+    /// `Output` and `Assign` of each catcher, in the order of [`State::catch`].
     pub catch: Vec<(Option<JTemplate>, Option<JTemplate>)>,
 }
 
 /// A JSONata Choice rule.
 #[derive(Debug)]
-pub struct JaRule {
+pub struct JsonataRule {
+    /// `Condition`: must give a boolean.
     pub condition: JTemplate,
+    /// The index of the `Next` state.
     pub next: usize,
+    /// `Assign`, replacing the state's.
     pub assign: Option<JTemplate>,
+    /// `Output`, replacing the state's.
     pub output: Option<JTemplate>,
 }
 
@@ -422,7 +547,7 @@ fn load_at(def: &Value, at: &str, top: bool, lang: QueryLanguage) -> Result<Mach
     let obj = def.as_object().ok_or_else(|| format!("a state machine must be an object at {at}"))?;
     let start = string_field(obj, "StartAt", at)?.ok_or_else(|| format!("StartAt is required at {at}"))?;
     let states_obj =
-        field(obj, "States").and_then(Value::as_object).ok_or_else(|| format!("States must be an object at {at}"))?;
+        obj.get("States").and_then(Value::as_object).ok_or_else(|| format!("States must be an object at {at}"))?;
     let index: HashMap<String, usize> = states_obj.keys().enumerate().map(|(i, k)| (k.clone(), i)).collect();
     let resolve = |name: &str, where_: &str| -> Result<usize> {
         index.get(name).copied().ok_or_else(|| format!("Missing 'Next' target: {name} at {where_}"))
@@ -445,44 +570,71 @@ fn load_state(
     machine_lang: QueryLanguage,
 ) -> Result<State> {
     let s = sv.as_object().ok_or_else(|| format!("a state must be an object at {at}"))?;
-    let lang = match s.get("QueryLanguage").and_then(Value::as_str) {
-        Some("JSONata") => QueryLanguage::Jsonata,
-        Some("JSONPath") => QueryLanguage::JsonPath,
-        _ => machine_lang,
-    };
+    let lang = QueryLanguage::of(s.get("QueryLanguage"), machine_lang);
     let ty = string_field(s, "Type", at)?.ok_or_else(|| format!("Type is required at {at}"))?;
     let next = match (string_field(s, "Next", at)?, s.get("End")) {
         (Some(n), _) => Transition::Next(resolve(&n, &format!("{at}/Next"))?),
         (None, Some(Value::Bool(true))) => Transition::End,
         _ => Transition::None,
     };
-    if lang == QueryLanguage::Jsonata {
-        return load_jsonata_state(name, s, at, resolve, machine_lang, next);
-    }
-    let parameters = s.get("Parameters").map(|p| Template::parse(p, &format!("{at}/Parameters"))).transpose()?;
-    let result_selector =
-        s.get("ResultSelector").map(|p| Template::parse(p, &format!("{at}/ResultSelector"))).transpose()?;
-    let retry = load_retry(s, at)?;
     let mut catch = Vec::new();
+    let mut catch_objects = Vec::new();
     if let Some(Value::Array(cs)) = s.get("Catch") {
         for (i, c) in cs.iter().enumerate() {
             let cat = format!("{at}/Catch/{i}");
             let c = c.as_object().ok_or_else(|| format!("a catcher must be an object at {cat}"))?;
-            let next = string_field(c, "Next", &cat)?.ok_or_else(|| format!("Next is required at {cat}"))?;
-            catch.push(Catcher {
-                error_equals: error_equals(c, &cat)?,
-                result_path: result_path(c.get("ResultPath"), &cat)?,
-                next: resolve(&next, &format!("{cat}/Next"))?,
-            });
+            let n = string_field(c, "Next", &cat)?.ok_or_else(|| format!("Next is required at {cat}"))?;
+            catch.push(Catcher { error_equals: error_equals(c, &cat)?, next: resolve(&n, &format!("{cat}/Next"))? });
+            catch_objects.push((c, cat));
         }
     }
     let kind = match ty.as_str() {
-        "Pass" => Kind::Pass { result: s.get("Result").cloned() },
+        "Pass" => Kind::Pass,
         "Succeed" => Kind::Succeed,
-        "Fail" => Kind::Fail { error: source(s, "Error", at)?, cause: source(s, "Cause", at)? },
-        "Wait" => Kind::Wait(load_wait(s, at)?),
-        "Choice" => {
-            let mut choices = Vec::new();
+        "Fail" => Kind::Fail,
+        "Wait" => Kind::Wait,
+        "Choice" => Kind::Choice {
+            default: string_field(s, "Default", at)?.map(|d| resolve(&d, &format!("{at}/Default"))).transpose()?,
+        },
+        "Parallel" => Kind::Parallel { branches: load_branches(s, at, machine_lang)? },
+        "Map" => Kind::Map(Box::new(load_map(s, at, machine_lang)?)),
+        "Task" => Kind::Task(Box::new(TaskSpec {
+            resource: string_field(s, "Resource", at)?.ok_or_else(|| format!("Resource is required at {at}"))?,
+            credentials: s.get("Credentials").cloned(),
+        })),
+        other => return Err(format!("unknown state type {other} at {at}")),
+    };
+    let flow = match lang {
+        QueryLanguage::JsonPath => Flow::JsonPath(Box::new(load_path_fields(s, at, &kind, resolve, &catch_objects)?)),
+        QueryLanguage::Jsonata => Flow::Jsonata(Box::new(load_jsonata_fields(s, at, &kind, resolve, &catch_objects)?)),
+    };
+    Ok(State { name: name.to_string(), kind, next, retry: load_retry(s, at)?, catch, flow })
+}
+
+/// A JSONPath state's fields.
+fn load_path_fields(
+    s: &Map<String, Value>,
+    at: &str,
+    kind: &Kind,
+    resolve: &dyn Fn(&str, &str) -> Result<usize>,
+    catchers: &[(&Map<String, Value>, String)],
+) -> Result<PathFields> {
+    let template = |key: &str| s.get(key).map(|p| Template::parse(p, &format!("{at}/{key}"))).transpose();
+    let mut p = PathFields {
+        input_path: path_field(s, "InputPath", at)?,
+        parameters: template("Parameters")?,
+        result_selector: template("ResultSelector")?,
+        result_path: result_path(s.get("ResultPath"), at)?,
+        output_path: path_field(s, "OutputPath", at)?,
+        assign: template("Assign")?,
+        catch: catchers.iter().map(|(c, cat)| result_path(c.get("ResultPath"), cat)).collect::<Result<_>>()?,
+        ..PathFields::default()
+    };
+    match kind {
+        Kind::Pass => p.result = s.get("Result").cloned(),
+        Kind::Fail => (p.error, p.cause) = (source(s, "Error", at)?, source(s, "Cause", at)?),
+        Kind::Wait => p.wait = Some(load_wait(s, at)?),
+        Kind::Choice { .. } => {
             if let Some(Value::Array(rules)) = s.get("Choices") {
                 for (i, r) in rules.iter().enumerate() {
                     let rat = format!("{at}/Choices/{i}");
@@ -490,50 +642,28 @@ fn load_state(
                     let next =
                         r.get("Next").and_then(Value::as_str).ok_or_else(|| format!("Next is required at {rat}"))?;
                     let assign = r.get("Assign").map(|a| Template::parse(a, &format!("{rat}/Assign"))).transpose()?;
-                    choices.push((rule, resolve(next, &format!("{rat}/Next"))?, assign));
+                    p.choices.push(PathChoice { rule, next: resolve(next, &format!("{rat}/Next"))?, assign });
                 }
             }
-            let default = match string_field(s, "Default", at)? {
-                Some(d) => Some(resolve(&d, &format!("{at}/Default"))?),
-                None => None,
-            };
-            Kind::Choice { choices, default }
         }
-        "Parallel" => Kind::Parallel { branches: load_branches(s, at, machine_lang)? },
-        "Map" => Kind::Map(Box::new(load_map(s, at, machine_lang, QueryLanguage::JsonPath)?)),
-        "Task" => Kind::Task(Box::new(TaskSpec {
-            resource: string_field(s, "Resource", at)?.ok_or_else(|| format!("Resource is required at {at}"))?,
-            timeout: number_field(s, "TimeoutSeconds", at)?,
-            heartbeat: number_field(s, "HeartbeatSeconds", at)?,
-            credentials: s.get("Credentials").cloned(),
-        })),
-        other => return Err(format!("unknown state type {other} at {at}")),
-    };
-    let input_path = path_field(s, "InputPath", at)?;
-    let output_path = path_field(s, "OutputPath", at)?;
-    let result_path = result_path(s.get("ResultPath"), at)?;
-    let assign = s.get("Assign").map(|a| Template::parse(a, &format!("{at}/Assign"))).transpose()?;
-    let uses_context = assign.as_ref().is_some_and(Template::uses_context)
-        || [&input_path, &output_path].iter().any(|p| matches!(p, PathField::Path(p) if p.is_context()))
-        || parameters.as_ref().is_some_and(Template::uses_context)
-        || result_selector.as_ref().is_some_and(Template::uses_context)
-        || kind_uses_context(&kind);
-    Ok(State {
-        name: name.to_string(),
-        kind,
-        input_path,
-        output_path,
-        result_path,
-        parameters,
-        result_selector,
-        next,
-        retry,
-        catch,
-        assign,
-        uses_context,
-        lang,
-        ja: None,
-    })
+        Kind::Task(_) => {
+            (p.timeout, p.heartbeat) =
+                (number_field(s, "TimeoutSeconds", at)?, number_field(s, "HeartbeatSeconds", at)?)
+        }
+        Kind::Map(_) => {
+            p.items_path = string_field(s, "ItemsPath", at)?.map(|path| path_of(&path, at)).transpose()?;
+            p.items = s.get("Items").cloned();
+            // The legacy `Parameters` of a Map selects each item's input, with `Iterator` or `ItemProcessor`.
+            let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
+            p.item_selector = selector.map(|v| Template::parse(v, &format!("{at}/ItemSelector"))).transpose()?;
+            p.max_concurrency = number_field(s, "MaxConcurrency", at)?;
+            p.tolerated_failure_count = number_field(s, "ToleratedFailureCount", at)?;
+            p.tolerated_failure_percentage = number_field(s, "ToleratedFailurePercentage", at)?;
+        }
+        Kind::Succeed | Kind::Parallel { .. } => {}
+    }
+    p.uses_context = path_fields_use_context(&p);
+    Ok(p)
 }
 
 fn load_retry(s: &Map<String, Value>, at: &str) -> Result<Vec<Retrier>> {
@@ -569,17 +699,15 @@ fn ja(s: &Map<String, Value>, key: &str, at: &str) -> Result<Option<JTemplate>> 
     s.get(key).map(|v| JTemplate::parse(v).map_err(|e| format!("{e} at {at}/{key}"))).transpose()
 }
 
-/// A state in JSONata mode: JSONPath fields do not apply; its own fields are templates.
-fn load_jsonata_state(
-    name: &str,
+/// A JSONata state's fields: JSONPath fields do not apply; its own fields are templates.
+fn load_jsonata_fields(
     s: &Map<String, Value>,
     at: &str,
+    kind: &Kind,
     resolve: &dyn Fn(&str, &str) -> Result<usize>,
-    machine_lang: QueryLanguage,
-    next: Transition,
-) -> Result<State> {
-    let ty = string_field(s, "Type", at)?.unwrap_or_default();
-    let mut f = JaFields {
+    catchers: &[(&Map<String, Value>, String)],
+) -> Result<JsonataFields> {
+    let mut f = JsonataFields {
         arguments: ja(s, "Arguments", at)?,
         output: ja(s, "Output", at)?,
         assign: ja(s, "Assign", at)?,
@@ -594,94 +722,48 @@ fn load_jsonata_state(
         cause: ja(s, "Cause", at)?,
         timeout: ja(s, "TimeoutSeconds", at)?,
         heartbeat: ja(s, "HeartbeatSeconds", at)?,
-        ..JaFields::default()
+        ..JsonataFields::default()
     };
-    let mut catch = Vec::new();
-    if let Some(Value::Array(cs)) = s.get("Catch") {
-        for (i, c) in cs.iter().enumerate() {
-            let cat = format!("{at}/Catch/{i}");
-            let c = c.as_object().ok_or_else(|| format!("a catcher must be an object at {cat}"))?;
-            let n = string_field(c, "Next", &cat)?.ok_or_else(|| format!("Next is required at {cat}"))?;
-            catch.push(Catcher {
-                error_equals: error_equals(c, &cat)?,
-                result_path: ResultPath::Replace,
-                next: resolve(&n, &format!("{cat}/Next"))?,
+    for (c, cat) in catchers {
+        f.catch.push((ja(c, "Output", cat)?, ja(c, "Assign", cat)?));
+    }
+    if let (Kind::Choice { .. }, Some(Value::Array(rules))) = (kind, s.get("Choices")) {
+        for (i, r) in rules.iter().enumerate() {
+            let rat = format!("{at}/Choices/{i}");
+            let r = r.as_object().ok_or_else(|| format!("a Choice rule must be an object at {rat}"))?;
+            let n = string_field(r, "Next", &rat)?.ok_or_else(|| format!("Next is required at {rat}"))?;
+            f.rules.push(JsonataRule {
+                condition: ja(r, "Condition", &rat)?.ok_or_else(|| format!("Condition is required at {rat}"))?,
+                next: resolve(&n, &format!("{rat}/Next"))?,
+                assign: ja(r, "Assign", &rat)?,
+                output: ja(r, "Output", &rat)?,
             });
-            f.catch.push((ja(c, "Output", &cat)?, ja(c, "Assign", &cat)?));
         }
     }
-    let kind = match ty.as_str() {
-        "Pass" => Kind::Pass { result: None },
-        "Succeed" => Kind::Succeed,
-        "Fail" => Kind::Fail { error: None, cause: None },
-        "Wait" => Kind::Wait(WaitFor::Seconds(0)),
-        "Choice" => {
-            if let Some(Value::Array(rules)) = s.get("Choices") {
-                for (i, r) in rules.iter().enumerate() {
-                    let rat = format!("{at}/Choices/{i}");
-                    let r = r.as_object().ok_or_else(|| format!("a Choice rule must be an object at {rat}"))?;
-                    let n = string_field(r, "Next", &rat)?.ok_or_else(|| format!("Next is required at {rat}"))?;
-                    f.rules.push(JaRule {
-                        condition: ja(r, "Condition", &rat)?
-                            .ok_or_else(|| format!("Condition is required at {rat}"))?,
-                        next: resolve(&n, &format!("{rat}/Next"))?,
-                        assign: ja(r, "Assign", &rat)?,
-                        output: ja(r, "Output", &rat)?,
-                    });
-                }
-            }
-            let default = match string_field(s, "Default", at)? {
-                Some(d) => Some(resolve(&d, &format!("{at}/Default"))?),
-                None => None,
-            };
-            Kind::Choice { choices: Vec::new(), default }
-        }
-        "Parallel" => Kind::Parallel { branches: load_branches(s, at, machine_lang)? },
-        "Map" => Kind::Map(Box::new(load_map(s, at, machine_lang, QueryLanguage::Jsonata)?)),
-        "Task" => Kind::Task(Box::new(TaskSpec {
-            resource: string_field(s, "Resource", at)?.ok_or_else(|| format!("Resource is required at {at}"))?,
-            timeout: None,
-            heartbeat: None,
-            credentials: s.get("Credentials").cloned(),
-        })),
-        other => return Err(format!("unknown state type {other} at {at}")),
-    };
-    Ok(State {
-        name: name.to_string(),
-        kind,
-        input_path: PathField::Whole,
-        output_path: PathField::Whole,
-        result_path: ResultPath::Replace,
-        parameters: None,
-        result_selector: None,
-        next,
-        retry: load_retry(s, at)?,
-        catch,
-        assign: None,
-        uses_context: true,
-        lang: QueryLanguage::Jsonata,
-        ja: Some(Box::new(f)),
-    })
+    Ok(f)
 }
 
-fn kind_uses_context(kind: &Kind) -> bool {
-    let src = |s: &Option<Source>| match s {
+/// True when a path, template or intrinsic of a JSONPath state reads the context object.
+fn path_fields_use_context(p: &PathFields) -> bool {
+    let template = |t: &Option<Template>| t.as_ref().is_some_and(Template::uses_context);
+    let path = |p: &PathField| matches!(p, PathField::Path(p) if p.is_context());
+    let source = |s: &Option<Source>| match s {
         Some(Source::Path(p)) => p.is_context(),
         Some(Source::Intrinsic(i)) => i.uses_context(),
         _ => false,
     };
-    match kind {
-        Kind::Fail { error, cause } => src(error) || src(cause),
-        Kind::Map(m) => {
-            m.item_selector.as_ref().is_some_and(Template::uses_context)
-                || m.items_path.as_ref().is_some_and(JsonPath::is_context)
-        }
-        Kind::Choice { choices, .. } => {
-            choices.iter().any(|(r, _, a)| r.uses_context() || a.as_ref().is_some_and(Template::uses_context))
-        }
-        Kind::Wait(WaitFor::SecondsPath(p)) | Kind::Wait(WaitFor::TimestampPath(p)) => p.is_context(),
-        _ => false,
-    }
+    let number = |n: &Option<NumberField>| matches!(n, Some(NumberField::Path(p)) if p.is_context());
+    [&p.parameters, &p.result_selector, &p.assign, &p.item_selector].into_iter().any(template)
+        || path(&p.input_path)
+        || path(&p.output_path)
+        || source(&p.error)
+        || source(&p.cause)
+        || p.items_path.as_ref().is_some_and(JsonPath::is_context)
+        || [&p.timeout, &p.heartbeat, &p.max_concurrency, &p.tolerated_failure_count, &p.tolerated_failure_percentage]
+            .into_iter()
+            .any(number)
+        || matches!(&p.wait, Some(WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p)) if p.is_context())
+        || p.choices.iter().any(|c| c.rule.uses_context() || template(&c.assign))
 }
 
 fn load_wait(s: &Map<String, Value>, at: &str) -> Result<WaitFor> {
@@ -703,40 +785,11 @@ fn load_wait(s: &Map<String, Value>, at: &str) -> Result<WaitFor> {
     Err(format!("a Wait state needs Seconds, SecondsPath, Timestamp or TimestampPath at {at}"))
 }
 
-fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage, state_lang: QueryLanguage) -> Result<MapSpec> {
+fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage) -> Result<MapSpec> {
     let proc_key = if s.contains_key("ItemProcessor") { "ItemProcessor" } else { "Iterator" };
     let proc = s.get(proc_key).ok_or_else(|| format!("ItemProcessor is required at {at}"))?;
     let processor = Arc::new(load_at(proc, &format!("{at}/{proc_key}"), false, lang)?);
     let distributed =
         proc.get("ProcessorConfig").and_then(|c| c.get("Mode")).and_then(Value::as_str) == Some("DISTRIBUTED");
-    // The legacy `Parameters` of a Map selects each item's input, with `Iterator` or `ItemProcessor`.
-    let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
-    if state_lang == QueryLanguage::Jsonata {
-        // The JSONata fields live in `JaFields`; only the processor and mode come from here.
-        return Ok(MapSpec {
-            processor,
-            items_path: None,
-            items: None,
-            item_selector: None,
-            max_concurrency: None,
-            tolerated_failure_count: None,
-            tolerated_failure_percentage: None,
-            distributed,
-            label: string_field(s, "Label", at)?,
-        });
-    }
-    Ok(MapSpec {
-        processor,
-        items_path: match string_field(s, "ItemsPath", at)? {
-            Some(p) => Some(path_of(&p, at)?),
-            None => None,
-        },
-        items: s.get("Items").cloned(),
-        item_selector: selector.map(|v| Template::parse(v, &format!("{at}/ItemSelector"))).transpose()?,
-        max_concurrency: number_field(s, "MaxConcurrency", at)?,
-        tolerated_failure_count: number_field(s, "ToleratedFailureCount", at)?,
-        tolerated_failure_percentage: number_field(s, "ToleratedFailurePercentage", at)?,
-        distributed,
-        label: string_field(s, "Label", at)?,
-    })
+    Ok(MapSpec { processor, distributed, label: string_field(s, "Label", at)? })
 }

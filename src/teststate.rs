@@ -21,8 +21,10 @@
 //! identity, so the same request gives the same answer.
 //!
 //! Stages: [`request`] parses, `prepare` finds and validates the state and checks the mock and
-//! the context object, `run` runs the JSONPath data flow and then Retry and Catch, `ja` the
-//! JSONata one, and `shapes` checks mocked results against the integrations' response shapes.
+//! the context object, `run` runs the state's data flow (the executor's own, from
+//! [`crate::exec::dataflow`], with an [`Inspection`](crate::exec::dataflow::Inspection) noting
+//! each step) on the mocked results and then Retry and Catch, `map` handles a Map state's
+//! items, and `shapes` checks mocked results against the integrations' response shapes.
 //!
 //! Not modelled: HTTP Task `request` / `response` at TRACE, `afterItemBatcher` and
 //! `afterItemsPointer`, activities, and response shapes beyond the integrations `shapes` lists
@@ -44,9 +46,9 @@
 //! assert_eq!(resp["inspectionData"]["afterInputPath"], r#"{"x":1}"#);
 //! ```
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-mod ja;
+mod map;
 mod prepare;
 pub mod request;
 mod run;
@@ -62,6 +64,8 @@ use run::Run;
 const STATE_NAME: &str = "StateName";
 /// The generated context's clock: the CLI runner's virtual start, 2024-01-01T00:00:00Z.
 const START_ISO: &str = "2024-01-01T00:00:00.000Z";
+/// The same time in epoch milliseconds (JSONata's `$now()`).
+const START_MS: i64 = 1_704_067_200_000;
 
 /// Runs the request's state once and answers as `TestState` does (the response as JSON, with
 /// `output` and the `inspectionData` payloads as JSON text, as AWS sends them).
@@ -88,8 +92,7 @@ pub fn test_state(req: &Request) -> Result<Value, ApiError> {
         ctx,
         vars: req.variables.clone(),
         rng: fastrand::Rng::with_seed(seed_of(req)),
-        insp: Map::new(),
-        assigned: false,
+        insp: Default::default(),
     };
     let outcome = run.run()?;
     Ok(run.respond(outcome))

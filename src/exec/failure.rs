@@ -3,10 +3,11 @@
 
 use serde_json::json;
 
+use super::dataflow;
 use super::{Execution, FrameId, Phase, Status};
 use crate::error::{ErrorName, Failure};
 use crate::history;
-use crate::model::{Kind, ResultPath, Retrier};
+use crate::model::{Kind, Retrier};
 
 /// An error inside a state, before it becomes the state's failure.
 #[derive(Debug, Clone)]
@@ -88,48 +89,19 @@ impl Execution {
             if let Some((ci, c)) =
                 st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error))
             {
-                let err_out = json!({"Error": failure.error, "Cause": failure.cause});
-                if st.lang == crate::model::QueryLanguage::Jsonata {
-                    match self.ja_catch_output(f, st, ci, err_out) {
-                        Ok(out) => {
-                            let kind = st.kind.exited_event();
-                            let d = history::state_exited(&st.name, &out);
-                            self.emit_frame(f, kind, d);
-                            self.goto(f, c.next, out);
-                        }
-                        Err(fault) => {
-                            // A failing catcher is not caught again: the state fails.
-                            let (failure, _) = self.fault_failure(f, fault);
-                            self.thread_failed(f, failure);
-                        }
+                let raw = std::mem::take(&mut self.frames[f].input);
+                match self.with_flow(f, st, |env| dataflow::catch_output(st, ci, raw, &failure, env)) {
+                    Ok(out) => {
+                        let d = history::state_exited(&st.name, &out);
+                        self.emit_frame(f, st.kind.exited_event(), d);
+                        self.goto(f, c.next, out);
                     }
-                    return;
+                    Err(fault) => {
+                        // A failing catcher is not caught again: the state fails.
+                        let (failure, _) = self.fault_failure(f, fault);
+                        self.thread_failed(f, failure);
+                    }
                 }
-                let mut raw = std::mem::take(&mut self.frames[f].input);
-                let out = match &c.result_path {
-                    ResultPath::Replace => err_out,
-                    ResultPath::Discard => raw,
-                    ResultPath::Path(p) => {
-                        if p.assign(&mut raw, err_out).is_err() {
-                            let fail = Failure::new(
-                                ErrorName::ResultPathMatchFailure,
-                                format!(
-                                    "Unable to apply ResultPath \"{}\" to input \"{}\"",
-                                    p.text(),
-                                    history::json_text(&raw)
-                                ),
-                            );
-                            self.thread_failed(f, fail);
-                            return;
-                        }
-                        raw
-                    }
-                };
-                let kind = st.kind.exited_event();
-                let d = history::state_exited(&st.name, &out);
-                self.emit_frame(f, kind, d);
-                let next = c.next;
-                self.goto(f, next, out);
                 return;
             }
         }

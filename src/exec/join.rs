@@ -6,10 +6,13 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::{eval_template, Execution, Fault, FrameId, Phase, Status, Vars};
+use super::dataflow::{self, jsonata, path};
+use super::state::{float_field, integer_field};
+use super::{Execution, Fault, FrameId, Phase, Status};
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body};
-use crate::model::{Kind, Machine, MapSpec, State};
+use crate::jsonata::Template;
+use crate::model::{Flow, Kind, Machine, MapSpec, PathFields, State};
 
 /// What a join gathers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,51 +255,104 @@ impl Execution {
         self.finish_with_result(f, Value::Array(results));
     }
 
+    /// Starts a Map state: its items, `MaxConcurrency` and failure tolerance in its query
+    /// language, then the iterations.
     pub(super) fn start_map(&mut self, f: FrameId, st: &State, spec: &MapSpec, input: &Value) -> Result<(), Fault> {
-        let eff = self.apply_input_path(f, input)?;
-        let items = match (&spec.items_path, &spec.items) {
-            (Some(p), _) => self.select_path(f, p, &eff)?,
-            (None, Some(v)) => match v {
-                Value::Array(_) => v.clone(),
-                other => other.clone(),
-            },
-            (None, None) => eff.clone(),
-        };
-        let Value::Array(items) = items else {
-            return Err(Fault::Runtime(format!(
-                "Map state input must be an array but was: {}",
-                history::json_text(&items)
-            )));
-        };
-        let max_concurrency = match &spec.max_concurrency {
-            None => 0,
-            Some(n) => self.integer_field(f, n, "MaxConcurrencyPath", &eff)?.max(0) as usize,
-        };
+        match &st.flow {
+            Flow::JsonPath(p) => self.start_path_map(f, st, spec, p, input),
+            Flow::Jsonata(j) => {
+                let (items, max_concurrency, count, percentage) = self.with_flow(f, st, |env| {
+                    let states = jsonata::states(input, env.context, &[]);
+                    let items = match &j.items {
+                        Some(t) => {
+                            let v = jsonata::eval(t, &states, "Items", env)?;
+                            if !v.is_array() {
+                                return Err(jsonata::unexpected_type(t, "Items", "array", &v));
+                            }
+                            v
+                        }
+                        None => input.clone(),
+                    };
+                    let Value::Array(items) = items else {
+                        return Err(Fault::Query(format!(
+                            "Map state input must be an array but was: {}",
+                            history::json_text(&items)
+                        )));
+                    };
+                    let mut number = |t: &Template, field: &str| jsonata::number(t, &states, field, env);
+                    let max = match &j.max_concurrency {
+                        Some(t) => number(t, "MaxConcurrency")?.max(0.0) as usize,
+                        None => 0,
+                    };
+                    let count = match &j.tolerated_count {
+                        Some(t) => Some(number(t, "ToleratedFailureCount")?.max(0.0) as u64),
+                        None => None,
+                    };
+                    let percentage = match &j.tolerated_percentage {
+                        Some(t) => Some(number(t, "ToleratedFailurePercentage")?),
+                        None => None,
+                    };
+                    Ok((items, max, count, percentage))
+                })?;
+                self.frames[f].input = input.clone();
+                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, input.clone());
+                Ok(())
+            }
+        }
+    }
+
+    fn start_path_map(
+        &mut self,
+        f: FrameId,
+        st: &State,
+        spec: &MapSpec,
+        p: &PathFields,
+        input: &Value,
+    ) -> Result<(), Fault> {
+        let (eff, items, max_concurrency) = self.with_flow(f, st, |env| {
+            let eff = path::input_path(p, input, env)?.into_owned();
+            let items = match (&p.items_path, &p.items) {
+                (Some(ip), _) => path::select(ip, &eff, env)?,
+                (None, Some(v)) => v.clone(),
+                (None, None) => eff.clone(),
+            };
+            let Value::Array(items) = items else {
+                return Err(Fault::Runtime(format!(
+                    "Map state input must be an array but was: {}",
+                    history::json_text(&items)
+                )));
+            };
+            let max = match &p.max_concurrency {
+                None => 0,
+                Some(n) => integer_field(n, "MaxConcurrencyPath", &eff, env)?.max(0) as usize,
+            };
+            Ok((eff, items, max))
+        })?;
         self.frames[f].input = input.clone();
         // The failure tolerance is checked after MapStateStarted (as AWS records it).
-        let tolerance = (|| -> Result<(Option<u64>, Option<f64>), Fault> {
-            let tolerated_count = match &spec.tolerated_failure_count {
+        let tolerance = self.with_flow(f, st, |env| {
+            let count = match &p.tolerated_failure_count {
                 None => None,
                 Some(n) => {
-                    let c = self.integer_field(f, n, "ToleratedFailureCountPath", &eff)?;
+                    let c = integer_field(n, "ToleratedFailureCountPath", &eff, env)?;
                     if c < 0 {
                         return Err(Fault::Runtime("ToleratedFailureCount cannot be negative.".into()));
                     }
                     Some(c as u64)
                 }
             };
-            let tolerated_percentage = match &spec.tolerated_failure_percentage {
+            let percentage = match &p.tolerated_failure_percentage {
                 None => None,
                 Some(n) => {
-                    let p = self.float_field(f, n, "ToleratedFailurePercentagePath", &eff)?;
+                    let p = float_field(n, "ToleratedFailurePercentagePath", &eff, env)?;
                     if !(0.0..=100.0).contains(&p) {
                         return Err(Fault::Runtime("ToleratedFailurePercentage must be between 0 and 100.".into()));
                     }
                     Some(p)
                 }
             };
-            Ok((tolerated_count, tolerated_percentage))
-        })();
+            Ok((count, percentage))
+        });
         match tolerance {
             Ok((count, percentage)) => {
                 self.launch_map(f, st, spec, items, max_concurrency, count, percentage, eff);
@@ -357,12 +413,18 @@ impl Execution {
         let st = &machine.states[self.frames[f].state];
         let Kind::Map(spec) = &st.kind else { return };
         let map_item = Arc::new((index, item));
-        if st.lang == crate::model::QueryLanguage::Jsonata {
+        let selects = match &st.flow {
+            Flow::JsonPath(p) => p.item_selector.is_some(),
+            Flow::Jsonata(j) => j.item_selector.is_some(),
+        };
+        let iter_input = if selects {
+            let mut ctx = self.context(f);
+            ctx["Map"] = json!({"Item": {"Index": index, "Value": map_item.1}});
             let eff = std::mem::take(&mut self.joins[j].effective_input);
-            let r = self.ja_item_input(f, st, &eff, index, &map_item.1);
+            let r = self.with_context(f, &ctx, |env| dataflow::item_input(st, &eff, &map_item.1, env));
             self.joins[j].effective_input = eff;
             match r {
-                Ok(v) => return self.spawn_iteration(j, st, spec, index, v, map_item),
+                Ok(v) => v,
                 Err(e) => {
                     self.abort_join(j);
                     self.frames[f].phase = Phase::Run;
@@ -370,31 +432,8 @@ impl Execution {
                     return;
                 }
             }
-        }
-        let iter_input = match &spec.item_selector {
-            Some(sel) => {
-                let mut ctx = self.context(f);
-                ctx["Map"] = json!({"Item": {"Index": index, "Value": map_item.1}});
-                let eff = std::mem::take(&mut self.joins[j].effective_input);
-                let r = eval_template(
-                    sel,
-                    &eff,
-                    &ctx,
-                    &Vars { scopes: &self.scopes, scope: self.frames[f].scope },
-                    &mut self.rng,
-                );
-                self.joins[j].effective_input = eff;
-                match r {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.abort_join(j);
-                        self.frames[f].phase = Phase::Run;
-                        self.state_failed(f, e);
-                        return;
-                    }
-                }
-            }
-            None => map_item.1.clone(),
+        } else {
+            map_item.1.clone()
         };
         self.spawn_iteration(j, st, spec, index, iter_input, map_item);
     }

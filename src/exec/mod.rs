@@ -2,33 +2,15 @@
 //!
 //! Like quinn-proto's `Connection`, an execution is fully deterministic: it never reads a
 //! clock, never sleeps and never calls a random source (its seed is in the [`Config`]). The
-//! driver owns time and I/O, and talks to it through these calls, each taking the current time
-//! `now` (epoch milliseconds, never going back):
-//!
-//! - inputs: [`Execution::complete_task`] answers a task with its result or its error;
-//!   [`Execution::heartbeat`] restarts a task's `HeartbeatSeconds` (`SendTaskHeartbeat`);
-//!   [`Execution::stop`] aborts the execution (`StopExecution`);
-//! - output: [`Execution::poll`] advances the execution as far as it can at `now` and says
-//!   what it needs next, a [`Poll`]:
-//!   - [`Poll::Task`]: run this [`TaskRequest`], and answer it later with `complete_task`;
-//!   - [`Poll::WakeAt`]: nothing to do before that time; poll again then (at once when the time
-//!     is not after `now`: the poll's slice of work was used up);
-//!   - [`Poll::Idle`]: waiting for task answers only;
-//!   - [`Poll::Done`]: the execution ended; read [`Execution::status`] and its output or failure.
-//!
-//! The order: make the execution with [`Execution::new`], then call `poll(now)` until it
-//! returns `Task`, `WakeAt` or `Idle`; run the tasks it hands out (`Poll::Task` comes once per
-//! task), and whenever an answer arrives or a wake-up time is reached, make the input call
-//! with that time and poll again until it stops handing out work. A late answer, to a task
-//! that timed out or an execution that ended, changes nothing. [`crate::driver::run`] is such
-//! a loop on a virtual clock.
+//! driver owns time and I/O; [`Execution`] states the contract between them.
 //!
 //! Branches of `Parallel` and iterations of `Map` are frames on an explicit scheduler, never
 //! recursion, so deep nesting cannot overflow a wasm stack.
 //!
-//! Modules: `config` (the configuration and limits), `state` (running a state and its JSONPath
-//! data flow), `ja` (the JSONata one), `task` (tasks and timers), `join` (Parallel and Map),
-//! `failure` (Retry and Catch), `vars` (workflow variables), `events` (recording history).
+//! Modules: `config` (the configuration and limits), `state` (running a state), [`dataflow`]
+//! (a state's data flow as pure functions, shared with [`crate::teststate`]), `task` (tasks
+//! and timers), `join` (Parallel and Map), `failure` (Retry and Catch), `vars` (workflow
+//! variables), `events` (recording history).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
@@ -36,9 +18,9 @@ use std::sync::Arc;
 use serde_json::{json, Map, Value};
 
 mod config;
+pub mod dataflow;
 mod events;
 mod failure;
-mod ja;
 mod join;
 mod state;
 mod task;
@@ -47,10 +29,9 @@ mod tests;
 mod vars;
 
 pub use config::{Config, Identity, MachineType, MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS};
+pub use dataflow::eval_template;
 pub use failure::{error_matches, Fault};
-pub use state::eval_template;
 pub use task::payload_size;
-pub use vars::{VarLookup, Vars};
 
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body, Event};
@@ -190,7 +171,53 @@ struct Frame {
     input_text: Option<String>,
 }
 
-/// One execution of a state machine.
+/// One execution of a state machine, driven from outside.
+///
+/// It does no I/O and reads no clock: the driver passes the time `now` (epoch milliseconds,
+/// never going back) into every call.
+///
+/// - Inputs: [`complete_task`](Self::complete_task) answers a task with its result or its
+///   error; [`heartbeat`](Self::heartbeat) restarts a task's `HeartbeatSeconds`
+///   (`SendTaskHeartbeat`); [`stop`](Self::stop) aborts the execution (`StopExecution`).
+/// - Output: [`poll`](Self::poll) advances the execution as far as it can at `now` and says
+///   what it needs next, a [`Poll`]: [`Poll::Task`], a [`TaskRequest`] to start (each task is
+///   handed out once); [`Poll::WakeAt`], a time before which there is nothing to do;
+///   [`Poll::Idle`], nothing to do until a task is answered; [`Poll::Done`], the end (read
+///   [`status`](Self::status), [`output`](Self::output) or [`failure`](Self::failure)).
+///
+/// The order: after [`new`](Self::new), call `poll(now)` and act on its answer: start the
+/// task and poll again; at `WakeAt(t)` poll again at `t` (at once when `t` is not after `now`:
+/// the poll's slice of work was used up); at `Idle` wait for an answer. When an answer, a
+/// heartbeat or a stop request arrives, make its input call with its time, then poll again.
+/// Answers that come too late (the task timed out, the execution ended) change nothing.
+/// [`crate::driver::run`] is this loop on a virtual clock. By hand:
+///
+/// ```
+/// use std::sync::Arc;
+/// use asl_sim::exec::{Config, Execution, Identity, MachineType, Poll, Status};
+/// use serde_json::json;
+///
+/// let machine = asl_sim::model::load(&json!({"StartAt": "Call", "States": {
+///     "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}})).unwrap();
+/// let id = Identity::new("123456789012", "us-east-1", "M", "run-1", MachineType::Standard);
+/// let mut exec = Execution::new(Arc::new(machine), json!({"n": 1}), Config::new(id, MachineType::Standard));
+/// let (mut now, mut started) = (exec.now(), Vec::new());
+/// loop {
+///     match exec.poll(now) {
+///         Poll::Task(req) => started.push(req),
+///         Poll::WakeAt(t) => now = now.max(t),
+///         Poll::Idle => {
+///             // The task's answer comes 5 seconds later.
+///             let req = started.pop().unwrap();
+///             now += 5_000;
+///             exec.complete_task(req.id, Ok(json!({"Payload": req.input})), now);
+///         }
+///         Poll::Done => break,
+///     }
+/// }
+/// assert_eq!(exec.status(), Status::Succeeded);
+/// assert_eq!(exec.output(), Some(&json!({"Payload": {"n": 1}})));
+/// ```
 pub struct Execution {
     config: Config,
     input: Value,
@@ -478,27 +505,8 @@ impl Execution {
         if self.frames[f].phase != Phase::Blocked {
             return;
         }
-        let st = self.state(f);
-        if let (Kind::Wait(_), crate::model::QueryLanguage::Jsonata) = (&st.kind, st.lang) {
-            self.frames[f].phase = Phase::Run;
-            return self.ja_finish(f, None);
-        }
-        if let Kind::Wait(_) = st.kind {
-            // The Wait is over: its output is its effective input through OutputPath.
-            let input = std::mem::take(&mut self.frames[f].input);
-            let eff = match self.apply_input_path(f, &input) {
-                Ok(v) => v,
-                Err(e) => return self.state_failed(f, e),
-            };
-            self.frames[f].input = input;
-            self.frames[f].phase = Phase::Run;
-            let machine = self.frames[f].machine.clone();
-            if let Some(a) = &machine.states[self.frames[f].state].assign {
-                if let Err(e) = self.assign(f, a, &eff) {
-                    return self.state_failed(f, e);
-                }
-            }
-            self.finish_with_output(f, eff);
+        if let Kind::Wait = self.state(f).kind {
+            self.wait_over(f);
         } else {
             // A retry delay is over: run the state again.
             self.frames[f].phase = Phase::Run;
@@ -567,13 +575,5 @@ impl Execution {
             ctx["Map"] = json!({"Item": {"Index": item.0, "Value": item.1}});
         }
         ctx
-    }
-
-    fn context_if_needed(&self, f: FrameId) -> Value {
-        if self.state(f).uses_context {
-            self.context(f)
-        } else {
-            Value::Null
-        }
     }
 }

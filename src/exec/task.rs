@@ -3,10 +3,11 @@
 
 use serde_json::{json, Value};
 
+use super::dataflow::{jsonata, path, text_of, Env};
 use super::{Execution, Fault, FrameId, Phase, TaskRequest, Timer, MAX_PAYLOAD_BYTES};
 use crate::error::{ErrorName, Failure};
 use crate::history;
-use crate::model::TaskSpec;
+use crate::model::{parse_timestamp, Flow, JsonataFields, State, TaskSpec, WaitFor};
 
 /// A task handed to the driver and not answered yet.
 #[derive(Debug)]
@@ -186,4 +187,81 @@ pub(super) fn resource_parts(resource: &str) -> (String, String) {
     let parts: Vec<&str> = resource.split(':').collect();
     let svc = parts.get(2).copied().unwrap_or("");
     (svc.to_string(), resource.to_string())
+}
+
+/// When a Wait state's wait ends (epoch ms): `Seconds`, `Timestamp`, or their paths over the
+/// effective input; or JSONata's `Seconds` / `Timestamp` over `$states`.
+pub(super) fn wait_until(st: &State, input: &Value, env: &mut Env<'_>) -> Result<i64, Fault> {
+    let now = env.now;
+    let (fields, wait) = match &st.flow {
+        Flow::Jsonata(j) => return jsonata_wait_until(j, input, env),
+        Flow::JsonPath(p) => match &p.wait {
+            Some(w) => (p, w),
+            None => return Ok(now),
+        },
+    };
+    let eff = path::input_path(fields, input, env)?;
+    match wait {
+        WaitFor::Seconds(s) => Ok(now.saturating_add(s.saturating_mul(1000))),
+        WaitFor::Timestamp(t) => Ok(*t),
+        WaitFor::SecondsPath(p) => {
+            let v = path::select_opt(p, &eff, env)?.ok_or_else(|| {
+                Fault::Runtime(format!("The SecondsPath parameter does not reference an input value: {}", p.text()))
+            })?;
+            let shown = history::json_text(&v);
+            let n = match &v {
+                Value::Number(n) if n.is_i64() => n.as_i64().unwrap_or(0),
+                Value::Number(n) if n.is_u64() => i64::MAX,
+                _ => {
+                    return Err(Fault::Runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
+                        p.text(),
+                        shown
+                    )))
+                }
+            };
+            if n < 0 {
+                return Err(Fault::Runtime(format!(
+                    "The SecondsPath parameter references a negative value: {} == {}",
+                    p.text(),
+                    shown
+                )));
+            }
+            Ok(now.saturating_add(n.saturating_mul(1000)))
+        }
+        WaitFor::TimestampPath(p) => {
+            let v = path::select_opt(p, &eff, env)?.ok_or_else(|| {
+                Fault::Runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.text()))
+            })?;
+            v.as_str().and_then(parse_timestamp).ok_or_else(|| {
+                Fault::Runtime(format!(
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                    p.text(),
+                    text_of(v)
+                ))
+            })
+        }
+    }
+}
+
+/// A JSONata Wait state's end: `Seconds` (a non-negative integer) or `Timestamp`; now without either.
+fn jsonata_wait_until(j: &JsonataFields, input: &Value, env: &mut Env<'_>) -> Result<i64, Fault> {
+    let states = jsonata::states(input, env.context, &[]);
+    if let Some(t) = &j.seconds {
+        let v = jsonata::eval(t, &states, "Seconds", env)?;
+        return match v.as_i64() {
+            Some(n) if n >= 0 => Ok(env.now.saturating_add(n.saturating_mul(1000))),
+            _ => Err(jsonata::unexpected_type(t, "Seconds", "integer", &v)),
+        };
+    }
+    if let Some(t) = &j.timestamp {
+        let v = jsonata::eval(t, &states, "Timestamp", env)?;
+        return v.as_str().and_then(parse_timestamp).ok_or_else(|| {
+            Fault::Query(format!(
+                "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+                text_of(v)
+            ))
+        });
+    }
+    Ok(env.now)
 }

@@ -29,3 +29,49 @@ fn express_arns_end_with_a_stable_run_id() {
     let s = Identity::new("1", "us-east-1", "M", "e", MachineType::Standard);
     assert_eq!(s.execution_arn, "arn:aws:states:us-east-1:1:execution:M:e");
 }
+
+/// The executor and `TestState` share one data flow: a one-state machine ends with the output
+/// `TestState` gives for that state (a Task answered with the same result as its mock).
+#[test]
+fn executor_and_teststate_agree() {
+    use crate::driver::{self, StateMachine, TaskAnswers};
+    use crate::teststate::{test_state, Request};
+
+    let cases = [
+        (
+            json!({"Type": "Pass", "InputPath": "$.a", "Parameters": {"x.$": "$.b"}, "ResultPath": "$.r", "End": true}),
+            None,
+        ),
+        (json!({"Type": "Pass", "Result": {"r": 1}, "ResultPath": "$.a.c", "OutputPath": "$.a", "End": true}), None),
+        (json!({"Type": "Succeed", "InputPath": "$.a", "OutputPath": "$.b"}), None),
+        (json!({"Type": "Wait", "Seconds": 5, "Assign": {"v.$": "$.a"}, "OutputPath": "$.a", "End": true}), None),
+        (
+            json!({"Type": "Task", "Resource": "arn:aws:states:::my:task", "Parameters": {"in.$": "$.a"},
+                "ResultSelector": {"n.$": "$.n"}, "ResultPath": "$.res", "End": true}),
+            Some(json!({"n": 3, "other": true})),
+        ),
+        (
+            json!({"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::my:task",
+                "Arguments": {"x": "{% $states.input.a.b %}"}, "Output": {"got": "{% $states.result.n %}"}, "End": true}),
+            Some(json!({"n": 4})),
+        ),
+        (json!({"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $states.input.a %}", "End": true}), None),
+    ];
+    let input = json!({"a": {"b": 2}});
+    for (state, result) in cases {
+        let sm = StateMachine::load(&json!({"StartAt": "S", "States": {"S": state}})).unwrap();
+        let answer = result.clone().unwrap_or(Value::Null);
+        let mut handler = |_: &TaskRequest| Some(Ok(answer.clone()));
+        let id = Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard);
+        let mut answers = TaskAnswers::none().with_handler(&mut handler);
+        let exec = driver::run(&sm, input.clone(), Config::new(id, MachineType::Standard), &mut answers);
+        let mut req = json!({"definition": state.to_string(), "input": input.to_string()});
+        if let Some(r) = &result {
+            req["mock"] = json!({"result": r.to_string(), "fieldValidationMode": "NONE"});
+        }
+        let resp = test_state(&Request::from_json(&req).unwrap()).unwrap();
+        let shown: Value = serde_json::from_str(resp["output"].as_str().unwrap()).unwrap();
+        assert_eq!(exec.status(), Status::Succeeded, "{state}");
+        assert_eq!(exec.output(), Some(&shown), "{state}");
+    }
+}

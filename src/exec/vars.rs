@@ -1,11 +1,13 @@
-//! Workflow variables: a scope per Parallel branch or Map iteration, read from the inside out.
+//! Workflow variables (a scope per Parallel branch or Map iteration, read from the inside out)
+//! and the data-flow environment a frame's state evaluates its fields in.
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::{eval_template, Execution, Fault, FrameId};
-use crate::model::Template;
+use super::dataflow::{Env, Variables};
+use super::{Execution, FrameId};
+use crate::model::State;
 
 /// One scope of workflow variables: the top level, or a Parallel branch or Map iteration,
 /// which reads its parents' variables and keeps its own assignments to itself.
@@ -15,38 +17,14 @@ pub(super) struct VarScope {
     pub(super) vars: HashMap<String, Value>,
 }
 
-/// The workflow variables a frame sees.
-#[derive(Clone, Copy)]
-pub struct Vars<'a> {
-    pub(super) scopes: &'a [VarScope],
-    pub(super) scope: usize,
+/// The variables of one frame: its scope and the scopes around it.
+struct ScopeVars<'a> {
+    scopes: &'a mut [VarScope],
+    scope: usize,
 }
 
-/// Where a template's `$name` variables come from: an execution's scopes, or a flat map
-/// (TestState's `variables`).
-pub trait VarLookup {
-    /// The value of variable `name`.
-    fn var(&self, name: &str) -> Option<&Value>;
-}
-
-impl VarLookup for Vars<'_> {
-    fn var(&self, name: &str) -> Option<&Value> {
-        self.get(name)
-    }
-}
-
-impl VarLookup for Map<String, Value> {
-    fn var(&self, name: &str) -> Option<&Value> {
-        self.get(name)
-    }
-}
-
-impl<'a> Vars<'a> {
-    /// No variables at all.
-    pub const NONE: Vars<'static> = Vars { scopes: &[], scope: 0 };
-
-    /// A variable's value, looked up from the innermost scope out.
-    pub fn get(&self, name: &str) -> Option<&'a Value> {
+impl Variables for ScopeVars<'_> {
+    fn get(&self, name: &str) -> Option<&Value> {
         let mut at = Some(self.scope);
         while let Some(i) = at {
             let s = self.scopes.get(i)?;
@@ -57,29 +35,42 @@ impl<'a> Vars<'a> {
         }
         None
     }
+
+    fn assign(&mut self, values: Map<String, Value>) {
+        if let Some(s) = self.scopes.get_mut(self.scope) {
+            s.vars.extend(values);
+        }
+    }
 }
 
+/// The context object of a state that reads none.
+static NO_CONTEXT: Value = Value::Null;
+
 impl Execution {
-    /// The variables frame `f` sees.
-    pub(super) fn vars(&self, f: FrameId) -> Vars<'_> {
-        Vars { scopes: &self.scopes, scope: self.frames[f].scope }
+    /// Runs a data-flow `step` for frame `f`'s state `st`, with the context object when the
+    /// state reads it.
+    pub(super) fn with_flow<R>(&mut self, f: FrameId, st: &State, step: impl FnOnce(&mut Env<'_>) -> R) -> R {
+        self.with_flow_on_input(f, st, |_, env| step(env))
     }
-    /// Evaluates `Assign` and stores the variables in the frame's scope, all values computed first.
-    pub(super) fn assign(&mut self, f: FrameId, assign: &Template, doc: &Value) -> Result<(), Fault> {
-        let ctx = self.context_if_needed(f);
-        let value = eval_template(
-            assign,
-            doc,
-            &ctx,
-            &Vars { scopes: &self.scopes, scope: self.frames[f].scope },
-            &mut self.rng,
-        )?;
-        if let Value::Object(map) = value {
-            let scope = self.frames[f].scope;
-            if let Some(s) = self.scopes.get_mut(scope) {
-                s.vars.extend(map);
-            }
-        }
-        Ok(())
+
+    /// Like [`Self::with_flow`], with the frame's raw input to change in place (ResultPath).
+    pub(super) fn with_flow_on_input<R>(
+        &mut self,
+        f: FrameId,
+        st: &State,
+        step: impl FnOnce(&mut Value, &mut Env<'_>) -> R,
+    ) -> R {
+        let ctx = st.uses_context().then(|| self.context(f));
+        let fr = &mut self.frames[f];
+        let mut vars = ScopeVars { scopes: &mut self.scopes, scope: fr.scope };
+        let mut env = Env::new(ctx.as_ref().unwrap_or(&NO_CONTEXT), &mut vars, &mut self.rng, self.now);
+        step(&mut fr.input, &mut env)
+    }
+
+    /// Runs a data-flow `step` for frame `f` with the context object `ctx`.
+    pub(super) fn with_context<R>(&mut self, f: FrameId, ctx: &Value, step: impl FnOnce(&mut Env<'_>) -> R) -> R {
+        let mut vars = ScopeVars { scopes: &mut self.scopes, scope: self.frames[f].scope };
+        let mut env = Env::new(ctx, &mut vars, &mut self.rng, self.now);
+        step(&mut env)
     }
 }

@@ -16,7 +16,7 @@ pub(super) fn resolve_state(req: &Request) -> Result<(Value, QueryLanguage), Api
     match &req.state_name {
         Some(name) => {
             check_valid(def)?;
-            let lang = lang_of(def, QueryLanguage::JsonPath);
+            let lang = QueryLanguage::of(def.get("QueryLanguage"), QueryLanguage::JsonPath);
             let found =
                 find_state(def, name, 0).ok_or_else(|| ApiError::validation("State not found in definition"))?;
             Ok((found.clone(), lang))
@@ -33,14 +33,6 @@ pub(super) fn check_valid(def: &Value) -> Result<(), ApiError> {
     match crate::validate::invalid_definition_message(&diags) {
         Some(m) => Err(ApiError::definition(m)),
         None => Ok(()),
-    }
-}
-
-pub(super) fn lang_of(v: &Value, default: QueryLanguage) -> QueryLanguage {
-    match v.get("QueryLanguage").and_then(Value::as_str) {
-        Some("JSONata") => QueryLanguage::Jsonata,
-        Some("JSONPath") => QueryLanguage::JsonPath,
-        _ => default,
     }
 }
 

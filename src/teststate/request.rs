@@ -8,15 +8,20 @@ use crate::error::Failure;
 /// `inspectionLevel`: INFO (the default) shows the result only; DEBUG and TRACE add `inspectionData`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum InspectionLevel {
+    /// The status and the output (or error) only.
     Info,
+    /// Adds `inspectionData`: each step of the data flow.
     Debug,
+    /// Like `Debug` (HTTP Task requests and responses, which TRACE adds on AWS, are not modelled).
     Trace,
 }
 
 /// `mock`: the task's (or Map's / Parallel's) result, or its error.
 #[derive(Debug, Clone, Default)]
 pub struct Mock {
+    /// `result`: the state's result, parsed from its JSON text.
     pub result: Option<Value>,
+    /// `errorOutput`: the error and cause the state fails with instead.
     pub error_output: Option<Failure>,
     /// `STRICT` (the default), `PRESENT` or `NONE`. The simulator has no service models, so it
     /// does not check mocked results against them.
@@ -26,24 +31,38 @@ pub struct Mock {
 /// `stateConfiguration`.
 #[derive(Debug, Clone, Default)]
 pub struct StateConfiguration {
+    /// `retrierRetryCount`: how many retries already happened (RETRIABLE below `MaxAttempts`).
     pub retrier_retry_count: u32,
+    /// `errorCausedByState`: the state an error comes from (accepted, not used).
     pub error_caused_by_state: Option<String>,
+    /// `mapIterationFailureCount`: how many Map iterations fail, against the tolerated failures.
     pub map_iteration_failure_count: Option<u64>,
+    /// `mapItemReaderData`: the items an `ItemReader` reads, parsed from its JSON text.
     pub map_item_reader_data: Option<Value>,
 }
 
 /// A `TestState` request, its JSON-text fields parsed.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// `definition`: a state, or a state machine with `stateName`.
     pub definition: Value,
+    /// `stateName`: the state to test in a state machine definition.
     pub state_name: Option<String>,
+    /// `input` (`{}` by default).
     pub input: Value,
+    /// `variables`: the workflow variables the state sees.
     pub variables: Map<String, Value>,
+    /// `context`: the context object, made up when absent.
     pub context: Option<Value>,
+    /// `inspectionLevel`.
     pub inspection_level: InspectionLevel,
+    /// `revealSecrets` (refused with a mock).
     pub reveal_secrets: bool,
+    /// `roleArn`: names the account of a made-up context object.
     pub role_arn: Option<String>,
+    /// `mock`: the result or error of a Task, Map or Parallel state.
     pub mock: Option<Mock>,
+    /// `stateConfiguration`.
     pub state_configuration: StateConfiguration,
 }
 

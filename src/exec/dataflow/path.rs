@@ -1,0 +1,304 @@
+//! The JSONPath data flow: `InputPath`, `Parameters`, `ResultSelector`, `ResultPath`,
+//! `OutputPath` and `Assign`, Choice rules and a Fail state's `ErrorPath` / `CausePath`.
+
+use std::borrow::Cow;
+
+use serde_json::{json, Map, Value};
+
+use super::{Env, Variables};
+use crate::error::{ErrorName, Failure};
+use crate::exec::Fault;
+use crate::history;
+use crate::intrinsics::Scope;
+use crate::jsonpath::JsonPath;
+use crate::model::{PathField, PathFields, ResultPath, Source, Template};
+
+/// The document a path reads: a variable, the context object, or `doc`.
+fn root<'d>(p: &JsonPath, doc: &'d Value, env: &'d Env<'_>) -> Result<&'d Value, Fault> {
+    match p.variable() {
+        Some(name) => env.vars.get(name).ok_or_else(|| undefined_variable(p, name)),
+        None if p.is_context() => Ok(env.context),
+        None => Ok(doc),
+    }
+}
+
+/// A path's value in `doc` (or the variable or context object it names); AWS's runtime error
+/// when it matches nothing.
+pub fn select(p: &JsonPath, doc: &Value, env: &Env<'_>) -> Result<Value, Fault> {
+    select_or_invalid(p, root(p, doc, env)?)
+}
+
+/// Like [`select`], with `None` when the path matches nothing.
+pub fn select_opt(p: &JsonPath, doc: &Value, env: &Env<'_>) -> Result<Option<Value>, Fault> {
+    Ok(p.select(root(p, doc, env)?))
+}
+
+/// `InputPath` (noted as `afterInputPath`): the effective input, borrowed from the raw input
+/// where it can be.
+#[inline]
+pub fn input_path<'v>(f: &PathFields, raw: &'v Value, env: &mut Env<'_>) -> Result<Cow<'v, Value>, Fault> {
+    let eff = match &f.input_path {
+        PathField::Whole => Cow::Borrowed(raw),
+        _ => selected_input(f, raw, env)?,
+    };
+    env.note("afterInputPath", &eff);
+    Ok(eff)
+}
+
+fn selected_input<'v>(f: &PathFields, raw: &'v Value, env: &Env<'_>) -> Result<Cow<'v, Value>, Fault> {
+    Ok(match &f.input_path {
+        PathField::Whole => Cow::Borrowed(raw),
+        PathField::Null => Cow::Owned(json!({})),
+        PathField::Path(p) if p.variable().is_none() && !p.is_context() && p.is_definite() => match p.select_ref(raw) {
+            Some(v) => Cow::Borrowed(v),
+            None => Cow::Owned(select_or_invalid(p, raw)?),
+        },
+        PathField::Path(p) => Cow::Owned(select(p, raw, env)?),
+    })
+}
+
+/// `Parameters` over the effective input (noted as `afterParameters`); the effective input
+/// when there are none.
+pub fn parameters(f: &PathFields, eff: Cow<'_, Value>, env: &mut Env<'_>) -> Result<Value, Fault> {
+    let params = match &f.parameters {
+        Some(t) => eval(t, &eff, env)?,
+        None => eff.into_owned(),
+    };
+    env.note("afterParameters", &params);
+    Ok(params)
+}
+
+/// A payload template over `input`, with the environment's context object and variables.
+pub fn eval(t: &Template, input: &Value, env: &mut Env<'_>) -> Result<Value, Fault> {
+    eval_template(t, input, env.context, &*env.vars, env.rng)
+}
+
+/// `Assign` over `doc`: every value computed first, then all stored.
+pub fn assign(t: &Template, doc: &Value, env: &mut Env<'_>) -> Result<(), Fault> {
+    if let Value::Object(values) = eval(t, doc, env)? {
+        env.assign(values);
+    }
+    Ok(())
+}
+
+/// A state's result to its output: `ResultSelector` (noted as `afterResultSelector`), `Assign`,
+/// `ResultPath` into `raw` (noted as `afterResultPath`), then `OutputPath`. `raw` is taken when
+/// the result goes into it, and left in place when `ResultPath` fails.
+pub fn shape_result(f: &PathFields, raw: &mut Value, result: Value, env: &mut Env<'_>) -> Result<Value, Fault> {
+    let result = match &f.result_selector {
+        Some(sel) => eval(sel, &result, env)?,
+        None => result,
+    };
+    env.note("afterResultSelector", &result);
+    if let Some(a) = &f.assign {
+        assign(a, &result, env)?;
+    }
+    let combined = match &f.result_path {
+        ResultPath::Replace => result,
+        ResultPath::Discard => std::mem::take(raw),
+        ResultPath::Path(p) => {
+            if p.assign(raw, result).is_err() {
+                return Err(result_path_failure(p, raw));
+            }
+            std::mem::take(raw)
+        }
+    };
+    env.note("afterResultPath", &combined);
+    output_path(f, combined, env)
+}
+
+/// The output of a state with no result (Succeed, Wait): `InputPath`, `Assign`, `OutputPath`.
+pub fn pass_through(f: &PathFields, raw: &Value, env: &mut Env<'_>) -> Result<Value, Fault> {
+    let eff = input_path(f, raw, env)?;
+    if let Some(a) = &f.assign {
+        assign(a, &eff, env)?;
+    }
+    output_path(f, eff.into_owned(), env)
+}
+
+/// `OutputPath` over a document of ours: the selected part is moved out of it.
+#[inline]
+pub fn output_path(f: &PathFields, doc: Value, env: &mut Env<'_>) -> Result<Value, Fault> {
+    match &f.output_path {
+        PathField::Whole => Ok(doc),
+        _ => selected_output(f, doc, env),
+    }
+}
+
+fn selected_output(f: &PathFields, doc: Value, env: &Env<'_>) -> Result<Value, Fault> {
+    match &f.output_path {
+        PathField::Whole => Ok(doc),
+        PathField::Null => Ok(json!({})),
+        PathField::Path(p) if p.variable().is_none() && !p.is_context() => {
+            let mut doc = doc;
+            match p.take(&mut doc) {
+                Some(v) => Ok(v),
+                None => select_or_invalid(p, &doc),
+            }
+        }
+        PathField::Path(p) => select(p, &doc, env),
+    }
+}
+
+/// `ResultPath` of a catcher (or a state): `value` into the raw input.
+pub fn result_path(rp: &ResultPath, raw: Value, value: Value) -> Result<Value, Fault> {
+    match rp {
+        ResultPath::Replace => Ok(value),
+        ResultPath::Discard => Ok(raw),
+        ResultPath::Path(p) => {
+            let mut raw = raw;
+            match p.assign(&mut raw, value) {
+                Ok(_) => Ok(raw),
+                Err(_) => Err(result_path_failure(p, &raw)),
+            }
+        }
+    }
+}
+
+fn result_path_failure(p: &JsonPath, raw: &Value) -> Fault {
+    Fault::Failure(Failure::new(
+        ErrorName::ResultPathMatchFailure,
+        format!("Unable to apply ResultPath \"{}\" to input \"{}\"", p.text(), history::json_text(raw)),
+    ))
+}
+
+/// A Choice state: the first matching rule's target, its `Assign` (the state's with
+/// `default`), and `OutputPath` over the effective input.
+pub fn choose(f: &PathFields, default: Option<usize>, raw: &Value, env: &mut Env<'_>) -> Result<(usize, Value), Fault> {
+    let eff = input_path(f, raw, env)?;
+    let mut picked = None;
+    {
+        let (vars, ctx) = (&*env.vars, env.context);
+        let root = |p: &JsonPath| -> Option<&Value> {
+            match p.variable() {
+                Some(name) => vars.get(name),
+                None if p.is_context() => Some(ctx),
+                None => Some(&eff),
+            }
+        };
+        for choice in &f.choices {
+            match choice.rule.eval(&root) {
+                Ok(true) => {
+                    picked = Some(choice);
+                    break;
+                }
+                Ok(false) => {}
+                Err(p) => {
+                    return Err(Fault::Runtime(format!(
+                        "Invalid path '{}': The choice state's condition path references an invalid value.",
+                        p.0
+                    )))
+                }
+            }
+        }
+    }
+    // A matching rule's Assign replaces the state's, which goes with Default.
+    let (next, assign_with) = match (picked, default) {
+        (Some(c), _) => (c.next, c.assign.as_ref()),
+        (None, Some(d)) => (d, f.assign.as_ref()),
+        (None, None) => return Err(Fault::Failure(Failure::new(ErrorName::NoChoiceMatched, "No Matches!"))),
+    };
+    if let Some(a) = assign_with {
+        assign(a, &eff, env)?;
+    }
+    Ok((next, output_path(f, eff.into_owned(), env)?))
+}
+
+/// A Fail state: its error and cause, read from the effective input.
+pub fn fail(f: &PathFields, raw: &Value, env: &mut Env<'_>) -> Result<Failure, Fault> {
+    let eff = input_path(f, raw, env)?;
+    let error = fail_field(&f.error, "ErrorPath", &eff, env)?;
+    let cause = fail_field(&f.cause, "CausePath", &eff, env)?;
+    Ok(Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() })
+}
+
+fn fail_field(src: &Option<Source>, field: &str, doc: &Value, env: &Env<'_>) -> Result<Option<String>, Fault> {
+    let text = match src {
+        None => return Ok(None),
+        Some(Source::Literal(s)) => Value::String(s.clone()),
+        Some(Source::Path(p)) => select_opt(p, doc, env)?.ok_or_else(|| {
+            Fault::Runtime(format!(
+                "The JSONPath '{}' specified for the field '{}' could not be found in the input '{}'",
+                p.text(),
+                field,
+                history::json_text(doc)
+            ))
+        })?,
+        Some(Source::Intrinsic(i)) => {
+            // A Fail state draws no random numbers from the execution's source.
+            let mut rng = fastrand::Rng::with_seed(0);
+            let vars = &*env.vars;
+            let lookup = |name: &str| vars.get(name).cloned();
+            let scope = Scope::new(doc, env.context).with_field(field).with_variables(&lookup);
+            i.eval_in(&scope, &mut rng)?
+        }
+    };
+    Ok(Some(super::text_of(text)))
+}
+
+/// Evaluates a payload template against an input, the context object and the variables.
+pub fn eval_template(
+    t: &Template,
+    input: &Value,
+    ctx: &Value,
+    vars: &dyn Variables,
+    rng: &mut fastrand::Rng,
+) -> Result<Value, Fault> {
+    let root = |p: &JsonPath| -> Result<&Value, Fault> {
+        match p.variable() {
+            Some(name) => vars.get(name).ok_or_else(|| undefined_variable(p, name)),
+            None if p.is_context() => Ok(ctx),
+            None => Ok(input),
+        }
+    };
+    match t {
+        Template::Literal(v) => Ok(v.clone()),
+        Template::Object(fields) => {
+            let mut out = Map::with_capacity(fields.len());
+            for (k, t) in fields {
+                let v = match t {
+                    Template::Path(p) => {
+                        let doc = root(p)?;
+                        p.select(doc).ok_or_else(|| {
+                            Fault::Runtime(format!(
+                                "The JSONPath '{}' specified for the field '{}.$' could not be found in the input '{}'",
+                                p.text(),
+                                k,
+                                history::json_text(doc)
+                            ))
+                        })?
+                    }
+                    Template::Intrinsic(i) => {
+                        let field = format!("{k}.$");
+                        let lookup = |name: &str| vars.get(name).cloned();
+                        let scope = Scope::new(input, ctx).with_field(&field).with_variables(&lookup);
+                        i.eval_in(&scope, rng)?
+                    }
+                    other => eval_template(other, input, ctx, vars, rng)?,
+                };
+                out.insert(k.clone(), v);
+            }
+            Ok(Value::Object(out))
+        }
+        Template::Array(items) => items
+            .iter()
+            .map(|t| eval_template(t, input, ctx, vars, rng))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Template::Path(p) => select_or_invalid(p, root(p)?),
+        Template::Intrinsic(i) => {
+            let lookup = |name: &str| vars.get(name).cloned();
+            let scope = Scope::new(input, ctx).with_variables(&lookup);
+            Ok(i.eval_in(&scope, rng)?)
+        }
+    }
+}
+
+fn undefined_variable(p: &JsonPath, name: &str) -> Fault {
+    Fault::Runtime(format!("Invalid path '{}': The variable '{name}' is not defined.", p.text()))
+}
+
+/// A path's value, or AWS's runtime error quoting Jayway (`Invalid path '$.x' : No results for path: $['x']`).
+pub fn select_or_invalid(p: &JsonPath, doc: &Value) -> Result<Value, Fault> {
+    p.try_select(doc).map_err(|m| Fault::Runtime(format!("Invalid path '{}' : {}", p.text(), m)))
+}
