@@ -190,7 +190,7 @@ struct Frame {
 /// the poll's slice of work was used up); at `Idle` wait for an answer. When an answer, a
 /// heartbeat or a stop request arrives, make its input call with its time, then poll again.
 /// Answers that come too late (the task timed out, the execution ended) change nothing.
-/// [`crate::driver::run`] is this loop on a virtual clock. By hand:
+/// [`crate::simulator::Simulator::advance`] is this loop for every execution of an account. By hand:
 ///
 /// ```
 /// use std::sync::Arc;

@@ -34,7 +34,7 @@ fn express_arns_end_with_a_stable_run_id() {
 /// `TestState` gives for that state (a Task answered with the same result as its mock).
 #[test]
 fn executor_and_teststate_agree() {
-    use crate::driver::{self, StateMachine, TaskAnswers};
+    use crate::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
     use crate::teststate::{test_state, Request};
 
     let cases = [
@@ -59,12 +59,19 @@ fn executor_and_teststate_agree() {
     ];
     let input = json!({"a": {"b": 2}});
     for (state, result) in cases {
-        let sm = StateMachine::load(&json!({"StartAt": "S", "States": {"S": state}})).unwrap();
+        let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+        let definition = json!({"StartAt": "S", "States": {"S": state}}).to_string();
+        let created = sim
+            .create_state_machine(&CreateStateMachineInput { name: "M".into(), definition, ..Default::default() }, 0);
+        let start = StartExecutionInput {
+            state_machine_arn: created.unwrap()["stateMachineArn"].as_str().unwrap().into(),
+            input: Some(input.to_string()),
+            ..Default::default()
+        };
+        let arn = sim.start_execution(&start, 0).unwrap();
         let answer = result.clone().unwrap_or(Value::Null);
-        let mut handler = |_: &TaskRequest| Some(Ok(answer.clone()));
-        let id = Identity::new("123456789012", "us-east-1", "M", "e", MachineType::Standard);
-        let mut answers = TaskAnswers::none().with_handler(&mut handler);
-        let exec = driver::run(&sm, input.clone(), Config::new(id, MachineType::Standard), &mut answers);
+        sim.run_to_end(&arn, &mut |_| Some(Ok(answer.clone())));
+        let exec = sim.execution(&arn).unwrap();
         let mut req = json!({"definition": state.to_string(), "input": input.to_string()});
         if let Some(r) = &result {
             req["mock"] = json!({"result": r.to_string(), "fieldValidationMode": "NONE"});
