@@ -69,9 +69,111 @@ impl ErrorName {
     }
 }
 
+impl ErrorName {
+    /// Every name, for [`ErrorName::parse`].
+    const ALL: [ErrorName; 16] = [
+        Self::All,
+        Self::BranchFailed,
+        Self::DataLimitExceeded,
+        Self::ExceedToleratedFailureThreshold,
+        Self::HeartbeatTimeout,
+        Self::IntrinsicFailure,
+        Self::ItemReaderFailed,
+        Self::NoChoiceMatched,
+        Self::ParameterPathFailure,
+        Self::Permissions,
+        Self::ResultPathMatchFailure,
+        Self::ResultWriterFailed,
+        Self::Runtime,
+        Self::TaskFailed,
+        Self::Timeout,
+        Self::QueryEvaluationError,
+    ];
+
+    /// The name whose [`ErrorName::as_str`] is `text`, if any.
+    pub fn parse(text: &str) -> Option<ErrorName> {
+        Self::ALL.into_iter().find(|n| n.as_str() == text)
+    }
+}
+
 impl fmt::Display for ErrorName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// A failure's error name: one of Step Functions' own (`States.*`), or any other text (a task's
+/// `Lambda.Unknown`, a Fail state's `Error`, a `SendTaskFailure`'s error, or none at all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A `States.*` name.
+    States(ErrorName),
+    /// Any other name (may be empty).
+    Custom(String),
+}
+
+impl ErrorCode {
+    /// The name as AWS shows it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::States(n) => n.as_str(),
+            ErrorCode::Custom(s) => s,
+        }
+    }
+
+    /// Whether this is Step Functions' own `name`.
+    pub fn is(&self, name: ErrorName) -> bool {
+        matches!(self, ErrorCode::States(n) if *n == name)
+    }
+
+    /// Whether the name is empty (a Fail state or `SendTaskFailure` may give none).
+    pub fn is_empty(&self) -> bool {
+        self.as_str().is_empty()
+    }
+}
+
+impl From<String> for ErrorCode {
+    fn from(text: String) -> Self {
+        match ErrorName::parse(&text) {
+            Some(n) => ErrorCode::States(n),
+            None => ErrorCode::Custom(text),
+        }
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(text: &str) -> Self {
+        ErrorCode::from(text.to_string())
+    }
+}
+
+impl From<ErrorName> for ErrorCode {
+    fn from(name: ErrorName) -> Self {
+        ErrorCode::States(name)
+    }
+}
+
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -79,7 +181,7 @@ impl fmt::Display for ErrorName {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// The error name, e.g. `States.Runtime` or a task's own error such as `Lambda.Unknown`.
-    pub error: String,
+    pub error: ErrorCode,
     /// The cause text (may be empty).
     pub cause: String,
 }
@@ -87,12 +189,12 @@ pub struct Failure {
 impl Failure {
     /// A failure with one of Step Functions' own error names.
     pub fn new(name: ErrorName, cause: impl Into<String>) -> Self {
-        Failure { error: name.as_str().to_string(), cause: cause.into() }
+        Failure { error: ErrorCode::States(name), cause: cause.into() }
     }
 
     /// A failure with any error name (user errors from `Fail` states and tasks).
     pub fn custom(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        Failure { error: error.into(), cause: cause.into() }
+        Failure { error: ErrorCode::from(error.into()), cause: cause.into() }
     }
 }
 

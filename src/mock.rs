@@ -100,7 +100,7 @@ fn parse_answer(v: &Value) -> Result<Mocked, String> {
     if let Some(t) = v.get("Throw") {
         let error = t.get("Error").and_then(Value::as_str).unwrap_or("").to_string();
         let cause = t.get("Cause").and_then(Value::as_str).unwrap_or("").to_string();
-        return Ok(Mocked::Throw(Failure { error, cause }));
+        return Ok(Mocked::Throw(Failure::custom(error, cause)));
     }
     Err("needs Return or Throw".into())
 }

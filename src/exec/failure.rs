@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::dataflow;
 use super::{Execution, FrameId, Phase, Status};
-use crate::error::{ErrorName, Failure};
+use crate::error::{ErrorCode, ErrorName, Failure};
 use crate::history;
 use crate::model::{Kind, Retrier};
 
@@ -24,9 +24,9 @@ pub enum Fault {
 impl From<Failure> for Fault {
     /// `States.Runtime` failures get AWS's prefix naming the state when they fail it.
     fn from(f: Failure) -> Self {
-        if f.error == ErrorName::Runtime.as_str() {
+        if f.error.is(ErrorName::Runtime) {
             Fault::Runtime(f.cause)
-        } else if f.error == ErrorName::QueryEvaluationError.as_str() {
+        } else if f.error.is(ErrorName::QueryEvaluationError) {
             Fault::Query(f.cause)
         } else {
             Fault::Failure(f)
@@ -64,7 +64,7 @@ impl Execution {
                 (failure, true)
             }
             Fault::Failure(fl) => {
-                let catchable = fl.error != ErrorName::Runtime.as_str();
+                let catchable = !fl.error.is(ErrorName::Runtime);
                 (fl, catchable)
             }
         }
@@ -125,7 +125,7 @@ impl Execution {
         }
     }
 
-    pub(super) fn retry_delay(&mut self, f: FrameId, retry: &[Retrier], error: &str) -> Option<i64> {
+    pub(super) fn retry_delay(&mut self, f: FrameId, retry: &[Retrier], error: &ErrorCode) -> Option<i64> {
         let (i, r) = retry.iter().enumerate().find(|(_, r)| error_matches(&r.error_equals, error))?;
         let counts = &mut self.frames[f].retry_counts;
         if counts.len() < retry.len() {
@@ -150,14 +150,12 @@ impl Execution {
 /// True when `ErrorEquals` names this error. `States.ALL` matches everything but `States.Runtime`;
 /// it does catch `States.DataLimitExceeded` from a task, as recorded on AWS
 /// (conformance case `test_task_lambda_catch_state_all_data_limit_exceeded_on_large_utf8_response`).
-pub fn error_matches(error_equals: &[String], error: &str) -> bool {
-    error_equals.iter().any(|e| {
-        e == error
-            || (e == ErrorName::All.as_str() && error != ErrorName::Runtime.as_str())
-            // "States.TaskFailed ... acts as a wildcard that matches any known error name except
-            // for States.Timeout" (AWS developer guide, concepts-error-handling).
-            || (e == ErrorName::TaskFailed.as_str()
-                && error != ErrorName::Timeout.as_str()
-                && error != ErrorName::Runtime.as_str())
+pub fn error_matches(error_equals: &[String], error: &ErrorCode) -> bool {
+    error_equals.iter().any(|e| match ErrorName::parse(e) {
+        Some(ErrorName::All) => !error.is(ErrorName::Runtime),
+        // "States.TaskFailed ... acts as a wildcard that matches any known error name except
+        // for States.Timeout" (AWS developer guide, concepts-error-handling).
+        Some(ErrorName::TaskFailed) => !error.is(ErrorName::Timeout) && !error.is(ErrorName::Runtime),
+        _ => error == e.as_str(),
     })
 }

@@ -47,15 +47,14 @@ impl Execution {
             }
             Err(failure) => {
                 // A timeout (TimeoutSeconds or HeartbeatSeconds) is recorded as TimedOut, not Failed.
-                let timed_out = failure.error == ErrorName::Timeout.as_str()
-                    || failure.error == ErrorName::HeartbeatTimeout.as_str();
+                let timed_out = failure.error.is(ErrorName::Timeout) || failure.error.is(ErrorName::HeartbeatTimeout);
                 if task.lambda {
                     let (kind, key) = if timed_out {
                         ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails")
                     } else {
                         ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
                     };
-                    let d = history::failure_details(key, &failure.error, &failure.cause);
+                    let d = history::failure_details(key, failure.error.as_str(), &failure.cause);
                     self.emit_frame(f, kind, Some(d));
                 } else {
                     let (kind, key) = if timed_out {

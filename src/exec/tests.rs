@@ -7,12 +7,12 @@ use super::*;
 #[test]
 fn error_equals_wildcards() {
     let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    assert!(error_matches(&names(&["States.ALL"]), "Custom"));
-    assert!(!error_matches(&names(&["States.ALL"]), "States.Runtime"));
-    assert!(error_matches(&names(&["States.TaskFailed"]), "States.DataLimitExceeded"));
-    assert!(!error_matches(&names(&["States.TaskFailed"]), "States.Timeout"));
-    assert!(error_matches(&names(&["A", "B"]), "B"));
-    assert!(!error_matches(&names(&["A"]), "B"));
+    assert!(error_matches(&names(&["States.ALL"]), &"Custom".into()));
+    assert!(!error_matches(&names(&["States.ALL"]), &"States.Runtime".into()));
+    assert!(error_matches(&names(&["States.TaskFailed"]), &"States.DataLimitExceeded".into()));
+    assert!(!error_matches(&names(&["States.TaskFailed"]), &"States.Timeout".into()));
+    assert!(error_matches(&names(&["A", "B"]), &"B".into()));
+    assert!(!error_matches(&names(&["A"]), &"B".into()));
 }
 
 #[test]

@@ -112,9 +112,9 @@ impl Request {
                     None => None,
                     Some(r) => Some(r.map_err(|_| ApiError::validation("Mocked result must be valid JSON"))?),
                 };
-                let error_output = m.get("errorOutput").map(|e| Failure {
-                    error: e.get("error").and_then(Value::as_str).unwrap_or_default().to_string(),
-                    cause: e.get("cause").and_then(Value::as_str).unwrap_or_default().to_string(),
+                let error_output = m.get("errorOutput").map(|e| {
+                    let text = |key: &str| e.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+                    Failure::custom(text("error"), text("cause"))
                 });
                 let mode = m.get("fieldValidationMode").and_then(Value::as_str).map(str::to_string);
                 Some(Mock { result, error_output, field_validation_mode: mode })

@@ -109,7 +109,7 @@ impl Run<'_> {
             Ok(o) => Ok(o),
             Err(Stop::Api(e)) => Err(e),
             Err(Stop::State(f)) => {
-                let catchable = f.error != ErrorName::Runtime.as_str();
+                let catchable = !f.error.is(ErrorName::Runtime);
                 Ok(Outcome::Failed { failure: f, catchable })
             }
         }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::{text_of, Env};
-use crate::error::{ErrorName, Failure};
+use crate::error::Failure;
 use crate::exec::Fault;
 use crate::history;
 use crate::jsonata::{self, Template};
@@ -93,7 +93,7 @@ pub fn choose(
     let (next, assign, output) = match (chosen, default) {
         (Some(c), _) => c,
         (None, Some(d)) => (d, f.assign.as_ref(), f.output.as_ref()),
-        (None, None) => return Err(Fault::Failure(Failure::new(ErrorName::NoChoiceMatched, "No Matches!"))),
+        (None, None) => return Err(super::no_choice_matched()),
     };
     let assigned = match assign {
         Some(t) => Some(eval(t, &states, "Assign", env)?),
@@ -118,7 +118,7 @@ pub fn fail(f: &JsonataFields, raw: &Value, env: &mut Env<'_>) -> Result<Failure
         Some(t) => text_of(eval(t, &states, "Cause", env)?),
         None => String::new(),
     };
-    Ok(Failure { error, cause })
+    Ok(Failure::custom(error, cause))
 }
 
 /// A catcher's output: its `Output` over `$states.errorOutput` (the error output by default),

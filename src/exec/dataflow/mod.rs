@@ -178,6 +178,11 @@ pub fn choose(st: &State, raw: &Value, env: &mut Env<'_>) -> Result<(usize, Valu
     }
 }
 
+/// A Choice state whose rules all fail and that has no `Default`: AWS's error and cause.
+fn no_choice_matched() -> Fault {
+    Fault::Failure(Failure::new(crate::error::ErrorName::NoChoiceMatched, "No Matches!"))
+}
+
 /// A Fail state's error and cause (`Error`/`ErrorPath`, `Cause`/`CausePath`), empty when absent.
 pub fn fail(st: &State, raw: &Value, env: &mut Env<'_>) -> Result<Failure, Fault> {
     match &st.flow {

@@ -196,7 +196,7 @@ pub fn choose(f: &PathFields, default: Option<usize>, raw: &Value, env: &mut Env
     let (next, assign_with) = match (picked, default) {
         (Some(c), _) => (c.next, c.assign.as_ref()),
         (None, Some(d)) => (d, f.assign.as_ref()),
-        (None, None) => return Err(Fault::Failure(Failure::new(ErrorName::NoChoiceMatched, "No Matches!"))),
+        (None, None) => return Err(super::no_choice_matched()),
     };
     if let Some(a) = assign_with {
         assign(a, &eff, env)?;
@@ -209,7 +209,7 @@ pub fn fail(f: &PathFields, raw: &Value, env: &mut Env<'_>) -> Result<Failure, F
     let eff = input_path(f, raw, env)?;
     let error = fail_field(&f.error, "ErrorPath", &eff, env)?;
     let cause = fail_field(&f.cause, "CausePath", &eff, env)?;
-    Ok(Failure { error: error.unwrap_or_default(), cause: cause.unwrap_or_default() })
+    Ok(Failure::custom(error.unwrap_or_default(), cause.unwrap_or_default()))
 }
 
 fn fail_field(src: &Option<Source>, field: &str, doc: &Value, env: &Env<'_>) -> Result<Option<String>, Fault> {

@@ -39,7 +39,7 @@ fn error_of(out: Result<Value, Fault>) -> (String, String) {
     match out {
         Err(Fault::Runtime(m)) => ("States.Runtime".into(), m),
         Err(Fault::Query(m)) => ("States.QueryEvaluationError".into(), m),
-        Err(Fault::Failure(f)) => (f.error, f.cause),
+        Err(Fault::Failure(f)) => (f.error.as_str().to_string(), f.cause),
         Ok(v) => panic!("expected an error, got {v}"),
     }
 }
