@@ -45,7 +45,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 pub use crate::error::{ApiError, ApiErrorKind};
-use crate::exec::{Config, Execution, Identity, MachineType, Status};
+use crate::exec::{Config, Execution, Identity, MachineType, Status, TaskId};
 use crate::mock::MockConfig;
 use crate::model::Machine;
 
@@ -131,7 +131,7 @@ pub struct Simulator {
     running: BTreeMap<u64, String>,
     next_seq: u64,
     /// Every task token handed out: the execution and the task it belongs to.
-    tokens: HashMap<String, (String, u64)>,
+    tokens: HashMap<String, (String, TaskId)>,
     /// Child execution -> the parent tasks waiting for its end.
     waiting: HashMap<String, Vec<NestedWait>>,
     /// Executions that ended and no driver has heard of yet ([`Advance::ended`]).
@@ -146,7 +146,7 @@ pub struct Simulator {
 #[derive(Debug, Clone)]
 pub(crate) struct NestedWait {
     parent: String,
-    task: u64,
+    task: TaskId,
     how: Integration,
     /// `IncludedData: METADATA_ONLY` of a `startSyncExecution`.
     metadata_only: bool,

@@ -27,6 +27,7 @@ use serde_json::{json, Map, Value};
 
 use super::{ApiError, StartExecutionInput};
 use crate::error::{ErrorName, Failure};
+use crate::exec::TaskId;
 use crate::history;
 
 /// How a Task state starts a child execution.
@@ -80,7 +81,7 @@ impl Integration {
     }
 
     /// The task's failure when the start call itself fails (no such machine, a bad name, ...).
-    pub fn start_failure(self, e: &ApiError, task_id: u64) -> Failure {
+    pub fn start_failure(self, e: &ApiError, task_id: TaskId) -> Failure {
         let code = e.name().strip_suffix("Exception").unwrap_or(e.name());
         let request_id = request_id(task_id);
         match self {
@@ -101,13 +102,13 @@ impl Integration {
 }
 
 /// A request id derived from the task id, so that seeded runs repeat exactly.
-fn request_id(task_id: u64) -> String {
+fn request_id(task_id: TaskId) -> String {
     format!("{:08x}-5f00-4000-8000-{:012x}", task_id, task_id.wrapping_mul(0x2545_f491))
 }
 
 /// `StartExecution`'s answer to a request-response task: `ExecutionArn` and `StartDate` (epoch
 /// ms), with the SDK's HTTP metadata as AWS records it. `now` dates the HTTP response.
-pub fn started_output(child_arn: &str, start_date: i64, task_id: u64, now: i64) -> Value {
+pub fn started_output(child_arn: &str, start_date: i64, task_id: TaskId, now: i64) -> Value {
     let request_id = request_id(task_id);
     // The length of the HTTP body AWS answered: {"executionArn":"...","startDate":<epoch seconds>}.
     let length =

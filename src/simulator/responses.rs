@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{ApiError, ApiErrorKind, ExecEntry, ExecutionInput, GetExecutionHistoryInput, Simulator};
-use crate::exec::{Execution, MachineType, Status};
+use crate::exec::{Execution, MachineType, Status, TaskId};
 use crate::history::{self, Event};
 
 impl Simulator {
@@ -136,7 +136,7 @@ pub fn iso(ms: i64) -> String {
 /// The response of `arn:aws:states:::lambda:invoke` around a function's payload, in the shape
 /// AWS records (`ExecutedVersion`, `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`,
 /// `StatusCode`), with a request id derived from the task id and an HTTP date from `now`.
-pub fn lambda_invoke_response(payload: Value, task_id: u64, now: i64) -> Value {
+pub fn lambda_invoke_response(payload: Value, task_id: TaskId, now: i64) -> Value {
     let request_id = format!("{:08x}-0000-4000-8000-{:012x}", task_id, task_id.wrapping_mul(0x9e37_79b9));
     let length = history::json_text(&payload).len().to_string();
     let date = chrono::DateTime::from_timestamp_millis(now)

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use super::nested::{self, Integration};
 use super::{ApiError, ExecutionInput, Simulator};
 use crate::error::{ErrorName, Failure};
-use crate::exec::{Poll, Status, TaskRequest};
+use crate::exec::{Poll, Status, TaskId, TaskRequest};
 use crate::mock::Mocked;
 
 /// A task for one of the driver's handlers: call it with [`HandlerCall::request`]'s input and
@@ -216,7 +216,7 @@ impl Simulator {
     }
 
     /// Answers a task of a running execution (answers to ended executions are dropped).
-    pub(super) fn complete_task(&mut self, exec_arn: &str, id: u64, result: Result<Value, Failure>, now: i64) {
+    pub(super) fn complete_task(&mut self, exec_arn: &str, id: TaskId, result: Result<Value, Failure>, now: i64) {
         if let Some(e) = self.executions.get_mut(exec_arn) {
             if e.exec.status() == Status::Running {
                 e.exec.complete_task(id, result, now);

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::{ApiError, ApiErrorKind, SendTaskFailureInput, SendTaskHeartbeatInput, SendTaskSuccessInput, Simulator};
 use crate::error::Failure;
-use crate::exec::Status;
+use crate::exec::{Status, TaskId};
 
 impl Simulator {
     //
@@ -64,7 +64,7 @@ impl Simulator {
 
     /// The running task a token belongs to: `TaskDoesNotExist` for a token never handed out,
     /// `TaskTimedOut` for one whose task has ended (answered, timed out, its execution over).
-    fn token_task(&self, token: &str) -> Result<(String, u64), ApiError> {
+    fn token_task(&self, token: &str) -> Result<(String, TaskId), ApiError> {
         let (arn, id) = match self.tokens.get(token) {
             Some(t) => t.clone(),
             // Not handed to a driver yet: look through the running executions.
