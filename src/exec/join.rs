@@ -76,7 +76,7 @@ impl Execution {
     }
 
     pub(super) fn thread_succeeded(&mut self, f: FrameId, out: Value) {
-        self.frames[f].phase = Phase::Dead;
+        self.drop_frame_data(f);
         match self.frames[f].parent {
             None => {
                 let d = json!({"output": history::json_text(&out), "outputDetails": history::not_truncated()});
@@ -104,7 +104,7 @@ impl Execution {
     }
 
     pub(super) fn thread_failed(&mut self, f: FrameId, failure: Failure) {
-        self.frames[f].phase = Phase::Dead;
+        self.drop_frame_data(f);
         match self.frames[f].parent {
             None => self.fail_execution_from(f, failure),
             Some((j, slot)) => {
@@ -220,7 +220,7 @@ impl Execution {
         if self.frames[c].phase == Phase::Dead {
             return;
         }
-        self.frames[c].phase = Phase::Dead;
+        self.drop_frame_data(c);
         if let Some(t) = self.frames[c].task.take() {
             self.tasks.remove(&t);
         }

@@ -175,6 +175,7 @@ impl Execution {
             _ => {}
         }
         let kind = st.kind.exited_event();
+        let text: std::sync::Arc<str> = text.into();
         let next_text = matches!(st.next, Transition::Next(_)).then(|| text.clone());
         self.emit_frame(f, kind, Body::State { entered: false, name: st.name.clone(), payload: text });
         match st.next {

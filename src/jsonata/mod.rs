@@ -43,6 +43,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{ErrorName, Failure};
 
+mod budget;
 mod functions;
 mod messages;
 mod results;
@@ -50,6 +51,7 @@ mod syntax;
 #[cfg(test)]
 mod tests;
 
+pub use budget::{Limits, DEFAULT_FUEL, DEFAULT_MEMORY};
 pub use messages::{threw_cause, type_name, undefined_cause, unexpected_type_cause};
 
 use functions::{mark_surplus_calls, register_aws_functions};

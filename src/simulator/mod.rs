@@ -49,6 +49,7 @@ use crate::exec::{Config, Execution, Identity, MachineType, Status, TaskId};
 use crate::mock::MockConfig;
 use crate::model::Machine;
 
+pub mod lifecycle;
 pub mod logs;
 pub mod nested;
 pub mod quotas;
@@ -57,6 +58,7 @@ pub mod responses;
 pub mod step;
 mod tokens;
 
+pub use lifecycle::{Budgets, Retention};
 pub use logs::{LogEvent, Logging};
 pub use nested::Integration;
 pub use quotas::{Quotas, TokenBucket};
@@ -100,8 +102,10 @@ struct ExecEntry {
     machine_arn: String,
     machine_type: MachineType,
     exec: Execution,
-    /// How many history events have gone through the log filter.
-    logged: usize,
+    /// The id of the last history event that went through the log filter.
+    logged: u64,
+    /// About how many bytes of log records it has written.
+    log_bytes: usize,
     test_case: Option<String>,
     /// Invocations per state name so far, for the mock config's invocation numbers.
     mock_invocations: HashMap<String, u64>,
@@ -125,8 +129,11 @@ pub struct Simulator {
     mocks: Option<MockConfig>,
     /// `None`: no throttling (the default).
     pub quotas: Option<Quotas>,
-    /// The most states one execution may enter.
-    pub max_transitions: u64,
+    /// What one execution may use (transitions, history and log bytes, JSONata); see [`lifecycle`].
+    pub budgets: Budgets,
+    /// How many ended executions and log records the account keeps; see [`lifecycle`].
+    pub retention: Retention,
+    lifecycle: lifecycle::Lifecycle,
     /// Running executions by start order (ended ones leave at their next [`Simulator::settle`]).
     running: BTreeMap<u64, String>,
     next_seq: u64,
@@ -166,7 +173,9 @@ impl Simulator {
             log_groups: vec![DEFAULT_LOG_GROUP.to_string()],
             mocks: None,
             quotas: None,
-            max_transitions: 10_000_000,
+            budgets: Budgets::default(),
+            retention: Retention::default(),
+            lifecycle: Default::default(),
             running: BTreeMap::new(),
             next_seq: 0,
             tokens: HashMap::new(),
@@ -385,7 +394,7 @@ impl Simulator {
         let mut config = Config::new(id, machine_type);
         config.start_time = now;
         config.seed = self.seed ^ self.rng.u64(..);
-        config.max_transitions = self.max_transitions;
+        self.budgets.apply(&mut config);
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
         let exec = Execution::new(machine, input_value, config);
@@ -400,6 +409,7 @@ impl Simulator {
                 machine_type,
                 exec,
                 logged: 0,
+                log_bytes: 0,
                 test_case,
                 mock_invocations: HashMap::new(),
                 ready: true,

@@ -419,7 +419,7 @@ impl Simulator {
             let mut st = self.shared.borrow()?;
             let id = st.next_subscriber;
             st.next_subscriber += 1;
-            let from = st.account.logs().len();
+            let from = st.account.log_end();
             st.subscribers.push((id, callback, from));
             id
         };

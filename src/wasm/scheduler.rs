@@ -195,22 +195,25 @@ impl State {
         }
     }
 
-    /// New log records for the subscribers.
+    /// New log records for the subscribers (positions count every record ever written, so that
+    /// retention dropping old ones changes nothing here).
     fn collect_records(&mut self, turn: &mut Turn) {
-        let logs = self.account.logs();
+        let end = self.account.log_end();
         if self.subscribers.is_empty() {
-            self.delivered = logs.len();
+            self.delivered = end;
             return;
         }
-        for (i, r) in logs.iter().enumerate().skip(self.delivered) {
+        let records = self.account.logs_since(self.delivered);
+        let first = end - records.len();
+        for (i, r) in records.iter().enumerate() {
             let (Ok(record), group) = (to_js(&r.message), JsValue::from_str(&r.log_group)) else { continue };
             for (_, f, from) in &self.subscribers {
-                if i >= *from {
+                if first + i >= *from {
                     turn.records.push((f.clone(), record.clone(), group.clone()));
                 }
             }
         }
-        self.delivered = logs.len();
+        self.delivered = end;
     }
 
     /// What to do after a turn.
@@ -218,7 +221,7 @@ impl State {
         if !self.completions.is_empty() || !self.last.is_quiet() {
             return Next::Again;
         }
-        if self.delivered < self.account.logs().len() && !self.subscribers.is_empty() {
+        if self.delivered < self.account.log_end() && !self.subscribers.is_empty() {
             return Next::Again;
         }
         let running = self.account.running_count() > 0;
