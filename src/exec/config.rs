@@ -40,6 +40,22 @@ impl MachineType {
     }
 }
 
+/// What an execution does with its history events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryMode {
+    /// Keeps every event (Standard executions; Express ones whose caller wants the history).
+    Keep,
+    /// Keeps events only until the driver has written their log records and calls
+    /// [`Execution::forget_history`](super::Execution::forget_history): a poll returns early once
+    /// they hold [`STREAM_FLUSH_BYTES`], so they stay few.
+    Stream,
+    /// Keeps no event (an Express execution that logs nothing, as AWS keeps nothing).
+    Discard,
+}
+
+/// In [`HistoryMode::Stream`], a poll returns once the unwritten events hold this many bytes.
+pub const STREAM_FLUSH_BYTES: usize = 1 << 20;
+
 /// Names and ARNs of the account, machine and execution: the context object reads them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Identity {
@@ -111,6 +127,8 @@ pub struct Config {
     /// text; a payload that one state's exit and the next state's entry share counts once). Past it
     /// the execution fails with `States.Runtime`. [`DEFAULT_MAX_HISTORY_BYTES`] by default.
     pub max_history_bytes: usize,
+    /// What the execution keeps of its history: [`HistoryMode::Keep`] by default.
+    pub history: HistoryMode,
     /// Virtual milliseconds each state entry takes (0 by default, so timestamps are exact). With a
     /// cost, a runaway Express loop reaches its 5-minute limit and times out, as on AWS.
     pub state_cost_ms: u64,
@@ -134,6 +152,7 @@ impl Config {
             seed: 0,
             max_transitions: DEFAULT_MAX_TRANSITIONS,
             max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
+            history: HistoryMode::Keep,
             state_cost_ms: 0,
             jsonata: crate::jsonata::Limits::default(),
             poll_slice: 10_000,

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{Execution, FrameId, MachineType, Status, MAX_STANDARD_EVENTS};
+use super::{Execution, FrameId, HistoryMode, MachineType, Status, MAX_STANDARD_EVENTS};
 use crate::error::{ErrorName, Failure};
 use crate::history::{Body, Event};
 
@@ -32,7 +32,10 @@ impl Execution {
             // the failure, following the last real event (recorded on AWS; floci-io/floci#2734).
             let cause = format!("The execution reached the maximum number of history events ({MAX_STANDARD_EVENTS}).");
             self.end_failed(id, Failure::new(ErrorName::Runtime, cause));
-        } else if self.history_bytes > self.config.max_history_bytes && !ending {
+        } else if self.history_bytes > self.config.max_history_bytes
+            && self.config.history == HistoryMode::Keep
+            && !ending
+        {
             let cause = super::budget::history_cause(self.config.max_history_bytes);
             self.end_failed(id, Failure::new(ErrorName::Runtime, cause));
         }
@@ -40,9 +43,11 @@ impl Execution {
     }
 
     fn push(&mut self, event: Event, shared: bool) {
-        self.history_bytes = self.history_bytes.saturating_add(event.bytes(shared));
         self.last_event = (event.id, event.timestamp);
-        self.events.push(event);
+        if self.config.history != HistoryMode::Discard {
+            self.history_bytes = self.history_bytes.saturating_add(event.bytes(shared));
+            self.events.push(event);
+        }
     }
 
     /// Ends the execution at once with `ExecutionFailed` after event `previous` (a limit reached).

@@ -31,8 +31,8 @@ mod vars;
 
 pub use budget::log_budget_cause;
 pub use config::{
-    Config, Identity, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS, MAX_PAYLOAD_BYTES,
-    MAX_STANDARD_EVENTS,
+    Config, HistoryMode, Identity, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS, MAX_PAYLOAD_BYTES,
+    MAX_STANDARD_EVENTS, STREAM_FLUSH_BYTES,
 };
 pub use dataflow::eval_template;
 pub use failure::{error_matches, Fault};
@@ -174,6 +174,9 @@ struct Frame {
     task_token: Option<String>,
     /// The JSON text of `input` when the previous state already made it (its exit event).
     input_text: Option<Arc<str>>,
+    /// The JSON text of the current state's input, as its entered event holds it: an exit with the
+    /// same text (a Choice, a Pass that changes nothing) shares it.
+    entered_text: Option<Arc<str>>,
 }
 
 /// One execution of a state machine, driven from outside.
@@ -370,7 +373,10 @@ impl Execution {
             if let Some(req) = self.outgoing.pop_front() {
                 return Poll::Task(Box::new(req));
             }
-            if !self.runnable.is_empty() && self.transitions >= slice_end {
+            if !self.runnable.is_empty()
+                && (self.transitions >= slice_end
+                    || (self.config.history == HistoryMode::Stream && self.history_bytes > STREAM_FLUSH_BYTES))
+            {
                 return Poll::WakeAt(self.now);
             }
             if let Some(f) = self.runnable.pop_front() {
@@ -519,6 +525,7 @@ impl Execution {
             scope,
             task_token: None,
             input_text: None,
+            entered_text: None,
             silent: parent.is_some_and(|(j, _)| {
                 self.joins[j].kind == JoinKind::DistributedMap || self.frames[self.joins[j].frame].silent
             }),
@@ -569,12 +576,15 @@ impl Execution {
         let (kind, details) = {
             let st = self.state(f);
             let kind = st.kind.entered_event();
-            let details = match cached {
-                Some(payload) => Body::State { entered: true, name: st.name.clone(), payload },
-                None => history::state_entered(&st.name, &self.frames[f].input),
+            let payload: Arc<str> = match cached {
+                Some(payload) => payload,
+                None => history::json_text(&self.frames[f].input).into(),
             };
-            (kind, details)
+            (kind, Body::State { entered: true, name: st.name.clone(), payload })
         };
+        if let Body::State { payload, .. } = &details {
+            self.frames[f].entered_text = Some(payload.clone());
+        }
         let id = self.emit_frame_shared(f, kind, details, shared);
         let fr = &mut self.frames[f];
         fr.entered_event = id;

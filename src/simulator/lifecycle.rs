@@ -36,7 +36,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::Simulator;
 use crate::error::{ErrorName, Failure};
-use crate::exec::{Config, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS};
+use crate::exec::{Config, HistoryMode, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS};
 
 /// The default budget of log-record bytes one execution may write: 64 MiB.
 pub const DEFAULT_MAX_LOG_BYTES: usize = 64 << 20;
@@ -184,6 +184,18 @@ impl Simulator {
     pub fn logs_since(&self, position: usize) -> &[crate::simulator::LogEvent] {
         let i = position.saturating_sub(self.lifecycle.log_base).min(self.logs.len());
         &self.logs[i..]
+    }
+
+    /// An execution's budgets, and what it keeps of its history: everything when it
+    /// [`keeps_history`](Self::keeps_history), else events only until their log records are
+    /// written, or none when its machine logs nothing.
+    pub(super) fn configure(&self, config: &mut Config, logs_nothing: bool) {
+        self.budgets.apply(config);
+        config.history = match (self.keeps_history(config.machine_type), logs_nothing) {
+            (true, _) => HistoryMode::Keep,
+            (false, false) => HistoryMode::Stream,
+            (false, true) => HistoryMode::Discard,
+        };
     }
 
     /// Whether an execution keeps its history: Standard always, Express with [`Budgets::express_history`].

@@ -354,6 +354,7 @@ impl Simulator {
         let machine_name = entry.name.clone();
         let role = entry.role_arn.clone();
         let machine = entry.machine.clone();
+        let logs_nothing = entry.logging.level == "OFF";
         if machine_type == MachineType::Standard {
             if let Some(n) = &input.name {
                 let exec_arn = format!("arn:aws:states:{}:{}:execution:{machine_name}:{n}", self.region, self.account);
@@ -394,7 +395,7 @@ impl Simulator {
         let mut config = Config::new(id, machine_type);
         config.start_time = now;
         config.seed = self.seed ^ self.rng.u64(..);
-        self.budgets.apply(&mut config);
+        self.configure(&mut config, logs_nothing);
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
         let exec = Execution::new(machine, input_value, config);
