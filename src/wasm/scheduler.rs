@@ -65,6 +65,8 @@ pub(super) struct State {
     /// JS task handlers whose promises have not settled.
     inflight: usize,
     scheduler_running: bool,
+    /// `sim.free()` was called: the scheduler stops.
+    freed: bool,
     /// What the last [`account::Simulator::advance`] left.
     last: account::Advance,
 }
@@ -113,6 +115,7 @@ impl State {
             completions: Vec::new(),
             inflight: 0,
             scheduler_running: false,
+            freed: false,
             last: account::Advance::default(),
         }
     }
@@ -216,8 +219,30 @@ impl State {
         self.delivered = end;
     }
 
+    /// `sim.free()`: lets go of the account and of everything JS gave it; returns the `reject`s
+    /// of the pending `startSyncExecution` promises, to call outside the borrow.
+    pub(super) fn free(&mut self) -> Vec<Function> {
+        let mut rejects = Vec::new();
+        for w in std::mem::take(&mut self.waiters).into_values().flatten() {
+            if let Waiter::Sync { reject, .. } = w {
+                rejects.push(reject);
+            }
+        }
+        let (id, region) = (self.account.account.clone(), self.account.region.clone());
+        self.account = account::Simulator::new(&id, &region, 0);
+        self.handlers = HashMap::new();
+        self.subscribers = Vec::new();
+        self.completions = Vec::new();
+        self.last = account::Advance::default();
+        self.freed = true;
+        rejects
+    }
+
     /// What to do after a turn.
     fn next(&mut self) -> Next {
+        if self.freed {
+            return self.exit();
+        }
         if !self.completions.is_empty() || !self.last.is_quiet() {
             return Next::Again;
         }
@@ -257,9 +282,7 @@ impl Shared {
     }
 
     pub(super) fn borrow(&self) -> Result<RefMut<'_, State>, JsValue> {
-        self.state
-            .try_borrow_mut()
-            .map_err(|_| js_error("SimulatorBusy", "the simulator was called while it was busy").into())
+        self.state.try_borrow_mut().map_err(|_| super::lifecycle::busy_error())
     }
 
     /// Makes sure the scheduler runs and sees the news.

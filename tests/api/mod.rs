@@ -644,4 +644,5 @@ async fn nested_workflows_start_other_registered_machines() {
 
 /// A handler as a Rust closure: `f(input, context)` as JSON, its answer as a JS value.
 mod edges;
+mod robust;
 mod tokens;
