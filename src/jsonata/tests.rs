@@ -253,3 +253,26 @@ fn the_random_source_advances() {
     let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut again };
     assert_eq!(e.eval(&mut env).unwrap(), a);
 }
+
+/// The nesting estimate is one pass: 200,000 parentheses cost a few milliseconds, not seconds.
+#[test]
+fn the_nesting_estimate_is_linear() {
+    let deep = format!("{}1{}", "(".repeat(200_000), ")".repeat(200_000));
+    assert_eq!(nesting_estimate(&deep), 2 + 2 * 200_000);
+    assert_eq!(nesting_estimate("(1+2, 3) + [4]"), 2 + 2 + 2);
+    let started = std::time::Instant::now();
+    let parsed = Jsonata::parse(&deep).unwrap();
+    assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+    let states = json!({"input": {}, "context": {}});
+    let mut rng = fastrand::Rng::with_seed(0);
+    let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
+    let failure = parsed.eval_field(&mut env, "Output").unwrap_err();
+    assert_eq!(failure.error, "States.QueryEvaluationError");
+    assert!(
+        failure.cause.ends_with(
+            "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive"
+        ),
+        "{}",
+        failure.cause
+    );
+}
