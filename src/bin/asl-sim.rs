@@ -30,12 +30,16 @@ const USAGE: &str = "usage:
 
 BUDGETS (each execution; past one it fails with States.Runtime): --max-transitions N (1000000),
   --max-history-bytes N (67108864), --max-log-bytes N (67108864), --state-cost-ms N (0: virtual
-  milliseconds per state entered), --jsonata-memory N (67108864 bytes per evaluation),
+  milliseconds per state entered), --jsonata-memory N (134217728 bytes per evaluation),
   --jsonata-fuel N (50000000 per evaluation). An EXPRESS run keeps its history only with --history.
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
 machine named Child), for nested workflows (states:startExecution) to start.";
+
+/// Metered, so that JSONata evaluations run under their budgets (see `asl_sim::meter`).
+#[global_allocator]
+static ALLOCATOR: asl_sim::meter::Metered<std::alloc::System> = asl_sim::meter::Metered(std::alloc::System);
 
 /// Every execution the CLI starts begins at 2024-01-01T00:00:00Z on the virtual clock.
 const START: i64 = 1_704_067_200_000;

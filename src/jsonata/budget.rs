@@ -1,7 +1,7 @@
 //! The budgets of one JSONata evaluation: how much memory it may hold and how much work it may do.
 
-/// The default memory budget of one evaluation: 64 MiB.
-pub const DEFAULT_MEMORY: usize = 64 << 20;
+/// The default memory budget of one evaluation: 128 MiB.
+pub const DEFAULT_MEMORY: usize = 128 << 20;
 
 /// The default work budget of one evaluation (see [`Limits::fuel`]).
 pub const DEFAULT_FUEL: u64 = 50_000_000;
@@ -24,4 +24,18 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits { memory: DEFAULT_MEMORY, fuel: DEFAULT_FUEL }
     }
+}
+
+/// The end of the cause when an evaluation went past a budget (after "The JSONata expression
+/// '...' specified for the field '...'"), naming it and how to raise it.
+pub(super) fn exceeded(trip: crate::meter::Trip, limits: &Limits) -> String {
+    let (what, n, option, flag) = match trip {
+        crate::meter::Trip::Memory => ("memory budget of", limits.memory as u64, "jsonataMemory", "--jsonata-memory"),
+        crate::meter::Trip::Fuel => ("work budget of", limits.fuel, "jsonataFuel", "--jsonata-fuel"),
+    };
+    let unit = if matches!(trip, crate::meter::Trip::Memory) { " bytes" } else { " units" };
+    format!(
+        "exceeded the simulator's JSONata {what} {n}{unit} (raise it with the Simulator option {option}, the CLI flag \
+         {flag} or Budgets::jsonata)."
+    )
 }

@@ -44,7 +44,7 @@ export interface SimulatorOptions {
   /** Whether Express executions keep their history for `getExecutionHistory` (a simulator extra;
    *  AWS keeps none). With `false` they keep only their log records. Default `true`. */
   expressHistory?: boolean;
-  /** Budget of one JSONata evaluation: the most bytes it may hold. Default 67,108,864 (64 MiB). */
+  /** Budget of one JSONata evaluation: the most bytes it may hold. Default 134,217,728 (128 MiB). */
   jsonataMemory?: number;
   /** Budget of one JSONata evaluation: its work, one unit per allocation plus one per KiB
    *  allocated. Default 50,000,000. */
