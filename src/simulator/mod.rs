@@ -50,6 +50,7 @@ use crate::mock::MockConfig;
 use crate::model::Machine;
 
 pub mod lifecycle;
+pub mod limits;
 pub mod logs;
 pub mod nested;
 pub mod quotas;
@@ -198,6 +199,8 @@ impl Simulator {
     /// `CreateStateMachine`: `{stateMachineArn, creationDate}`. As on AWS, creating a machine
     /// that exists with the same definition, type, role and logging returns it again.
     pub fn create_state_machine(&mut self, input: &CreateStateMachineInput, now: i64) -> Result<Value, ApiError> {
+        limits::check_length("name", &input.name, 1, limits::MAX_NAME, false)?;
+        limits::check_length("definition", &input.definition, 1, limits::MAX_DEFINITION, true)?;
         check_name(&input.name)?;
         let machine_type = parse_type(input.machine_type.as_deref())?;
         check_definition(&input.definition, machine_type)?;
@@ -253,6 +256,7 @@ impl Simulator {
         &self,
         input: &ValidateStateMachineDefinitionInput,
     ) -> Result<Value, ApiError> {
+        limits::check_length("definition", &input.definition, 1, limits::MAX_DEFINITION, true)?;
         let machine_type = parse_type(input.machine_type.as_deref())?;
         let diags = crate::validate::validate_text(&input.definition, machine_type);
         let ok = !diags.iter().any(|d| d.severity == crate::validate::Severity::Error);
@@ -324,14 +328,8 @@ impl Simulator {
             }
         }
         let input_text = input.input.as_deref().unwrap_or("{}");
-        if input_text.len() > crate::exec::MAX_PAYLOAD_BYTES {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length \
-                 less than or equal to {}",
-                crate::exec::MAX_PAYLOAD_BYTES
-            )));
-        }
-        let input_value: Value = serde_json::from_str(input_text).map_err(|e| {
+        limits::check_length("input", input_text, 0, limits::MAX_DATA, true)?;
+        let input_value: Value = crate::java::parse_json(input_text).map_err(|e| {
             ApiError::new(ApiErrorKind::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'"))
         })?;
         if let Some(tc) = &test_case {
@@ -348,7 +346,7 @@ impl Simulator {
             }
         }
         if let Some(n) = &input.name {
-            check_name(n)?;
+            limits::check_name_request(n)?;
         }
         let machine_type = entry.machine_type;
         let machine_name = entry.name.clone();
