@@ -38,6 +38,7 @@ created beside it, named by their file name (Child.json: Child; Child.express.js
 machine named Child), for nested workflows (states:startExecution) to start.";
 
 /// Metered, so that JSONata evaluations run under their budgets (see `asl_sim::meter`).
+#[cfg(not(target_arch = "wasm32"))] // the library's own, in wasm
 #[global_allocator]
 static ALLOCATOR: asl_sim::meter::Metered<std::alloc::System> = asl_sim::meter::Metered(std::alloc::System);
 

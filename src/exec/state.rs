@@ -72,7 +72,14 @@ impl Execution {
             }
             Kind::Choice { .. } => {
                 let (next, out) = self.with_flow(f, st, |env| dataflow::choose(st, input, env))?;
-                let (text, shared) = self.share_text(f, history::json_text(&out));
+                // A Choice passes its input on unchanged unless its paths select part of it.
+                let (text, shared) = match self.frames[f].entered_text.take() {
+                    Some(entered) if out == *input => (entered, true),
+                    entered => {
+                        self.frames[f].entered_text = entered;
+                        self.share_text(f, history::json_text(&out))
+                    }
+                };
                 let d = Body::State { entered: false, name: st.name.clone(), payload: text.clone() };
                 self.emit_frame_shared(f, "ChoiceStateExited", d, shared);
                 self.goto(f, next, out);

@@ -11,6 +11,7 @@ use asl_sim::exec::{Config, Execution, Identity, MachineType};
 use asl_sim::simulator::{CreateStateMachineInput, Handler, Simulator, StartExecutionInput};
 
 /// Metered like the wasm build and the CLI, so that JSONata evaluations run under their budgets.
+#[cfg(not(target_arch = "wasm32"))] // the library's own, in wasm
 #[global_allocator]
 static ALLOCATOR: asl_sim::meter::Metered<std::alloc::System> = asl_sim::meter::Metered(std::alloc::System);
 
