@@ -45,7 +45,7 @@ pub const DEFAULT_MAX_LOG_BYTES: usize = 64 << 20;
 pub const DEFAULT_EXECUTIONS_PER_MACHINE: usize = 1_000;
 
 /// The default number of log records kept in the account.
-pub const DEFAULT_LOG_RECORDS: usize = 50_000;
+pub const DEFAULT_LOG_RECORDS: usize = 10_000;
 
 /// What one execution may use before the simulator ends it with `States.Runtime` (a cause that
 /// names the budget and how to raise it). AWS's own limits (25,000 history events for Standard,

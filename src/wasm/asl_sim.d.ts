@@ -52,7 +52,7 @@ export interface SimulatorOptions {
   /** Ended executions kept per state machine, the most recent (older ones are gone, as if
    *  deleted). Default 1,000; `0` keeps none once they have settled; `Infinity` keeps all. */
   keepExecutions?: number;
-  /** Log records kept by `getLogEvents`, the most recent. Default 50,000; `Infinity` keeps all. */
+  /** Log records kept by `getLogEvents`, the most recent. Default 10,000; `Infinity` keeps all. */
   keepLogRecords?: number;
 }
 
