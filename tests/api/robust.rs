@@ -158,3 +158,34 @@ async fn after_a_panic_that_simulator_reports_it_and_new_ones_work() {
         assert_eq!(text(&sync(&fresh, &m, "{\"a\": 1}").await.unwrap(), "output"), "{\"a\":1}");
     }
 }
+
+/// Memory stays flat in wasm over 10,000 sequential executions with logging ALL: the bytes the
+/// module holds (its metering allocator) and the size of its memory stop growing once retention
+/// (1,000 ended executions per machine, 10,000 log records) is reached.
+#[wasm_bindgen_test]
+async fn memory_is_flat_over_10000_sequential_executions_in_wasm() {
+    let sim = sim(json!({}));
+    let m = create(
+        &sim,
+        "Many",
+        json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"n.$": "$.n"}, "End": true}}}),
+        "EXPRESS",
+        all("ALL", true),
+    );
+    let memory = || {
+        let buffer = Reflect::get(&wasm_bindgen::memory(), &"buffer".into()).unwrap();
+        Reflect::get(&buffer, &"byteLength".into()).unwrap().as_f64().unwrap() as usize
+    };
+    let mut held = Vec::new();
+    for i in 0..10_000 {
+        let out = sync(&sim, &m, &format!("{{\"n\": {i}}}")).await.unwrap();
+        assert_eq!(text(&out, "status"), "SUCCEEDED");
+        if (i + 1) % 2_000 == 0 {
+            held.push((asl_sim::meter::allocated(), memory()));
+        }
+    }
+    wasm_bindgen_test::console_log!("wasm: (bytes held, memory size) after each 2,000 executions: {held:?}");
+    let (low, high) = (held[1..].iter().map(|h| h.0).min().unwrap(), held[1..].iter().map(|h| h.0).max().unwrap());
+    assert!(high <= low + low / 4, "held {held:?}");
+    assert!(held[4].1 <= held[1].1 + (8 << 20), "the memory grew: {held:?}");
+}
