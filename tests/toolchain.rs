@@ -92,7 +92,7 @@ fn binaryen_equals_package_json_and_lock() {
 }
 
 #[test]
-fn builds_cover_web_nodejs_and_bundler() {
+fn builds_cover_web_and_nodejs() {
     let tables = wasm_pack_toml();
     let mut targets = Vec::new();
     for (name, build) in tables.iter().filter(|(name, _)| name.starts_with("build.")) {
@@ -106,7 +106,7 @@ fn builds_cover_web_nodejs_and_bundler() {
         }
     }
     targets.sort();
-    assert_eq!(targets, ["bundler", "nodejs", "web"]);
+    assert_eq!(targets, ["nodejs", "web"]);
 }
 
 #[test]
