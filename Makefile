@@ -6,7 +6,7 @@
 PORT ?= 8080
 export PORT
 
-.PHONY: play test setup build clean
+.PHONY: play test setup build package clean
 
 play:
 	@bash scripts/play.sh
@@ -17,9 +17,14 @@ test:
 setup:
 	@bash scripts/setup.sh
 
-# All three npm packages: www/pkg (web), pkg/node (nodejs), pkg/bundler (bundler).
+# The wasm builds of wasm-pack.toml: www/pkg (web, the playground's), pkg/node (nodejs).
 build: setup
 	@bash scripts/build.sh
 
+# The npm package asl-sim: dist/asl-sim-<version>.tgz, assembled from both builds and npm/.
+package: setup
+	@bash scripts/build.sh web nodejs
+	@node scripts/package.mjs
+
 clean:
-	rm -rf www/pkg pkg
+	rm -rf www/pkg pkg dist

@@ -114,3 +114,9 @@ fn webdriver_json_runs_debian_chromium() {
     let webdriver = json("webdriver.json");
     assert_eq!(webdriver["goog:chromeOptions"]["binary"], toolchain("chromium").as_str());
 }
+
+#[test]
+fn webdriver_json_runs_debian_firefox() {
+    let webdriver = json("webdriver.json");
+    assert_eq!(webdriver["moz:firefoxOptions"]["binary"], toolchain("firefox").as_str());
+}
