@@ -1,6 +1,6 @@
 // The installed package in headless Chromium (Debian's, driven by playwright-core): an esbuild
-// bundle, and the README's page without a bundler (an import map and the package's files).
-import { copyFileSync, readFileSync } from 'node:fs';
+// bundle, a Vite build, and the README's page without a bundler (an import map and the package's files).
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
@@ -36,6 +36,7 @@ export async function browserChecks({ root, tarball, work }) {
   let server;
   const problems = [];
   const open = async (url) => {
+    problems.length = 0;
     const page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`console.error: ${m.text()}`); });
@@ -61,6 +62,17 @@ export async function browserChecks({ root, tarball, work }) {
     const version = JSON.parse(readFileSync(join(dir, 'node_modules/asl-sim/package.json'), 'utf8')).version;
     assertEqual(await page.evaluate(() => window.result), { version, status: 'SUCCEEDED', output: '{"agent":true}',
       stop: '1970-01-01T00:01:30.000Z', entered: ['Ask', 'Wait'] }, 'window.result');
+    assertEqual(problems, [], 'page errors');
+  });
+
+  await check('a Vite build (no plugin, no config) emits the .wasm as an asset and runs in Chromium', async () => {
+    write(dir, { 'vite-app/index.html': '<!doctype html><script type="module" src="./app.js"></script>', 'vite-app/app.js': APP });
+    run(join(root, 'node_modules', '.bin', 'vite'), ['build', 'vite-app', '--outDir', '../vite-out', '--base', './', '--logLevel', 'warn'], dir);
+    const assets = readdirSync(join(dir, 'vite-out', 'assets')).map((f) => f.replace(/-[\w-]{8}\./, '.')).sort();
+    assertEqual(assets, ['asl_sim_bg.wasm', 'index.js'], 'assets');
+    const page = await open(`${server.base}/vite-out/index.html`);
+    await page.waitForFunction(() => window.result, null, { timeout: TIMEOUT });
+    assertEqual((await page.evaluate(() => window.result)).entered, ['Ask', 'Wait'], 'window.result.entered');
     assertEqual(problems, [], 'page errors');
   });
 
