@@ -31,6 +31,8 @@ async function command(args, io) {
       return validate(parseOptions(rest, false), io);
     case 'test-state':
       return testState(rest, io);
+    case 'serve':
+      throw new UsageError('serve is in the Rust command line only; this one has run, validate and test-state');
     case '-h':
     case '--help':
     case 'help':

@@ -51,6 +51,11 @@ export async function cliChecks({ root, work }) {
     stderr: '' }, 'FAIL');
   });
 
+  await check('npx asl-sim serve says that serve is the Rust command line\'s; exit 2', async () => {
+    assertEqual(npx('serve'), { status: 2, stdout: '',
+      stderr: 'asl-sim: serve is in the Rust command line only; this one has run, validate and test-state\n' }, 'serve');
+  });
+
   await check('the Rust binary to compare with is there (target/debug/asl-sim)', async () => {
     rust = join(root, 'target', 'debug', 'asl-sim');
     if (!existsSync(rust)) run('cargo', ['build', '--quiet', '--bin', 'asl-sim'], root);
