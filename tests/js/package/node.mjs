@@ -53,6 +53,25 @@ sim.startSyncExecution({ stateMachineArn, input: '{"n": 21}' }).then((r) => {
 });
 `;
 
+// A loop of 400 turns: 1606 history events, more than a page of getExecutionHistory.
+const HELPERS = `
+import { Simulator } from 'asl-sim';
+import { executionHistory, stateInput, stateOutput, statesEntered } from 'asl-sim/testing';
+const sim = new Simulator();
+const { stateMachineArn } = sim.createStateMachine({ name: 'Loop', type: 'EXPRESS',
+  definition: JSON.stringify({ StartAt: 'Check', States: {
+    Check: { Type: 'Choice', Choices: [{ Variable: '$.n', NumericLessThan: 400, Next: 'Inc' }], Default: 'Done' },
+    Inc: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Check' },
+    Done: { Type: 'Succeed' } } }) });
+const { executionArn } = await sim.startSyncExecution({ stateMachineArn, input: '{"n": 0}' });
+const events = executionHistory(sim, executionArn);
+let missing;
+try { stateInput(sim, executionArn, 'Inc', 400); } catch (e) { missing = e.message; }
+console.log(JSON.stringify({ events: events.length, ids: events.every((e, i) => e.id === i + 1),
+  entered: statesEntered(sim, executionArn).length, first: stateInput(sim, executionArn, 'Inc'),
+  last: stateInput(sim, executionArn, 'Inc', -1), lastOutput: stateOutput(sim, executionArn, 'Inc', -1), missing }));
+`;
+
 export async function nodeChecks({ root, tarball, work }) {
   const esm = join(work, 'esm');
   const cjs = join(work, 'cjs');
@@ -80,6 +99,15 @@ export async function nodeChecks({ root, tarball, work }) {
     const out = JSON.parse(run(process.execPath, ['run.js'], cjs));
     assertEqual(out, { names: NAMES, status: 'SUCCEEDED', output: '{"twice":42}', billed: 60000, entered: ['Pick', 'Big', 'Small'] },
       'observed');
+  });
+
+  await check('asl-sim/testing: histories longer than a page, occurrences, and the error for a missing one', async () => {
+    write(esm, { 'helpers.mjs': HELPERS });
+    assertEqual(JSON.parse(run(process.execPath, ['helpers.mjs'], esm)), {
+      events: 1606, ids: true, entered: 802, first: { n: 0 }, last: { n: 399 }, lastOutput: { n: 400 },
+      missing: 'state "Inc" entered 400 time(s), so it has no occurrence 400; states entered: ' +
+        [...Array(400).fill('Check, Inc'), 'Check, Done'].join(', '),
+    }, 'observed');
   });
 
   await check('loading the package in Node takes no await and little time (reported)', async () => {
