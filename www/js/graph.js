@@ -21,6 +21,7 @@ export class GraphView {
     host.append(defs(), this.root);
     this.size = { width: 0, height: 0 };
     this.bindPanZoom();
+    new ResizeObserver(() => this.fit()).observe(host);
     setInterval(() => this.tickCountdowns(), 250);
   }
 
@@ -223,6 +224,6 @@ export function badgeText(s) {
 
 function defs() {
   return svg('defs', {},
-    svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 9, markerHeight: 9, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse' },
       svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' })));
 }

@@ -387,7 +387,6 @@ document.addEventListener('keydown', (ev) => {
     stop(false);
   }
 });
-window.addEventListener('resize', () => graph.fit());
 
 // Start: the shared setup in the URL, else the first example.
 const shared = readFromUrl();

@@ -32,13 +32,14 @@ export class ResultView {
   done(r, { type, region, transitions, afterConsoleTimeout }) {
     this.host.dataset.status = r.status;
     const ms = r.stopDate && r.startDate ? +new Date(r.stopDate) - +new Date(r.startDate) : NaN;
-    const facts = el('dl', { class: 'facts' });
-    const fact = (k, ...v) => facts.append(el('dt', { text: k }), el('dd', {}, ...v));
+    const facts = el('p', { class: 'facts' });
+    const fact = (k, ...v) => facts.append(el('span', { class: 'fact' }, el('span', { class: 'k', text: `${k}: ` }), ...v));
     fact('status', el('span', { class: 'status-word', id: 'result-status', text: r.status }));
     if (Number.isFinite(ms)) fact('duration', duration(ms));
-    if (r.executionArn) fact('executionArn', el('code', { text: r.executionArn }));
+    if (r.executionArn) fact('executionArn', el('code', { text: r.executionArn, title: r.executionArn }));
     if (r.billingDetails) {
-      fact('billingDetails', el('code', { text: JSON.stringify(r.billingDetails) }));
+      const b = r.billingDetails;
+      fact('billingDetails', el('span', { title: JSON.stringify(b), text: `${b.billedMemoryUsedInMB} MB, ${b.billedDurationInMilliseconds} ms` }));
     }
     fact('state transitions', String(transitions));
     const cost = el('p', { class: 'cost' });
