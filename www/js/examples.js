@@ -149,7 +149,6 @@ export const EXAMPLES = [
       'Again?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: -1, Next: 'Count' }], Default: 'Never' },
       Never: { Type: 'Succeed' } } },
     input: { n: 0 },
-    settings: { logLevel: 'OFF' },
     expect: 'RUNNING',
   },
   {

@@ -22,8 +22,13 @@ export class Runner {
     this.worker = worker;
     this.ready = ready;
     worker.onerror = (e) => {
+      // A Rust panic (RuntimeError: unreachable) leaves the module unusable: start afresh.
       e.preventDefault();
-      this.onMessage?.({ kind: 'error', name: 'WorkerError', message: e.message || 'the run worker failed' });
+      const tell = this.onMessage;
+      this.worker.terminate();
+      this.onMessage = null;
+      this.boot();
+      tell?.({ kind: 'error', name: 'WorkerError', message: `The simulator failed inside the run worker (${e.message || 'no message'}); a new worker has taken its place.` });
     };
   }
 
