@@ -72,6 +72,34 @@ export const CHECKS = [
     await finish(p);
   }],
 
+  ['a machine of 66 states stays readable, and the graph pans and zooms', async (env) => {
+    const p = await openPage(env);
+    const { page } = p;
+    const States = {};
+    for (let i = 0; i < 60; i++) {
+      const next = i === 59 ? undefined : `Step ${i + 1}`;
+      if (i % 10 === 5) {
+        States[`Step ${i}`] = { Type: 'Choice', Choices: [{ Variable: '$.x', NumericGreaterThan: i, Next: next }], Default: `Side ${i}` };
+        States[`Side ${i}`] = { Type: 'Pass', Next: next };
+      } else States[`Step ${i}`] = next ? { Type: 'Pass', Next: next } : { Type: 'Succeed' };
+    }
+    await setEditor(page, 'definition', JSON.stringify({ StartAt: 'Step 0', States }, null, 1));
+    await setEditor(page, 'input', '{"x": 100}');
+    await page.waitForFunction(() => document.querySelectorAll('#graph .state').length === 66);
+    const height = await page.$eval('#graph .state[data-state="Step 0"]', (g) => g.getBoundingClientRect().height);
+    assert(height >= 25, `a node is ${height} px high`);
+    await page.click('#run-sync');
+    assertEqual(await waitDone(page), 'SUCCEEDED', 'status');
+    const before = await page.$eval('#graph .viewport', (g) => g.getAttribute('transform'));
+    await page.click('#zoom-in');
+    await page.mouse.move(700, 300);
+    await page.mouse.wheel(0, 300);
+    const after = await page.$eval('#graph .viewport', (g) => g.getAttribute('transform'));
+    assert(before !== after, 'the view moved');
+    await shot(env, page, '13-large-graph');
+    await finish(p);
+  }],
+
   ['validation as you type marks the offending line', async (env) => {
     const p = await openPage(env);
     const { page } = p;

@@ -136,12 +136,20 @@ export class GraphView {
     this.root.setAttribute('transform', `translate(${x.toFixed(1)},${y.toFixed(1)}) scale(${k.toFixed(4)})`);
   }
 
+  /** The whole graph when it stays readable; else its top at a readable scale (pan for the rest). */
   fit() {
     const r = this.host.getBoundingClientRect();
     const w = r.width || 600;
     const h = r.height || 400;
-    const k = Math.min(1.2, Math.max(0.1, Math.min((w - 20) / (this.size.width || 1), (h - 20) / (this.size.height || 1))));
-    this.view = { k, x: (w - this.size.width * k) / 2, y: Math.max(10, (h - this.size.height * k) / 2) };
+    const W = this.size.width || 1;
+    const H = this.size.height || 1;
+    let k = Math.min(1.2, (w - 20) / W, (h - 20) / H);
+    if (k >= 0.55) {
+      this.view = { k, x: (w - W * k) / 2, y: Math.max(10, (h - H * k) / 2) };
+    } else {
+      k = Math.min(0.8, Math.max(0.55, (w - 20) / W));
+      this.view = { k, x: W * k < w ? (w - W * k) / 2 : 10, y: 10 };
+    }
     this.apply();
   }
 
@@ -173,10 +181,16 @@ export class GraphView {
 
   bindPanZoom() {
     const host = this.host;
+    // Ctrl+wheel (and a trackpad's pinch) zooms; the wheel alone pans.
     host.addEventListener('wheel', (ev) => {
       ev.preventDefault();
       const r = host.getBoundingClientRect();
-      this.zoom(Math.exp(-ev.deltaY * 0.0015), ev.clientX - r.left, ev.clientY - r.top);
+      if (ev.ctrlKey || ev.metaKey) this.zoom(Math.exp(-ev.deltaY * 0.002), ev.clientX - r.left, ev.clientY - r.top);
+      else {
+        this.view.x -= ev.deltaX;
+        this.view.y -= ev.deltaY;
+        this.apply();
+      }
     }, { passive: false });
     let drag = null;
     host.addEventListener('pointerdown', (ev) => {

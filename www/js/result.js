@@ -43,17 +43,21 @@ export class ResultView {
     }
     fact('state transitions', String(transitions));
     const cost = el('p', { class: 'cost' });
-    const ex = expressCost(region, r.billingDetails);
+    const parts = [];
+    // After a console timeout DescribeExecution has no billingDetails: bill the duration as AWS
+    // does (rounded up to 100 ms), with the smallest memory chunk, 64 MB.
+    const billing = r.billingDetails ?? (type === 'EXPRESS' && Number.isFinite(ms)
+      ? { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil(ms / 100) * 100), estimated: true } : null);
+    const ex = expressCost(region, billing);
     const st = standardCost(region, transitions);
     const where = PRICES[region]?.name ?? region;
-    if (type === 'EXPRESS' && !r.billingDetails) {
-      cost.append('Express cost: no billingDetails here.');
-    } else if (ex) {
-      cost.append(`As Express in ${where}: ${usd(ex.total)} (1 request ${usd(ex.request)} + ${ex.gbSeconds.toFixed(4)} GB-s ${usd(ex.duration)})`);
+    if (ex) {
+      parts.push(`As Express in ${where}: ${usd(ex.total)} (1 request ${usd(ex.request)} + ${ex.gbSeconds.toFixed(4)} GB-s ${usd(ex.duration)}${billing.estimated ? ', 64 MB assumed' : ''})`);
     } else if (type === 'EXPRESS') {
-      cost.append(`Express prices for ${where} are not in the table.`);
+      parts.push(`Express prices for ${where} are not in the table`);
     }
-    if (st) cost.append(`${cost.textContent ? ' · ' : ''}As Standard: ${usd(st.total)} (${transitions} transitions)`);
+    if (st) parts.push(`as Standard: ${usd(st.total)} (${transitions} transitions)`);
+    cost.textContent = parts.join(' · ');
     cost.title = `Estimated from ${PRICES_SOURCE}; free tiers left out.`;
     const body = r.status === 'SUCCEEDED'
       ? el('pre', { class: 'output', id: 'result-output', text: pretty(r.output ?? '') })
