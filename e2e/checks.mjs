@@ -234,6 +234,15 @@ export const CHECKS = [
     const text = await page.textContent('#panel-state');
     assert(text.includes('CAUGHT_ERROR') && text.includes('next state Refund') && text.includes('NoStock'), `Ship: ${text}`);
     await shot(env, page, '10-data-flow');
+    await loadExample(page, 'Parallel');
+    await page.click('#run-sync');
+    await waitDone(page);
+    await page.click('#graph .state[data-state="Both"]');
+    await page.waitForFunction(() => document.getElementById('panel-state').textContent.includes('After ResultSelector'));
+    const both = await page.textContent('#panel-state');
+    assert(both.includes('"40 and 2"') && both.includes('Branches (2)'), `Parallel: ${both}`);
+    await page.click('#panel-state .chips button >> nth=1');
+    assertEqual(await statuses(page).then((s) => [s.Add, s.Say]), ['none', 'succeeded'], 'branch 2 opened alone');
     await loadExample(page, 'JSONata with variables');
     await page.click('#run-sync');
     await waitDone(page);

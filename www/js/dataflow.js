@@ -26,7 +26,8 @@ export class DataFlowView {
   }
 
   /** Shows state `name` of `definition` (JSON text) with its visits from the HistoryReader. */
-  async show({ name, node, definition, visits, events, variables, pick }) {
+  async show({ name, node, definition, visits, events, variables, pick, childResults }) {
+    this.childResults = childResults;
     this.token = {};
     const token = this.token;
     const title = el('h3', {}, `${name} `, el('span', { class: 'muted', text: node ? `${node.type} state` : '' }));
@@ -73,13 +74,18 @@ export class DataFlowView {
     if (visit.input !== undefined) request.input = visit.input;
     if (variables) request.variables = variables;
     if (node.type === 'Task' || node.type === 'Parallel' || node.type === 'Map') {
-      if (visit.result !== undefined) request.mock = { result: visit.result };
+      const result = visit.result ?? (node.type === 'Task' ? undefined : this.childResults?.(visit));
+      if (result !== undefined) request.mock = { result };
       else if (failures.length) {
         const d = detailsOf(failures.at(-1));
         request.mock = { errorOutput: { error: d.error ?? '', cause: d.cause ?? '' } };
         request.stateConfiguration = { retrierRetryCount: Math.max(0, failures.length - 1) };
-      } else if (node.type !== 'Task' && visit.output !== undefined) {
-        request.mock = { result: visit.output };
+      } else if (node.type !== 'Task') {
+        // A Distributed Map's iterations are child executions, not in this history.
+        add('Input', visit.input ?? '');
+        if (visit.output !== undefined) add('Output', visit.output);
+        body.replaceChildren(el('p', { class: 'muted', text: 'The results of its branches or iterations are not in this history, so TestState cannot replay it.' }), rows);
+        return;
       }
     }
     let answer;

@@ -148,7 +148,7 @@ function select(name, eventId, fromGraph) {
     dataflow.clear('Rebuilding the workflow variables by replaying the earlier states through TestState…');
     showWithVariables(name, node, s, eventId).catch(() => {});
   } else {
-    dataflow.show({ name, node, definition: app.setup.definition, visits: s.visits(name), events: s.lookup, pick: eventId }).catch(() => {});
+    dataflow.show({ name, node, definition: app.setup.definition, visits: s.visits(name), events: s.lookup, pick: eventId, childResults: (v) => s.childResults(name, v) }).catch(() => {});
   }
 }
 
@@ -158,7 +158,8 @@ async function variablesBefore(s, visit) {
   for (const { name, visit: v } of s.visitsBefore(visit)) {
     const request = { definition: app.setup.definition, stateName: name, input: v.input ?? '{}', inspectionLevel: 'DEBUG', variables: vars };
     const node = allStates(app.model).get(name);
-    if (node?.type === 'Map' || node?.type === 'Parallel' || node?.type === 'Task') request.mock = { result: v.result ?? v.output ?? '{}' };
+    if (node?.type === 'Task') request.mock = { result: v.result ?? '{}' };
+    else if (node?.type === 'Map' || node?.type === 'Parallel') request.mock = { result: s.childResults(name, v) ?? '[]' };
     try {
       const answer = await tools.call({ cmd: 'testState', request });
       vars = answer.inspectionData?.variables ?? vars;
@@ -174,7 +175,7 @@ async function showWithVariables(name, node, s, eventId) {
   const cache = new Map();
   for (const v of visits) cache.set(v, await variablesBefore(s, v));
   if (app.selected !== name || app.session !== s) return;
-  await dataflow.show({ name, node, definition: app.setup.definition, visits, events: s.lookup, pick: eventId, variables: (v) => cache.get(v) });
+  await dataflow.show({ name, node, definition: app.setup.definition, visits, events: s.lookup, pick: eventId, variables: (v) => cache.get(v), childResults: (v) => s.childResults(name, v) });
 }
 
 /** Shows one branch or Map iteration: the graph's statuses and the trace for it alone. */

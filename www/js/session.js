@@ -57,6 +57,25 @@ export class Session {
     return this.reader.states.get(name)?.visits ?? [];
   }
 
+  /** A Parallel's or Map's result as its branches or iterations gave it (JSON text of the array of
+   *  their outputs), rebuilt from the last StateExited event of each; undefined when they are not in
+   *  this history (a Distributed Map's iterations run as child executions). */
+  childResults(name, visit) {
+    const prefix = `${visit.path}/${name}[`;
+    const outputs = new Map();
+    const last = visit.exitedId ?? Infinity;
+    for (const e of this.events) {
+      if (e.id <= visit.enteredId || e.id > last || !String(e.type).endsWith('StateExited')) continue;
+      const p = this.reader.info.get(e.id)?.path ?? '';
+      if (!p.startsWith(prefix) || p.indexOf('/', prefix.length) !== -1) continue;
+      const d = e.stateExitedEventDetails ?? e.recordEventDetails ?? {};
+      outputs.set(Number(p.slice(prefix.length, -1)), d.output);
+    }
+    if (!outputs.size) return undefined;
+    const list = [...outputs.keys()].sort((a, b) => a - b).map((i) => outputs.get(i) ?? 'null');
+    return `[${list.join(',')}]`;
+  }
+
   /** Visits before `visit` in its scope or the scopes around it, in order: to rebuild variables. */
   visitsBefore(visit, limit = 300) {
     const inScope = (p) => visit.path === p || visit.path.startsWith(`${p}/`) || p === '';
