@@ -2,17 +2,21 @@
 # (scripts/setup.sh: quick when everything is present).
 #   make play   build the web package into www/pkg and serve www/ on http://127.0.0.1:$(PORT)
 #   make test   run every test; ends with a line "N passed, M failed"
+#   make bench  the benchmark table: native, wasm through the JS API, and the peer aws-local-stepfunctions
 
 PORT ?= 8080
 export PORT
 
-.PHONY: play test setup build clean
+.PHONY: play test bench setup build clean
 
 play:
 	@bash scripts/play.sh
 
 test:
 	@python3 scripts/test.py
+
+bench: setup
+	@node scripts/bench.mjs
 
 setup:
 	@bash scripts/setup.sh
