@@ -194,6 +194,13 @@ export const CHECKS = [
     await page.evaluate(() => window.aslPlayground.flushUrl());
     const url = page.url();
     assert(url.includes('#p='), `URL: ${url}`);
+    await page.click('#copy-create');
+    await page.waitForFunction(() => document.getElementById('copy-text').value.includes('create-state-machine'));
+    const create = await page.inputValue('#copy-text');
+    assert(create.startsWith('aws stepfunctions create-state-machine') && create.includes('--type EXPRESS') && create.includes('"Comment":"shared"'), `create: ${create}`);
+    await page.click('#copy-start');
+    await page.waitForFunction(() => document.getElementById('copy-text').value.startsWith('aws stepfunctions start-sync-execution'));
+    await page.click('#copy-close');
     const q = await openPage(env, url.slice(env.base.length));
     assertEqual(await editorText(q.page, 'definition'), definition, 'definition');
     assertEqual(await editorText(q.page, 'input'), '{"shared": [1, 2, 3]}', 'input');

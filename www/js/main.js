@@ -368,13 +368,15 @@ $('zoom-out').addEventListener('click', () => graph.zoom(0.8));
 $('zoom-fit').addEventListener('click', () => graph.fit());
 $('open-replay').addEventListener('click', () => { tabs.show('tab-replay'); $('replay-text').focus(); });
 $('download-definition').addEventListener('click', () => download(`${app.setup.machineName}.asl.json`, `${app.setup.definition}\n`));
+/** Copies text and shows it, selected, so that it can be copied by hand when the clipboard is refused. */
 async function copyOut(button, text) {
   const ok = await copy(text);
-  const was = button.textContent;
-  button.textContent = ok ? 'Copied' : 'Copy refused: see the console';
-  if (!ok) console.info(text);
-  setTimeout(() => { button.textContent = was; }, 1500);
+  $('copy-label').textContent = ok ? `Copied (${button.textContent}):` : 'The clipboard was refused: select and copy this text.';
+  $('copy-text').value = text;
+  $('copy-out').hidden = false;
+  $('copy-text').select();
 }
+$('copy-close').addEventListener('click', () => { $('copy-out').hidden = true; });
 $('copy-link').addEventListener('click', () => { flushUrl(app.setup); copyOut($('copy-link'), linkFor(app.setup)); });
 $('copy-create').addEventListener('click', () => copyOut($('copy-create'), cliCommands(app.setup).create));
 $('copy-start').addEventListener('click', () => copyOut($('copy-start'), cliCommands(app.setup).start));
