@@ -382,6 +382,7 @@ $('copy-create').addEventListener('click', () => copyOut($('copy-create'), cliCo
 $('copy-start').addEventListener('click', () => copyOut($('copy-start'), cliCommands(app.setup).start));
 
 document.addEventListener('keydown', (ev) => {
+  if (ev.defaultPrevented) return; // an editor's own Ctrl/Cmd+Enter already ran it
   if ((ev.ctrlKey || ev.metaKey) && ev.key === 'Enter') {
     ev.preventDefault();
     run();
