@@ -24,4 +24,5 @@ for name in "${names[@]}"; do
     echo "build $name: $wasm $(stat -c %s "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) gzipped, \
 wasm-opt ${opt_flags[*]:-(none)}, $((SECONDS - start))s"
   done
+  if [ "$name" = web ]; then node scripts/build_www.mjs; fi # the page's vendor bundles (www/vendor)
 done
