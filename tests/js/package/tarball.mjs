@@ -19,8 +19,8 @@ const EXPORTS = {
       import: { types: './node.d.mts', default: './node.mjs' },
       require: { types: './asl_sim.d.cts', default: './asl_sim.cjs' },
     },
-    types: './browser.d.ts',
-    default: './browser.js',
+    browser: { types: './browser.d.ts', default: './browser.js' },
+    import: { types: './browser.d.ts', default: './browser.js' },
   },
   './testing': {
     import: { types: './testing.d.ts', default: './testing.js' },
