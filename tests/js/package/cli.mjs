@@ -1,6 +1,6 @@
 // `npx asl-sim`, the package's command line: its help is the Rust command line's, a run and a
 // validation print exactly what they must, and every case of cli-fixtures.mjs gives the same
-// stdout, stderr and exit status as the Rust binary (target/debug/asl-sim, built if missing).
+// stdout, stderr and exit status as the Rust binary (target/debug/asl-sim, built from this tree).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -56,9 +56,10 @@ export async function cliChecks({ root, work }) {
       stderr: 'asl-sim: serve is in the Rust command line only; this one has run, validate and test-state\n' }, 'serve');
   });
 
-  await check('the Rust binary to compare with is there (target/debug/asl-sim)', async () => {
+  await check('the Rust binary to compare with is built from this tree (cargo build --bin asl-sim)', async () => {
+    run('cargo', ['build', '--quiet', '--bin', 'asl-sim'], root);
     rust = join(root, 'target', 'debug', 'asl-sim');
-    if (!existsSync(rust)) run('cargo', ['build', '--quiet', '--bin', 'asl-sim'], root);
+    if (!existsSync(rust)) throw new Error(`no ${rust}`);
   });
 
   for (const args of CASES) {
