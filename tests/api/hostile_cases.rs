@@ -286,6 +286,28 @@ pub fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            name: "a JSONata expression that never ends, caught by its own Catch",
+            machine_type: "EXPRESS",
+            definition: json!({"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": "{% ($f := function($s){ $f($s & $s) }; $f('x')) %}",
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "P"}], "End": true}}})
+            .to_string(),
+            input: "{}".into(),
+            expect: Expect::Run(
+                "FAILED",
+                "States.Runtime",
+                state_failed(
+                    "P",
+                    &format!(
+                        "The JSONata expression '($f := function($s){{ $f($s & $s) }}; $f('x'))' specified for the \
+                         field 'Arguments' {jsonata_memory}"
+                    ),
+                ),
+                "",
+            ),
+        },
+        Case {
             name: "a Standard loop over a 60 KB input (25,000 events would hold 1.5 GB unshared)",
             machine_type: "STANDARD",
             definition: looping(),
