@@ -161,6 +161,11 @@ impl Simulator {
         self.executions.retain(|arn, _| !dropped.contains(arn));
         self.tokens.retain(|_, (arn, _)| !dropped.contains(arn));
         self.lifecycle.ended.retain(|_, q| !q.is_empty());
+        // After a burst (10,000 executions at once), give the room back.
+        if self.executions.capacity() > 4 * self.executions.len() + 64 {
+            self.executions.shrink_to_fit();
+            self.tokens.shrink_to_fit();
+        }
     }
 
     /// Drops the oldest log records beyond the retention (in batches, so that writing stays cheap).
