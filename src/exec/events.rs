@@ -82,6 +82,10 @@ impl Execution {
     }
 
     pub(super) fn fail_execution_from(&mut self, f: FrameId, failure: Failure) {
+        if self.status != Status::Running {
+            // A limit ended the execution while this state was working: that end stands.
+            return;
+        }
         let mut d = Map::new();
         if !failure.error.is_empty() {
             d.insert("error".into(), json!(failure.error));
@@ -95,6 +99,9 @@ impl Execution {
     }
 
     pub(super) fn fail_execution(&mut self, failure: Failure) {
+        if self.status != Status::Running {
+            return;
+        }
         let prev = self.last_event.0;
         let d = json!({"error": failure.error, "cause": failure.cause});
         self.emit(prev, "ExecutionFailed", Some(("executionFailedEventDetails", d)));
@@ -103,6 +110,9 @@ impl Execution {
     }
 
     pub(super) fn time_out(&mut self) {
+        if self.status != Status::Running {
+            return;
+        }
         let prev = self.last_event.0;
         let failure = Failure::new(ErrorName::Timeout, "");
         let d = json!({"error": failure.error});

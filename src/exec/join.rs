@@ -79,6 +79,10 @@ impl Execution {
         self.drop_frame_data(f);
         match self.frames[f].parent {
             None => {
+                if self.status != Status::Running {
+                    // A limit ended the execution while its last state was working.
+                    return;
+                }
                 let d = json!({"output": history::json_text(&out), "outputDetails": history::not_truncated()});
                 self.emit_frame(f, "ExecutionSucceeded", Some(("executionSucceededEventDetails", d)));
                 self.status = Status::Succeeded;
