@@ -47,6 +47,9 @@ EXPRESSIONS = ["$states.input.a + 1", "$sum([1..10])", "$string($states.input)",
                "$hash('x', 'SHA-256')", "$parse('{\"a\": 1}')", "$range(1, 5, 2)", "$uuid()", "$now()",
                "{'a': [1..3].($ * 2)}", "$states.input.items[k = null]", "$formatNumber(1234.5, '#,##0.00')"]
 
+# Inputs that crashed a target once, each now a test as well.
+JSONATA_CRASHES = ["${'a': [0.." + "3" * 54 + "].($ % 4)}\0a"]
+
 RULES = [{"Variable": "$.a", "NumericEquals": 1}, {"Variable": "$.s", "StringMatches": "a*c"},
          {"Not": {"Variable": "$.x", "IsPresent": True}},
          {"And": [{"Variable": "$.a", "NumericGreaterThanPath": "$.b"}, {"Variable": "$.t", "TimestampLessThan": "2024-01-01T00:00:00Z"}]},
@@ -83,7 +86,7 @@ def main():
     write("run_machine", [f"{d}\0{i}" for d in definitions for i in INPUTS])
     write("jsonpath", [f"{p}\0{DOC}" for p in PATHS])
     write("intrinsics", [f"{c}\0{CALL_INPUT}" for c in CALLS])
-    write("jsonata", [f"{e}\0{INPUTS[1]}" for e in EXPRESSIONS])
+    write("jsonata", [f"{e}\0{INPUTS[1]}" for e in EXPRESSIONS] + JSONATA_CRASHES)
     write("choice", [f"{json.dumps(r)}\0{RULE_INPUT}" for r in RULES])
     write("teststate", [json.dumps(r) for r in TESTSTATE])
     write("mock_config", [json.dumps(m) for m in MOCKS])

@@ -1,5 +1,7 @@
 //! What the fuzz targets share: the metering allocator (so JSONata evaluations run under their
 //! budgets, as in the CLI and in wasm) and splitting one input into parts.
+// Each target uses some of these helpers, not all.
+#![allow(dead_code)]
 
 #[global_allocator]
 static ALLOCATOR: asl_sim::meter::Metered<std::alloc::System> = asl_sim::meter::Metered(std::alloc::System);

@@ -87,3 +87,23 @@ fn ordinary_expressions_are_within_the_budgets() {
         Ok(json!(5000050000u64))
     );
 }
+
+/// Found by the `jsonata` fuzz target: a range bound past i64 made jsonata-core's size arithmetic
+/// overflow (a panic in a debug build, a trap in wasm). It is AWS's "too many elements" now.
+#[test]
+fn huge_range_bounds_are_too_many_elements() {
+    for expr in [
+        "{'a': [0..3333333333333333333333333333333333333333333333333333333333333].($ % 4)}.a",
+        "[-1e300..5]",
+        "[0..1e20]",
+    ] {
+        let e = eval(expr).unwrap_err();
+        assert_eq!(e.error, "States.QueryEvaluationError", "{expr}");
+        assert!(
+            e.cause.ends_with("threw an error during evaluation: Expression evaluation memory limit exceeded: Check for excessive memory usage"),
+            "{expr}: {}",
+            e.cause
+        );
+    }
+    assert_eq!(eval("[9007199254740990..9007199254740991]"), Ok(json!([9007199254740990u64, 9007199254740991u64])));
+}

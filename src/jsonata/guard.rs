@@ -1,6 +1,7 @@
 //! Guards for the built-in functions that can build a huge value in one call, before the
 //! evaluation's next step could stop it: `$pad` (a width of 9e18), `$string` and `&` (a value that
-//! repeats one large part many times), `$join`, `$replace` and `$distinct` (quadratic time).
+//! repeats one large part many times), `$join`, `$replace` and `$distinct` (quadratic time), and
+//! the bounds of a range (`[0..1e60]`), which jsonata-core's arithmetic cannot take.
 //!
 //! At load, each such call gets its arguments wrapped in a host function that passes them
 //! through unchanged after checking what the call will build against the evaluation's budgets
@@ -28,6 +29,7 @@ const PATTERN: &str = "aws guard pattern";
 const JOIN_SEPARATOR: &str = "aws guard join separator";
 const REPLACEMENT: &str = "aws guard replacement";
 const DISTINCT: &str = "aws guard distinct";
+const RANGE_BOUND: &str = "aws guard range bound";
 
 /// The message of a guard's error; the evaluation reports the budget instead.
 const OVER_BUDGET: &str = "U9001: over the simulator's budget";
@@ -64,6 +66,10 @@ fn guard_node(node: &mut AstNode) {
         AstNode::Binary { op: BinaryOp::Concatenate, lhs, rhs } => {
             wrap(lhs, TEXT);
             wrap(rhs, TEXT);
+        }
+        AstNode::Binary { op: BinaryOp::Range, lhs, rhs } => {
+            wrap(lhs, RANGE_BOUND);
+            wrap(rhs, RANGE_BOUND);
         }
         _ => {}
     }
@@ -142,6 +148,16 @@ pub(super) fn register_guards(ev: &mut Evaluator, limits: Limits) {
             _ => 0,
         };
         check(text.len().saturating_add(matches.saturating_mul(replacement.len())) <= max_text, v)
+    });
+    // jsonata-core computes a range's size as `end - start + 1` in i64, which overflows (a panic in
+    // a debug build) for bounds such as 1e60 (found by the `jsonata` fuzz target). Past 2^53 a
+    // bound is as good as 2^53: the range is too long either way (D2014, as AWS).
+    let _ = ev.register_fn(RANGE_BOUND, |a: &[JValue]| {
+        const LARGEST: f64 = 9_007_199_254_740_992.0;
+        Ok(match first(a) {
+            JValue::Number(n) if n.fract() == 0.0 && n.abs() > LARGEST => JValue::Number(LARGEST.copysign(n)),
+            v => v,
+        })
     });
     let _ = ev.register_fn(DISTINCT, move |a: &[JValue]| {
         let v = first(a);
