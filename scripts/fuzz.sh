@@ -17,10 +17,17 @@ mkdir -p logs
 cargo +nightly fuzz build -s none >logs/build.log 2>&1
 run() {
   local t="$1"
+  local code=0
   mkdir -p "work/$t"
   nice -n 10 cargo +nightly fuzz run -s none "$t" "work/$t" "corpus/$t" -- \
-    -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 >"logs/$t.log" 2>&1
-  echo "$t: exit $? ($(grep -E '^stat::number_of_executed_units' "logs/$t.log" | awk '{print $2}') runs)"
+    -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 >"logs/$t.log" 2>&1 || code=$?
+  local runs
+  runs="$(grep -E '^stat::number_of_executed_units' "logs/$t.log" | awk '{print $2}')"
+  if [ "$code" -eq 0 ]; then
+    echo "$t: no crash in ${runs} runs"
+  else
+    echo "$t: CRASH (exit $code), input in fuzz/artifacts/$t/, see fuzz/logs/$t.log"
+  fi
 }
 for ((i = 0; i < ${#targets[@]}; i += 2)); do
   run "${targets[$i]}" &
