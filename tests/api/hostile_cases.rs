@@ -123,6 +123,13 @@ pub fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            name: "a JSONPath filter of 30,000 conditions",
+            machine_type: "EXPRESS",
+            definition: pass(json!({"Parameters": {"a.$": format!("$[?(@.a == 1{})]", " && @.a == 1".repeat(30_000))}})),
+            input: r#"[{"a": 1}, {"a": 2}]"#.into(),
+            expect: Expect::Run("SUCCEEDED", "", empty.clone(), r#"{"a":[{"a":1}]}"#),
+        },
+        Case {
             name: "a JSONata expression in 100,000 parentheses",
             machine_type: "EXPRESS",
             definition: jsonata(&format!("{{% {parens} %}}")),
