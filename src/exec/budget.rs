@@ -2,7 +2,48 @@
 //! `States.Runtime` failures that end a run which exceeds one, each naming the budget and how to
 //! raise it, and what an ended execution lets go of.
 
+use serde_json::Value;
+
 use super::{Execution, Phase};
+
+/// The deepest a state's output may nest: writing, copying and dropping a JSON value recurse once
+/// a level, on a stack of 1 MiB in wasm. (AWS's Jackson refuses documents nested past 1,000 levels.)
+pub(super) const MAX_DEPTH: usize = 256;
+
+/// Whether `v` nests deeper than `max` levels; a walk with its own stack.
+pub(super) fn nested_deeper_than(v: &Value, max: usize) -> bool {
+    let mut todo: Vec<(&Value, usize)> = vec![(v, 1)];
+    while let Some((v, depth)) = todo.pop() {
+        match v {
+            Value::Array(items) if !items.is_empty() => {
+                if depth >= max {
+                    return true;
+                }
+                todo.extend(items.iter().map(|c| (c, depth + 1)));
+            }
+            Value::Object(map) if !map.is_empty() => {
+                if depth >= max {
+                    return true;
+                }
+                todo.extend(map.values().map(|c| (c, depth + 1)));
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Drops a value of any depth without recursing: its containers are emptied into a list first.
+pub(super) fn dismantle(v: Value) {
+    let mut todo = vec![v];
+    while let Some(mut v) = todo.pop() {
+        match &mut v {
+            Value::Array(items) => todo.append(items),
+            Value::Object(map) => todo.extend(std::mem::take(map).into_iter().map(|(_, x)| x)),
+            _ => {}
+        }
+    }
+}
 
 /// How a user raises a budget: the `Simulator` option (JS), the CLI flag and the Rust field.
 fn how_to_raise(option: &str, flag: &str, field: &str) -> String {

@@ -165,6 +165,19 @@ impl Execution {
     pub(super) fn finish_with_output(&mut self, f: FrameId, out: Value) {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
+        // Writing (or dropping) a value nested past the stack's depth would overflow it: a loop
+        // whose Parameters wrap the input (`{"a.$": "$"}`) nests it one level a turn.
+        if super::budget::nested_deeper_than(&out, super::budget::MAX_DEPTH) {
+            let cause = format!(
+                "The state/task '{}' returned a result nested deeper than {} levels, the simulator's limit.",
+                st.name,
+                super::budget::MAX_DEPTH
+            );
+            // Taken apart level by level: dropping it whole would recurse as deep as it goes.
+            super::budget::dismantle(out);
+            self.thread_failed(f, Failure::new(ErrorName::Runtime, cause));
+            return;
+        }
         // The output's JSON text serves the size check, this exit event and the next entry.
         let text = history::json_text(&out);
         if !matches!(st.kind, Kind::Choice { .. }) && text.len() > MAX_PAYLOAD_BYTES {

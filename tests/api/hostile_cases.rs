@@ -315,6 +315,38 @@ pub fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            name: "a loop that nests its input one level a turn",
+            machine_type: "EXPRESS",
+            definition: json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"a.$": "$"}, "Next": "C"},
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "E"}], "Default": "A"},
+                "E": {"Type": "Succeed"}}})
+            .to_string(),
+            input: "{}".into(),
+            expect: Expect::Run(
+                "FAILED",
+                "States.Runtime",
+                "The state/task 'A' returned a result nested deeper than 256 levels, the simulator's limit.".into(),
+                "",
+            ),
+        },
+        Case {
+            name: "JSONata building a value nested 100,000 deep",
+            machine_type: "EXPRESS",
+            definition: jsonata("{% ($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, {'a': $acc}) }; $f(100000, 1)) %}"),
+            input: "{}".into(),
+            expect: Expect::Run(
+                "FAILED",
+                "States.QueryEvaluationError",
+                state_failed(
+                    "P",
+                    "The JSONata expression '($f := function($n, $acc){ $n = 0 ? $acc : $f($n - 1, {'a': $acc}) }; \
+                     $f(100000, 1))' specified for the field 'Output' threw an error during evaluation: Expression \
+                     evaluation memory limit exceeded: Check for excessive memory usage",
+                ),
+                "",
+            ),
+        },
+        Case {
             name: "a Standard loop over a 60 KB input (25,000 events would hold 1.5 GB unshared)",
             machine_type: "STANDARD",
             definition: looping(),
