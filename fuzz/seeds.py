@@ -48,7 +48,10 @@ EXPRESSIONS = ["$states.input.a + 1", "$sum([1..10])", "$string($states.input)",
                "{'a': [1..3].($ * 2)}", "$states.input.items[k = null]", "$formatNumber(1234.5, '#,##0.00')"]
 
 # Inputs that crashed a target once, each now a test as well.
-JSONATA_CRASHES = ["${'a': [0.." + "3" * 54 + "].($ % 4)}\0a"]
+JSONATA_CRASHES = [
+    "${'a': [0.." + "3" * 54 + "].($ % 4)}\0a",
+    "($I(-nn := function()<nnotn\u0111\u050fa:?+V93))(f\0ar@))eInl9\0\0\x16e}",
+]
 
 RULES = [{"Variable": "$.a", "NumericEquals": 1}, {"Variable": "$.s", "StringMatches": "a*c"},
          {"Not": {"Variable": "$.x", "IsPresent": True}},

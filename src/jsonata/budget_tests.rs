@@ -107,3 +107,16 @@ fn huge_range_bounds_are_too_many_elements() {
     }
     assert_eq!(eval("[9007199254740990..9007199254740991]"), Ok(json!([9007199254740990u64, 9007199254740991u64])));
 }
+
+/// Found by the `jsonata` fuzz target: a character outside ASCII in a lambda's signature made
+/// jsonata-core's signature parser slice a string inside a character (a panic, a trap in wasm).
+/// jsonata-js skips a character it does not know in a signature; so do we.
+#[test]
+fn signatures_with_characters_outside_ascii_do_not_panic() {
+    let found = "($I(-nn := function()<nnotn\u{111}\u{50f}a:?+V93))(f";
+    assert!(Jsonata::parse(found).is_err());
+    assert_eq!(eval("(function($x)<né:n>{ $x + 1 })(2)"), Ok(json!(3)));
+    assert_eq!(eval("$count(['é', 'function(x)<é>'])"), Ok(json!(2)));
+    assert_eq!(eval("($xfunction := function($v){ $v }; $xfunction(1) < 2 ? 'é>' : 'b')"), Ok(json!("é>")));
+    assert_eq!(super::syntax::ascii_signatures("λ($x)<é:n>{1} & 'é'"), "λ($x)<:n>{1} & 'é'");
+}

@@ -62,7 +62,8 @@ use functions::{mark_surplus_calls, register_aws_functions};
 use messages::{error_message, parse_message, STACK_OVERFLOW};
 use results::to_json;
 use syntax::{
-    collect_names, find_node, has_unterminated_quote, java_trim, nesting_estimate, top_level_references, visit,
+    ascii_signatures, collect_names, find_node, has_unterminated_quote, java_trim, nesting_estimate,
+    top_level_references, visit,
 };
 
 /// `jsonata-core`'s depth count that puts its limit where AWS's is: AWS evaluates a chain of 100
@@ -134,16 +135,16 @@ impl Jsonata {
             let (variables, calls) = (Vec::new(), Vec::new());
             return Ok(Jsonata { text: text.to_string(), ast: None, variables, calls });
         }
-        let mut ast =
-            guard(|| parser::parse(text)).ok_or_else(|| "internal error".to_string())?.map_err(
-                |e| match parse_message(&e.to_string()) {
-                    // jsonata-core words an unterminated regex like an unterminated string.
-                    m if m.starts_with("String literal") && !has_unterminated_quote(text) => {
-                        "No terminating / in regular expression".to_string()
-                    }
-                    m => m,
-                },
-            )?;
+        let parsed = ascii_signatures(text);
+        let mut ast = guard(|| parser::parse(&parsed)).ok_or_else(|| "internal error".to_string())?.map_err(|e| {
+            match parse_message(&e.to_string()) {
+                // jsonata-core words an unterminated regex like an unterminated string.
+                m if m.starts_with("String literal") && !has_unterminated_quote(text) => {
+                    "No terminating / in regular expression".to_string()
+                }
+                m => m,
+            }
+        })?;
         // jsonata-core reads JSONata 2.1's `??` and `?:`; AWS's 2.0.6 parser refuses both.
         if let Some(symbol) = find_node(&ast, &|n| match n {
             AstNode::Binary { op: BinaryOp::Coalesce, .. } => Some("?"),

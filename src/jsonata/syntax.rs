@@ -75,6 +75,85 @@ pub(super) fn nesting_estimate(text: &str) -> usize {
     max
 }
 
+/// The text with the characters outside ASCII taken out of each lambda's signature
+/// (`function($x)<n:n>{...}`): jsonata-js skips a character it does not know there, while
+/// jsonata-core's signature parser mixes byte and character positions and panics on one (found by
+/// the `jsonata` fuzz target). Everything else is left as it is.
+pub(super) fn ascii_signatures(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    // Where the signature being copied ends (its closing `>`), if inside one.
+    let mut signature_end: Option<usize> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if signature_end.is_some_and(|end| i <= end) {
+            if c.is_ascii() {
+                out.push(c);
+            }
+            i += 1;
+            continue;
+        }
+        signature_end = None;
+        if matches!(c, '"' | '\'' | '`') {
+            // A string or a backquoted name: copied whole.
+            let start = i;
+            i += 1;
+            while i < chars.len() && chars[i] != c {
+                i += if chars[i] == '\\' && c != '`' { 2 } else { 1 };
+            }
+            i = (i + 1).min(chars.len());
+            out.extend(&chars[start..i]);
+            continue;
+        }
+        let word_before = i > 0 && (chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '_' | '$'));
+        let keyword = !word_before && (chars[i..].starts_with(&['f', 'u', 'n', 'c', 't', 'i', 'o', 'n']) || c == 'λ');
+        if keyword {
+            signature_end = signature_after(&chars, i);
+        }
+        out.push(c);
+        i += 1;
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The position of the `>` closing the signature of the lambda whose keyword starts at `at` (the
+/// end of the text when none closes it: jsonata-core's parser reads a signature that far).
+fn signature_after(chars: &[char], at: usize) -> Option<usize> {
+    let mut i = at + if chars[at] == 'λ' { 1 } else { 8 };
+    let skip_blanks = |i: &mut usize| {
+        while chars.get(*i).is_some_and(|c| c.is_whitespace()) {
+            *i += 1;
+        }
+    };
+    skip_blanks(&mut i);
+    if chars.get(i) != Some(&'(') {
+        return None;
+    }
+    i += chars[i..].iter().position(|c| *c == ')')? + 1;
+    skip_blanks(&mut i);
+    if chars.get(i) != Some(&'<') {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (j, c) in chars.iter().enumerate().skip(i) {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(chars.len())
+}
+
 /// Skips a string literal (or a backquoted name) after its opening `quote`; `false` when the
 /// text ends first.
 fn skip_quoted(chars: &mut impl Iterator<Item = char>, quote: char) -> bool {
