@@ -79,7 +79,7 @@ impl Identity {
 }
 
 /// A version 4 style UUID derived from `seed` (SHA-256), for deterministic run ids.
-fn run_id(seed: &str) -> String {
+pub(super) fn run_id(seed: &str) -> String {
     use sha2::{Digest, Sha256};
     let d = Sha256::digest(seed.as_bytes());
     let mut b = [0u8; 16];

@@ -22,6 +22,8 @@ pub mod dataflow;
 mod events;
 mod failure;
 mod join;
+mod maprun;
+mod redrive;
 mod state;
 mod task;
 #[cfg(test)]
@@ -31,7 +33,8 @@ mod vars;
 pub use config::{Config, Identity, MachineType, MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS};
 pub use dataflow::eval_template;
 pub use failure::{error_matches, Fault};
-pub use task::payload_size;
+pub use maprun::{MapRunInfo, MapRunStatus};
+pub use task::{is_activity, payload_size};
 
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body, Event};
@@ -237,6 +240,8 @@ pub struct Execution {
     failure: Option<Failure>,
     transitions: u64,
     rng: fastrand::Rng,
+    /// How many times `RedriveExecution` restarted it.
+    redrive_count: u32,
 }
 
 impl Execution {
@@ -267,6 +272,7 @@ impl Execution {
             output: None,
             failure: None,
             transitions: 0,
+            redrive_count: 0,
         };
         let details = json!({
             "input": history::json_text(&input),
@@ -564,12 +570,14 @@ impl Execution {
         if matches!(st.kind, Kind::Task(_)) {
             ctx["State"]["RetryCount"] = json!(retry);
         }
-        if let Some(token) = &fr.task_token {
+        // Callback tasks see their token; an activity's token goes to its worker only.
+        let activity = matches!(&st.kind, Kind::Task(spec) if task::is_activity(&spec.resource));
+        if let (Some(token), false) = (&fr.task_token, activity) {
             ctx["Task"] = json!({"Token": token});
         }
         // Express executions cannot be redriven and have no RedriveCount (as recorded on AWS).
         if self.config.machine_type == MachineType::Standard {
-            ctx["Execution"]["RedriveCount"] = json!(0);
+            ctx["Execution"]["RedriveCount"] = json!(self.redrive_count);
         }
         if let Some(item) = &fr.map_item {
             ctx["Map"] = json!({"Item": {"Index": item.0, "Value": item.1}});

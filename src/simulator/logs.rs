@@ -24,6 +24,8 @@ pub struct LogEvent {
     pub log_group: String,
     /// The execution's ARN.
     pub execution_arn: String,
+    /// The CloudWatch Logs stream (one per execution: `states/<machine>/<minute>/<id>`).
+    pub log_stream: std::sync::Arc<str>,
     /// Epoch ms of the event.
     pub timestamp: i64,
     /// The record: `{id, type, details, previous_event_id, event_timestamp, execution_arn, redrive_count}`.
@@ -141,17 +143,30 @@ impl Simulator {
     /// Writes the records of an execution's new history events at its machine's level.
     pub(super) fn flush_logs(&mut self, exec_arn: &str) {
         let Some(e) = self.executions.get_mut(exec_arn) else { return };
-        let Some(m) = self.machines.get(&e.machine_arn) else { return };
+        // The logging of the revision it runs (the machine may have changed, or gone, since).
+        let logging = match &e.meta.revision {
+            Some(r) => &r.logging,
+            None => match self.machines.get(&e.machine_arn) {
+                Some(m) => &m.logging,
+                None => return,
+            },
+        };
         let events = e.exec.events();
+        let redrives = e.exec.redrive_count();
         for ev in events.iter().skip(e.logged) {
-            if !logged_at_level(ev.kind, &m.logging.level) {
+            if !logged_at_level(ev.kind, &logging.level) {
                 continue;
             }
+            let mut message = log_record(ev, exec_arn, logging.include_execution_data);
+            if redrives > 0 {
+                message["redrive_count"] = json!(redrives.to_string());
+            }
             self.logs.push(LogEvent {
-                log_group: m.logging.log_group.clone(),
+                log_group: logging.log_group.clone(),
                 execution_arn: exec_arn.to_string(),
+                log_stream: e.meta.log_stream.clone(),
                 timestamp: ev.timestamp,
-                message: log_record(ev, exec_arn, m.logging.include_execution_data),
+                message,
             });
         }
         e.logged = events.len();
@@ -171,6 +186,9 @@ fn log_group_name(arn: &str) -> Option<String> {
 pub fn logged_at_level(kind: &str, level: &str) -> bool {
     const FATAL: &[&str] = &["ExecutionAborted", "ExecutionFailed", "ExecutionTimedOut"];
     const ERROR: &[&str] = &[
+        "ActivityFailed",
+        "ActivityScheduleFailed",
+        "ActivityTimedOut",
         "FailStateEntered",
         "LambdaFunctionFailed",
         "LambdaFunctionScheduleFailed",

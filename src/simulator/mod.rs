@@ -49,13 +49,21 @@ use crate::exec::{Config, Execution, Identity, MachineType, Status, TaskId};
 use crate::mock::MockConfig;
 use crate::model::Machine;
 
+pub mod activities;
+mod arn;
+pub mod cloudwatch;
+pub mod executions;
 pub mod logs;
+pub mod mapruns;
 pub mod nested;
 pub mod quotas;
+pub mod registry;
 pub mod requests;
 pub mod responses;
 pub mod step;
+pub mod tags;
 mod tokens;
+pub mod versions;
 
 pub use logs::{LogEvent, Logging};
 pub use nested::Integration;
@@ -63,8 +71,19 @@ pub use quotas::{Quotas, TokenBucket};
 pub use requests::*;
 pub use step::{Advance, Handler, HandlerCall};
 
+pub use activities::{ActivityInput, CreateActivityInput, ACTIVITY_POLL_MS};
+pub use cloudwatch::LogsInput;
+pub use executions::{ListExecutionsInput, RedriveExecutionInput};
+pub use mapruns::{ListMapRunsInput, MapRunInput};
+pub use registry::{CreateStateMachineRequest, ListInput, StateMachineInput, Tag, UpdateStateMachineInput};
+pub use tags::TagResourceInput;
+pub use versions::{
+    ListForMachineInput, PublishStateMachineVersionInput, RoutingConfigurationListItem, StateMachineAliasInput,
+    StateMachineVersionInput,
+};
+
 /// The response keys that hold dates (epoch milliseconds here; `Date` objects in JS).
-pub const DATE_KEYS: &[&str] = &["creationDate", "startDate", "stopDate", "timestamp"];
+pub const DATE_KEYS: &[&str] = &["creationDate", "startDate", "stopDate", "timestamp", "updateDate", "redriveDate"];
 
 /// The default log group of machines whose logging configuration names no destination.
 pub const DEFAULT_LOG_GROUP: &str = "/aws/vendedlogs/states/asl-sim";
@@ -109,6 +128,8 @@ struct ExecEntry {
     ready: bool,
     /// Its next timer, from its last poll.
     wake_at: Option<i64>,
+    /// Its version, alias, revision and log stream (see [`registry`]).
+    meta: registry::ExecMeta,
 }
 /// The simulated account.
 pub struct Simulator {
@@ -140,6 +161,8 @@ pub struct Simulator {
     now: i64,
     /// Where the next budget-limited [`Simulator::advance`] starts polling.
     cursor: u64,
+    /// Versions, aliases, tags, activities and CloudWatch Logs state of the API ([`registry`]).
+    api: registry::ApiState,
 }
 
 /// A parent task waiting for a child execution (`.sync`, `.sync:2`, `aws-sdk:sfn:startSyncExecution`).
@@ -174,6 +197,7 @@ impl Simulator {
             ended: Vec::new(),
             now: 0,
             cursor: 0,
+            api: registry::ApiState::default(),
         }
     }
 
@@ -294,12 +318,7 @@ impl Simulator {
             Some((a, t)) => (a, Some(t.to_string())),
             None => (input.state_machine_arn.as_str(), None),
         };
-        if !arn.starts_with("arn:") {
-            return Err(ApiError::new(ApiErrorKind::InvalidArn, format!("Invalid Arn: '{arn}'")));
-        }
-        let entry = self.machines.get(arn).ok_or_else(|| {
-            ApiError::new(ApiErrorKind::StateMachineDoesNotExist, format!("State Machine Does Not Exist: '{arn}'"))
-        })?;
+        let entry = self.start_target(arn)?;
         if sync && entry.machine_type != MachineType::Express {
             return Err(ApiError::new(
                 ApiErrorKind::StateMachineTypeNotSupported,
@@ -345,6 +364,8 @@ impl Simulator {
         let machine_name = entry.name.clone();
         let role = entry.role_arn.clone();
         let machine = entry.machine.clone();
+        let machine_arn = entry.machine_arn.clone();
+        let mut meta = entry.meta;
         if machine_type == MachineType::Standard {
             if let Some(n) = &input.name {
                 let exec_arn = format!("arn:aws:states:{}:{}:execution:{machine_name}:{n}", self.region, self.account);
@@ -389,6 +410,7 @@ impl Simulator {
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
         let exec = Execution::new(machine, input_value, config);
+        meta.log_stream = cloudwatch::stream_name(&machine_name, now, &exec_arn).into();
         let seq = self.next_seq;
         self.next_seq += 1;
         self.running.insert(seq, exec_arn.clone());
@@ -396,7 +418,7 @@ impl Simulator {
             exec_arn.clone(),
             ExecEntry {
                 seq,
-                machine_arn: arn.to_string(),
+                machine_arn,
                 machine_type,
                 exec,
                 logged: 0,
@@ -404,6 +426,7 @@ impl Simulator {
                 mock_invocations: HashMap::new(),
                 ready: true,
                 wake_at: None,
+                meta,
             },
         );
         self.flush_logs(&exec_arn);

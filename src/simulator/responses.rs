@@ -36,10 +36,25 @@ impl Simulator {
         let e = self.entry(&input.execution_arn)?;
         let metadata_only = input.included_data.as_deref() == Some("METADATA_ONLY");
         let mut m = self.execution_fields(e, metadata_only);
-        m.insert("redriveCount".into(), json!(0));
-        let redrivable = e.machine_type == MachineType::Standard
-            && matches!(e.exec.status(), Status::Failed | Status::TimedOut | Status::Aborted);
-        m.insert("redriveStatus".into(), json!(if redrivable { "REDRIVABLE" } else { "NOT_REDRIVABLE" }));
+        if let Some(v) = &e.meta.version_arn {
+            m.insert("stateMachineVersionArn".into(), json!(v));
+        }
+        if let Some(a) = &e.meta.alias_arn {
+            m.insert("stateMachineAliasArn".into(), json!(a));
+        }
+        m.insert("redriveCount".into(), json!(e.exec.redrive_count()));
+        if let Some(d) = e.meta.redrive_date {
+            m.insert("redriveDate".into(), json!(d));
+        }
+        match e.exec.not_redrivable() {
+            None => {
+                m.insert("redriveStatus".into(), json!("REDRIVABLE"));
+            }
+            Some(reason) => {
+                m.insert("redriveStatus".into(), json!("NOT_REDRIVABLE"));
+                m.insert("redriveStatusReason".into(), json!(reason));
+            }
+        }
         Ok(Value::Object(m))
     }
 

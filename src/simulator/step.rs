@@ -166,7 +166,7 @@ impl Simulator {
         self.set_now(now);
         let (arn, req) = (&call.execution_arn, &call.request);
         let Some(answer) = answer else { return self.answer_unhandled(arn, req, now) };
-        if req.task_token.is_some() && answer.is_ok() {
+        if req.resource.ends_with(".waitForTaskToken") && answer.is_ok() {
             return;
         }
         let result = answer.map(|payload| {
@@ -322,6 +322,8 @@ impl Simulator {
     fn answer_unhandled(&mut self, exec_arn: &str, req: &TaskRequest, now: i64) {
         if let Some(how) = Integration::of(&req.resource) {
             self.start_nested(exec_arn, req, how, now);
+        } else if crate::exec::is_activity(&req.resource) {
+            self.schedule_activity_task(exec_arn, req);
         } else if req.task_token.is_none() {
             self.complete_task(exec_arn, req.id, Err(no_handler(req)), now);
         }
