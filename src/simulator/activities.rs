@@ -65,7 +65,7 @@ pub struct CreateActivityInput {
 }
 
 /// A request naming an activity; `GetActivityTask`'s also names the worker.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityInput {
     /// The activity.

@@ -183,6 +183,15 @@ impl ApiState {
     }
 }
 
+impl Simulator {
+    /// A request id for the API's responses (`x-amzn-RequestId`), derived rather than drawn from
+    /// the seeded source.
+    pub fn next_request_id(&mut self) -> String {
+        let n = self.api.next_id();
+        derived_uuid(&format!("request:{}:{}:{n}", self.account, self.region))
+    }
+}
+
 /// Refuses KMS keys: the simulator encrypts nothing, so only AWS's own key is honest.
 pub(crate) fn check_encryption(config: Option<&Value>) -> Result<(), ApiError> {
     match config.and_then(|c| c.get("type")).and_then(Value::as_str) {
