@@ -6,6 +6,8 @@
 //!         [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
 //! asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
 //! asl-sim test-state REQUEST.json
+//! asl-sim serve [--host 127.0.0.1] [--port 8083] [--mock-config FILE] [--clock real|virtual]
+//!               [--account ID] [--region R] [--lambda-endpoint URL] [--seed N]
 //! ```
 //! `run` creates the machines in a simulated account (the first definition is the one run; the
 //! others, and the `*.json` files of each folder, are there for nested workflows to start, named
@@ -27,10 +29,13 @@ const USAGE: &str = "usage:
           [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
   asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
   asl-sim test-state REQUEST.json
+  asl-sim serve [--host 127.0.0.1] [--port 8083] [--mock-config FILE] [--clock real|virtual]
+                [--account ID] [--region R] [--lambda-endpoint URL] [--seed N]
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
-machine named Child), for nested workflows (states:startExecution) to start.";
+machine named Child), for nested workflows (states:startExecution) to start.
+serve: the Step Functions and CloudWatch Logs APIs over HTTP (`asl-sim serve --help`).";
 
 /// Every execution the CLI starts begins at 2024-01-01T00:00:00Z on the virtual clock.
 const START: i64 = 1_704_067_200_000;
@@ -113,13 +118,17 @@ fn read_json(path: &str, what: &str) -> Result<Value, String> {
 fn real_main(args: &[String]) -> Result<ExitCode, String> {
     let Some(cmd) = args.first() else { return Err(USAGE.to_string()) };
     if args[1..].iter().any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
+        println!("{}", if cmd == "serve" { asl_sim::serve::USAGE } else { USAGE });
         return Ok(ExitCode::SUCCESS);
     }
     match cmd.as_str() {
         "run" => run(&parse_opts(&args[1..], true)?),
         "validate" => validate(&parse_opts(&args[1..], false)?),
         "test-state" => test_state(&args[1..]),
+        "serve" => {
+            asl_sim::serve::run(asl_sim::serve::Options::parse(&args[1..])?)?;
+            Ok(ExitCode::SUCCESS)
+        }
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -12,11 +12,12 @@ use super::{check, request, shapes, Outcome, WaitKind};
 use crate::error::{ApiError, ApiErrorKind};
 use crate::simulator::executions::check_standard_execution;
 use crate::simulator::{
-    ActivityInput, CreateActivityInput, CreateStateMachineRequest, ExecutionInput, GetExecutionHistoryInput, ListExecutionsInput,
-    ListForMachineInput, ListInput, ListMapRunsInput, MapRunInput, PublishStateMachineVersionInput,
-    RedriveExecutionInput, SendTaskFailureInput, SendTaskHeartbeatInput, SendTaskSuccessInput, Simulator,
-    StartExecutionInput, StateMachineAliasInput, StateMachineInput, StateMachineVersionInput, StopExecutionInput,
-    TagResourceInput, UpdateStateMachineInput, ValidateStateMachineDefinitionInput,
+    ActivityInput, CreateActivityInput, CreateStateMachineRequest, ExecutionInput, GetExecutionHistoryInput,
+    ListExecutionsInput, ListForMachineInput, ListInput, ListMapRunsInput, MapRunInput,
+    PublishStateMachineVersionInput, RedriveExecutionInput, SendTaskFailureInput, SendTaskHeartbeatInput,
+    SendTaskSuccessInput, Simulator, StartExecutionInput, StateMachineAliasInput, StateMachineInput,
+    StateMachineVersionInput, StopExecutionInput, TagResourceInput, UpdateStateMachineInput,
+    ValidateStateMachineDefinitionInput,
 };
 
 /// A string member of a checked body (required members are present once checked).

@@ -133,7 +133,11 @@ fn walk(shape: &Shape, value: Option<&Value>, path: &str, errors: &mut Vec<Strin
             let n = items.len() as u64;
             let shown = || java_string(shape, value);
             if min.is_some_and(|m| n < m) {
-                errors.push(violation(Some(shown()), path, &format!("have length greater than or equal to {}", min.unwrap_or(0))));
+                errors.push(violation(
+                    Some(shown()),
+                    path,
+                    &format!("have length greater than or equal to {}", min.unwrap_or(0)),
+                ));
             }
             if let Some(m) = max.filter(|m| n > *m) {
                 errors.push(violation(Some(shown()), path, &format!("have length less than or equal to {m}")));
@@ -183,7 +187,11 @@ fn walk(shape: &Shape, value: Option<&Value>, path: &str, errors: &mut Vec<Strin
             let Some(x) = value.as_f64() else { return wrong("a number") };
             let shown = Some(java_double(x));
             if let Some(m) = min.filter(|m| x < *m) {
-                errors.push(violation(shown.clone(), path, &format!("have value greater than or equal to {}", java_double(m))));
+                errors.push(violation(
+                    shown.clone(),
+                    path,
+                    &format!("have value greater than or equal to {}", java_double(m)),
+                ));
             }
             if let Some(m) = max.filter(|m| x > *m) {
                 errors.push(violation(shown, path, &format!("have value less than or equal to {}", java_double(m))));
@@ -298,7 +306,12 @@ mod tests {
     static LEVEL: Shape = Shape::Str { min: None, max: None, pattern: None, enums: &["ALL", "OFF"], sensitive: false };
     static REQ: Shape = Shape::Struct {
         name: "Req",
-        members: &[("name", true, &NAME), ("input", false, &SECRET), ("items", false, &ITEMS), ("level", false, &LEVEL)],
+        members: &[
+            ("name", true, &NAME),
+            ("input", false, &SECRET),
+            ("items", false, &ITEMS),
+            ("level", false, &LEVEL),
+        ],
     };
 
     fn message(body: Value) -> String {

@@ -88,10 +88,7 @@ pub fn wire_dates(v: &mut Value) {
 }
 
 fn headers(service: Service, request_id: &str) -> Vec<(String, String)> {
-    vec![
-        ("Content-Type".into(), service.content_type().into()),
-        ("x-amzn-RequestId".into(), request_id.into()),
-    ]
+    vec![("Content-Type".into(), service.content_type().into()), ("x-amzn-RequestId".into(), request_id.into())]
 }
 
 /// A 200 response with the operation's output (`null`: an empty body).

@@ -124,7 +124,8 @@ impl Simulator {
     pub fn list_activities(&self, input: &ListInput) -> Result<Value, ApiError> {
         let after = arn::read_token("ListActivities", input.next_token.as_deref())?;
         let items: Vec<(&String, &Activity)> = self.api.activities.by_arn.iter().collect();
-        let (page, next) = arn::page("ListActivities", items, |(a, _)| a.to_string(), after, arn::page_size(input.max_results));
+        let (page, next) =
+            arn::page("ListActivities", items, |(a, _)| a.to_string(), after, arn::page_size(input.max_results));
         let list: Vec<Value> = page
             .into_iter()
             .map(|(arn, a)| json!({"activityArn": arn, "name": a.name, "creationDate": a.creation_date}))
@@ -167,9 +168,7 @@ impl Simulator {
     pub fn activity_tasks_outstanding(&mut self) -> usize {
         let executions = &self.executions;
         let live = |arn: &str, task: TaskId| {
-            executions.get(arn).is_some_and(|e| {
-                e.exec.status() == Status::Running && e.exec.pending_task(task)
-            })
+            executions.get(arn).is_some_and(|e| e.exec.status() == Status::Running && e.exec.pending_task(task))
         };
         let acts = &mut self.api.activities;
         acts.started.retain(|(arn, task)| live(arn, *task));
@@ -182,7 +181,8 @@ impl Simulator {
     /// An activity task that nothing else answered: it waits in its activity's queue for a worker.
     pub(crate) fn schedule_activity_task(&mut self, exec_arn: &str, req: &TaskRequest) {
         let Some(token) = req.task_token.clone() else { return };
-        let q = Queued { execution_arn: exec_arn.to_string(), task: req.id, token, input: history::json_text(&req.input) };
+        let q =
+            Queued { execution_arn: exec_arn.to_string(), task: req.id, token, input: history::json_text(&req.input) };
         match self.api.activities.by_arn.get_mut(&req.resource) {
             Some(a) => a.queue.push_back(q),
             None => self.api.activities.orphans.entry(req.resource.clone()).or_default().push_back(q),

@@ -297,7 +297,8 @@ impl Simulator {
             .filter(|(name, _)| input.log_stream_name_prefix.as_ref().map_or(true, |p| name.starts_with(p.as_str())))
             .map(|(name, positions)| {
                 let ts = |i: Option<&usize>| i.and_then(|&i| self.logs.get(i)).map_or(0, |r| r.timestamp);
-                let bytes = positions.iter().map(|&i| self.logs.get(i).map_or(0, |r| r.message.to_string().len())).sum();
+                let bytes =
+                    positions.iter().map(|&i| self.logs.get(i).map_or(0, |r| r.message.to_string().len())).sum();
                 (name.clone(), ts(positions.first()), ts(positions.last()), bytes)
             })
             .collect();
@@ -309,9 +310,11 @@ impl Simulator {
         }
         let start = match &input.next_token {
             None => 0,
-            Some(t) => list.iter().position(|s| s.0 == *t).map(|p| p + 1).ok_or_else(|| {
-                invalid("The specified nextToken is invalid.")
-            })?,
+            Some(t) => list
+                .iter()
+                .position(|s| s.0 == *t)
+                .map(|p| p + 1)
+                .ok_or_else(|| invalid("The specified nextToken is invalid."))?,
         };
         let limit = input.limit.unwrap_or(50).clamp(1, 50) as usize;
         let page: Vec<_> = list.iter().skip(start).take(limit).collect();
@@ -340,14 +343,8 @@ impl Simulator {
     pub fn get_stream_events(&mut self, input: &LogsInput) -> Result<Value, ApiError> {
         let group = self.group_of(input, true)?.unwrap_or_default();
         let stream = input.log_stream_name.clone().unwrap_or_default();
-        let positions = self
-            .api
-            .cloudwatch
-            .streams
-            .get(&group)
-            .and_then(|s| s.get(&stream))
-            .cloned()
-            .ok_or_else(no_stream)?;
+        let positions =
+            self.api.cloudwatch.streams.get(&group).and_then(|s| s.get(&stream)).cloned().ok_or_else(no_stream)?;
         let in_time = |i: &&usize| {
             let t = self.logs.get(**i).map_or(0, |r| r.timestamp);
             input.start_time.map_or(true, |s| t >= s) && input.end_time.map_or(true, |e| t < e)
@@ -441,12 +438,15 @@ mod tests {
 
     #[test]
     fn plain_terms_match_as_cloudwatch_does() {
-        let p = Pattern::parse(r#"ExecutionSucceeded "my machine" ?a ?b -secret"#).unwrap();
-        assert!(p.matches("ExecutionSucceeded in my machine: a"));
-        assert!(!p.matches("ExecutionSucceeded in my machine"), "needs one of ?a ?b");
-        assert!(!p.matches("ExecutionSucceeded in my machine: b secret"));
+        let p = Pattern::parse(r#"ExecutionSucceeded "my machine" ?alpha ?beta -secret"#).unwrap();
+        assert!(p.matches("ExecutionSucceeded in my machine: alpha"));
+        assert!(!p.matches("ExecutionSucceeded in my machine"), "needs one of ?alpha ?beta");
+        assert!(!p.matches("ExecutionSucceeded in my machine: beta secret"));
         assert!(Pattern::parse("").unwrap().matches("anything"));
-        assert_eq!(Pattern::parse("{ $.type = \"X\" }").err().map(|e| e.kind), Some(ApiErrorKind::InvalidParameterException));
+        assert_eq!(
+            Pattern::parse("{ $.type = \"X\" }").err().map(|e| e.kind),
+            Some(ApiErrorKind::InvalidParameterException)
+        );
     }
 
     #[test]

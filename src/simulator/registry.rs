@@ -470,7 +470,10 @@ impl Simulator {
         let revision = match meta.revision {
             Some(r) => r,
             None => self.extra(&machine_arn).map(|x| x.revision.clone()).ok_or_else(|| {
-                ApiError::new(ApiErrorKind::StateMachineDoesNotExist, format!("State Machine Does Not Exist: '{machine_arn}'"))
+                ApiError::new(
+                    ApiErrorKind::StateMachineDoesNotExist,
+                    format!("State Machine Does Not Exist: '{machine_arn}'"),
+                )
             })?,
         };
         let updated = self.api.machines.get(&machine_arn).is_some_and(|x| x.updated);

@@ -152,13 +152,8 @@ impl Simulator {
         let n = extra.next_version;
         extra.next_version += 1;
         let arn = format!("{machine_arn}:{n}");
-        let version = Version {
-            arn: arn.clone(),
-            entry,
-            revision: extra.revision.clone(),
-            description,
-            creation_date: now,
-        };
+        let version =
+            Version { arn: arn.clone(), entry, revision: extra.revision.clone(), description, creation_date: now };
         extra.versions.insert(n, version);
         Ok(json!({"stateMachineVersionArn": arn, "creationDate": now}))
     }
@@ -169,7 +164,8 @@ impl Simulator {
         arn::parse(machine, &["stateMachine"])?;
         let after = arn::read_token("ListStateMachineVersions", input.page.next_token.as_deref())?;
         let extra = self.extra(machine).ok_or_else(|| no_machine(machine))?;
-        let items: Vec<(String, i64)> = extra.versions.values().rev().map(|v| (v.arn.clone(), v.creation_date)).collect();
+        let items: Vec<(String, i64)> =
+            extra.versions.values().rev().map(|v| (v.arn.clone(), v.creation_date)).collect();
         let size = arn::page_size(input.page.max_results);
         let (page, next) = arn::page("ListStateMachineVersions", items, |v| v.0.clone(), after, size);
         let list: Vec<Value> =

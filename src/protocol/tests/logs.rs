@@ -11,7 +11,9 @@ fn types(events: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| serde_json::from_str::<Value>(e["message"].as_str().unwrap()).unwrap()["type"].as_str().unwrap().to_string())
+        .map(|e| {
+            serde_json::from_str::<Value>(e["message"].as_str().unwrap()).unwrap()["type"].as_str().unwrap().to_string()
+        })
         .collect()
 }
 
@@ -23,7 +25,9 @@ fn express_results_are_read_from_log_streams() {
     let mut execs = Vec::new();
     for i in 0..2 {
         let input = format!("{{\"i\":{i}}}");
-        execs.push(ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "input": input}))["executionArn"].clone());
+        execs.push(
+            ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "input": input}))["executionArn"].clone(),
+        );
     }
     s.run_virtual(None, &mut |_| None);
     let groups = ok(&mut s, "Logs_20140328.DescribeLogGroups", json!({"logGroupNamePrefix": "/aws/states"}));
@@ -41,42 +45,77 @@ fn express_results_are_read_from_log_streams() {
     let name = streams[0]["logStreamName"].as_str().unwrap().to_string();
     assert!(name.starts_with("states/Log/2024-01-01-00-00/"), "{name}");
 
-    let head = ok(&mut s, "Logs_20140328.GetLogEvents", json!({"logGroupName": GROUP, "logStreamName": name,
-        "startFromHead": true, "limit": 3}));
+    let head = ok(
+        &mut s,
+        "Logs_20140328.GetLogEvents",
+        json!({"logGroupName": GROUP, "logStreamName": name,
+        "startFromHead": true, "limit": 3}),
+    );
     assert_eq!(types(&head["events"]), ["ExecutionStarted", "PassStateEntered", "PassStateExited"]);
     assert_eq!(head["events"][0]["timestamp"], 1_704_067_200_000i64);
     let record: Value = serde_json::from_str(head["events"][0]["message"].as_str().unwrap()).unwrap();
     assert!(execs.contains(&record["execution_arn"]));
-    let rest = ok(&mut s, "Logs_20140328.GetLogEvents", json!({"logGroupName": GROUP, "logStreamName": name,
-        "nextToken": head["nextForwardToken"]}));
+    let rest = ok(
+        &mut s,
+        "Logs_20140328.GetLogEvents",
+        json!({"logGroupName": GROUP, "logStreamName": name,
+        "nextToken": head["nextForwardToken"]}),
+    );
     assert_eq!(types(&rest["events"]), ["ExecutionSucceeded"]);
     // At the end of the stream, the same forward token comes back.
-    let end = ok(&mut s, "Logs_20140328.GetLogEvents", json!({"logGroupName": GROUP, "logStreamName": name,
-        "nextToken": rest["nextForwardToken"]}));
+    let end = ok(
+        &mut s,
+        "Logs_20140328.GetLogEvents",
+        json!({"logGroupName": GROUP, "logStreamName": name,
+        "nextToken": rest["nextForwardToken"]}),
+    );
     assert_eq!((end["events"].as_array().unwrap().len(), &end["nextForwardToken"]), (0, &rest["nextForwardToken"]));
     // Without startFromHead, the newest events; the backward token pages to older ones.
-    let newest = ok(&mut s, "Logs_20140328.GetLogEvents", json!({"logGroupIdentifier": GROUP, "logStreamName": name, "limit": 1}));
+    let newest = ok(
+        &mut s,
+        "Logs_20140328.GetLogEvents",
+        json!({"logGroupIdentifier": GROUP, "logStreamName": name, "limit": 1}),
+    );
     assert_eq!(types(&newest["events"]), ["ExecutionSucceeded"]);
-    let older = ok(&mut s, "Logs_20140328.GetLogEvents", json!({"logGroupName": GROUP, "logStreamName": name,
-        "nextToken": newest["nextBackwardToken"], "limit": 2}));
+    let older = ok(
+        &mut s,
+        "Logs_20140328.GetLogEvents",
+        json!({"logGroupName": GROUP, "logStreamName": name,
+        "nextToken": newest["nextBackwardToken"], "limit": 2}),
+    );
     assert_eq!(types(&older["events"]), ["PassStateEntered", "PassStateExited"]);
 
-    let filtered = ok(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP,
-        "filterPattern": "ExecutionSucceeded"}));
+    let filtered = ok(
+        &mut s,
+        "Logs_20140328.FilterLogEvents",
+        json!({"logGroupName": GROUP,
+        "filterPattern": "ExecutionSucceeded"}),
+    );
     assert_eq!(filtered["events"].as_array().unwrap().len(), 2);
     assert_eq!(filtered["events"][0]["eventId"].as_str().unwrap().len(), 56);
-    let one = ok(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP, "logStreamNames": [name],
-        "filterPattern": "\"ExecutionSucceeded\" -nothing"}));
+    let one = ok(
+        &mut s,
+        "Logs_20140328.FilterLogEvents",
+        json!({"logGroupName": GROUP, "logStreamNames": [name],
+        "filterPattern": "\"ExecutionSucceeded\" -nothing"}),
+    );
     assert_eq!(one["events"].as_array().unwrap().len(), 1);
     assert_eq!(one["events"][0]["logStreamName"], name);
     let paged = ok(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP, "limit": 5}));
     assert_eq!(paged["events"].as_array().unwrap().len(), 5);
-    let paged2 = ok(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP, "nextToken": paged["nextToken"]}));
+    let paged2 =
+        ok(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP, "nextToken": paged["nextToken"]}));
     assert_eq!((paged2["events"].as_array().unwrap().len(), paged2.get("nextToken")), (3, None));
-    let none = ok(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP, "startTime": 1_704_067_200_001i64}));
+    let none =
+        ok(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP, "startTime": 1_704_067_200_001i64}));
     assert_eq!(none["events"], json!([]));
     assert_eq!(
-        err(&mut s, "Logs_20140328.FilterLogEvents", json!({"logGroupName": GROUP, "filterPattern": "{ $.type = \"X\" }"})).0,
+        err(
+            &mut s,
+            "Logs_20140328.FilterLogEvents",
+            json!({"logGroupName": GROUP, "filterPattern": "{ $.type = \"X\" }"})
+        )
+        .0,
         "InvalidParameterException"
     );
 

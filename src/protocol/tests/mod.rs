@@ -49,9 +49,13 @@ fn err(sim: &mut Simulator, op: &str, body: Value) -> (String, String) {
 }
 
 fn machine(sim: &mut Simulator, name: &str, kind: &str, definition: &str) -> String {
-    let out = ok(sim, "CreateStateMachine", json!({"name": name, "definition": definition, "roleArn": ROLE, "type": kind,
+    let out = ok(
+        sim,
+        "CreateStateMachine",
+        json!({"name": name, "definition": definition, "roleArn": ROLE, "type": kind,
         "loggingConfiguration": {"level": "ALL", "includeExecutionData": true, "destinations": [{"cloudWatchLogsLogGroup":
-        {"logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/states/test:*"}}]}}));
+        {"logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/states/test:*"}}]}}),
+    );
     out["stateMachineArn"].as_str().unwrap().to_string()
 }
 
@@ -133,7 +137,8 @@ fn state_machines_are_created_described_updated_listed_and_deleted() {
                 .into()
         )
     );
-    let updated = ok(&mut s, "UpdateStateMachine", json!({"stateMachineArn": arn, "definition": PASS.replace('1', "2")}));
+    let updated =
+        ok(&mut s, "UpdateStateMachine", json!({"stateMachineArn": arn, "definition": PASS.replace('1', "2")}));
     let revision = updated["revisionId"].as_str().unwrap().to_string();
     assert_eq!(updated["updateDate"], 1_704_067_200.0);
     assert_eq!(ok(&mut s, "DescribeStateMachine", json!({"stateMachineArn": arn}))["revisionId"], revision);
@@ -141,8 +146,11 @@ fn state_machines_are_created_described_updated_listed_and_deleted() {
     let listed = ok(&mut s, "ListStateMachines", json!({"maxResults": 1}));
     assert_eq!(listed["stateMachines"][0]["name"], "A");
     let next = ok(&mut s, "ListStateMachines", json!({"nextToken": listed["nextToken"]}));
-    assert_eq!(next, json!({"stateMachines": [{"stateMachineArn": arn, "name": "M", "type": "STANDARD",
-        "creationDate": 1_704_067_200.0}]}));
+    assert_eq!(
+        next,
+        json!({"stateMachines": [{"stateMachineArn": arn, "name": "M", "type": "STANDARD",
+        "creationDate": 1_704_067_200.0}]})
+    );
     assert_eq!(err(&mut s, "ListStateMachines", json!({"nextToken": "bogus"})).1, "Invalid Token: 'Invalid token'");
     assert_eq!(ok(&mut s, "DeleteStateMachine", json!({"stateMachineArn": arn})), json!({}));
     assert_eq!(ok(&mut s, "DeleteStateMachine", json!({"stateMachineArn": arn})), json!({}));
@@ -177,7 +185,10 @@ fn express_sync_executions_answer_when_they_end() {
         ("StateMachineTypeNotSupported".into(), "This operation is not supported by this type of state machine".into())
     );
     let standard = machine(&mut s, "Std", "STANDARD", PASS);
-    assert_eq!(err(&mut s, "StartSyncExecution", json!({"stateMachineArn": standard})).0, "StateMachineTypeNotSupported");
+    assert_eq!(
+        err(&mut s, "StartSyncExecution", json!({"stateMachineArn": standard})).0,
+        "StateMachineTypeNotSupported"
+    );
     assert_eq!(
         err(&mut s, "StartExecution", json!({"stateMachineArn": standard, "input": "not some json"})).0,
         "InvalidExecutionInput"
@@ -212,16 +223,25 @@ fn standard_executions_are_described_listed_and_paged() {
     let none = ok(&mut s, "ListExecutions", json!({"stateMachineArn": arn, "statusFilter": "FAILED"}));
     assert_eq!(none, json!({"executions": []}));
     let h = ok(&mut s, "GetExecutionHistory", json!({"executionArn": execs[0], "maxResults": 2}));
-    assert_eq!(h["events"][0], json!({"timestamp": 1_704_067_200.0, "type": "ExecutionStarted", "id": 1,
+    assert_eq!(
+        h["events"][0],
+        json!({"timestamp": 1_704_067_200.0, "type": "ExecutionStarted", "id": 1,
         "previousEventId": 0, "executionStartedEventDetails": {"input": "{}", "inputDetails": {"truncated": false},
-        "roleArn": ROLE}}));
+        "roleArn": ROLE}})
+    );
     let h2 = ok(&mut s, "GetExecutionHistory", json!({"executionArn": execs[0], "nextToken": h["nextToken"]}));
     let kinds: Vec<&str> = h2["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["PassStateExited", "ExecutionSucceeded"]);
-    let rev = ok(&mut s, "GetExecutionHistory", json!({"executionArn": execs[0], "reverseOrder": true, "maxResults": 1}));
+    let rev =
+        ok(&mut s, "GetExecutionHistory", json!({"executionArn": execs[0], "reverseOrder": true, "maxResults": 1}));
     assert_eq!(rev["events"][0]["type"], "ExecutionSucceeded");
     assert_eq!(
-        err(&mut s, "DescribeExecution", json!({"executionArn": format!("{arn}x").replace("stateMachine", "execution")})).0,
+        err(
+            &mut s,
+            "DescribeExecution",
+            json!({"executionArn": format!("{arn}x").replace("stateMachine", "execution")})
+        )
+        .0,
         "ExecutionDoesNotExist"
     );
     let d = ok(&mut s, "DescribeStateMachineForExecution", json!({"executionArn": execs[0]}));

@@ -7,20 +7,32 @@ use super::{err, handle, machine, ok, resume, send, sim, Reply, PASS, ROLE};
 #[test]
 fn versions_and_aliases_route_executions() {
     let mut s = sim();
-    let created = ok(&mut s, "CreateStateMachine", json!({"name": "V", "definition": PASS, "roleArn": ROLE,
-        "publish": true, "versionDescription": "first"}));
+    let created = ok(
+        &mut s,
+        "CreateStateMachine",
+        json!({"name": "V", "definition": PASS, "roleArn": ROLE,
+        "publish": true, "versionDescription": "first"}),
+    );
     let arn = created["stateMachineArn"].as_str().unwrap().to_string();
     let v1 = format!("{arn}:1");
     assert_eq!(created["stateMachineVersionArn"], v1);
     assert_eq!(
-        err(&mut s, "CreateStateMachine", json!({"name": "W", "definition": PASS, "roleArn": ROLE,
-            "versionDescription": "x"})),
+        err(
+            &mut s,
+            "CreateStateMachine",
+            json!({"name": "W", "definition": PASS, "roleArn": ROLE,
+            "versionDescription": "x"})
+        ),
         ("ValidationException".into(), "Version description can only be set when publish is true".into())
     );
     // Publishing the same revision again gives the same version.
     assert_eq!(ok(&mut s, "PublishStateMachineVersion", json!({"stateMachineArn": arn}))["stateMachineVersionArn"], v1);
-    let updated = ok(&mut s, "UpdateStateMachine", json!({"stateMachineArn": arn,
-        "definition": PASS.replace("1}", "2}"), "publish": true}));
+    let updated = ok(
+        &mut s,
+        "UpdateStateMachine",
+        json!({"stateMachineArn": arn,
+        "definition": PASS.replace("1}", "2}"), "publish": true}),
+    );
     let v2 = format!("{arn}:2");
     assert_eq!(updated["stateMachineVersionArn"], v2);
     assert_eq!(
@@ -31,11 +43,18 @@ fn versions_and_aliases_route_executions() {
         )
     );
     let described = ok(&mut s, "DescribeStateMachine", json!({"stateMachineArn": v1}));
-    assert_eq!((described["stateMachineArn"].as_str(), described["description"].as_str()), (Some(v1.as_str()), Some("first")));
+    assert_eq!(
+        (described["stateMachineArn"].as_str(), described["description"].as_str()),
+        (Some(v1.as_str()), Some("first"))
+    );
     assert_eq!(described["definition"], PASS);
     let versions = ok(&mut s, "ListStateMachineVersions", json!({"stateMachineArn": arn}));
-    let listed: Vec<&str> = versions["stateMachineVersions"].as_array().unwrap().iter()
-        .map(|v| v["stateMachineVersionArn"].as_str().unwrap()).collect();
+    let listed: Vec<&str> = versions["stateMachineVersions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["stateMachineVersionArn"].as_str().unwrap())
+        .collect();
     assert_eq!(listed, [v2.as_str(), v1.as_str()], "newest first");
 
     let routing = json!([{"stateMachineVersionArn": v1, "weight": 100}]);
@@ -43,7 +62,11 @@ fn versions_and_aliases_route_executions() {
     let alias_arn = format!("{arn}:prod");
     assert_eq!(alias["stateMachineAliasArn"], alias_arn);
     assert_eq!(
-        err(&mut s, "CreateStateMachineAlias", json!({"name": "prod", "description": "other", "routingConfiguration": routing})),
+        err(
+            &mut s,
+            "CreateStateMachineAlias",
+            json!({"name": "prod", "description": "other", "routingConfiguration": routing})
+        ),
         (
             "ConflictException".into(),
             "Failed to create alias because an alias with the same name and a different routing configuration already \
@@ -52,13 +75,23 @@ fn versions_and_aliases_route_executions() {
         )
     );
     assert_eq!(
-        err(&mut s, "CreateStateMachineAlias", json!({"name": "x", "routingConfiguration":
-            [{"stateMachineVersionArn": v1, "weight": 70}, {"stateMachineVersionArn": v2, "weight": 29}]})).1,
+        err(
+            &mut s,
+            "CreateStateMachineAlias",
+            json!({"name": "x", "routingConfiguration":
+            [{"stateMachineVersionArn": v1, "weight": 70}, {"stateMachineVersionArn": v2, "weight": 29}]})
+        )
+        .1,
         "Sum of routing configuration weights must equal 100. Received: [70, 29]"
     );
     assert_eq!(
-        err(&mut s, "CreateStateMachineAlias", json!({"name": "x", "routingConfiguration":
-            [{"stateMachineVersionArn": arn, "weight": 100}]})).1,
+        err(
+            &mut s,
+            "CreateStateMachineAlias",
+            json!({"name": "x", "routingConfiguration":
+            [{"stateMachineVersionArn": arn, "weight": 100}]})
+        )
+        .1,
         format!("Routing configuration must contain state machine version ARNs. Received: [{arn}]")
     );
     assert_eq!(
@@ -75,17 +108,32 @@ fn versions_and_aliases_route_executions() {
     let started = ok(&mut s, "StartExecution", json!({"stateMachineArn": alias_arn, "name": "via-alias"}));
     s.run_virtual(None, &mut |_| None);
     let d = ok(&mut s, "DescribeExecution", json!({"executionArn": started["executionArn"]}));
-    assert_eq!((d["output"].as_str(), d["stateMachineVersionArn"].as_str(), d["stateMachineAliasArn"].as_str()),
-        (Some("{\"ok\":1}"), Some(v1.as_str()), Some(alias_arn.as_str())));
+    assert_eq!(
+        (d["output"].as_str(), d["stateMachineVersionArn"].as_str(), d["stateMachineAliasArn"].as_str()),
+        (Some("{\"ok\":1}"), Some(v1.as_str()), Some(alias_arn.as_str()))
+    );
     assert_eq!(d["stateMachineArn"], arn);
     let by_alias = ok(&mut s, "ListExecutions", json!({"stateMachineArn": alias_arn}));
     assert_eq!(by_alias["executions"].as_array().unwrap().len(), 1);
-    assert_eq!(ok(&mut s, "UpdateStateMachineAlias", json!({"stateMachineAliasArn": alias_arn,
-        "routingConfiguration": [{"stateMachineVersionArn": v2, "weight": 100}]})).as_object().unwrap().len(), 1);
+    assert_eq!(
+        ok(
+            &mut s,
+            "UpdateStateMachineAlias",
+            json!({"stateMachineAliasArn": alias_arn,
+        "routingConfiguration": [{"stateMachineVersionArn": v2, "weight": 100}]})
+        )
+        .as_object()
+        .unwrap()
+        .len(),
+        1
+    );
     let a = ok(&mut s, "DescribeStateMachineAlias", json!({"stateMachineAliasArn": alias_arn}));
     assert_eq!(a["routingConfiguration"], json!([{"stateMachineVersionArn": v2, "weight": 100}]));
-    assert_eq!(ok(&mut s, "ListStateMachineAliases", json!({"stateMachineArn": arn}))["stateMachineAliases"][0]
-        ["stateMachineAliasArn"], alias_arn);
+    assert_eq!(
+        ok(&mut s, "ListStateMachineAliases", json!({"stateMachineArn": arn}))["stateMachineAliases"][0]
+            ["stateMachineAliasArn"],
+        alias_arn
+    );
     assert_eq!(ok(&mut s, "DeleteStateMachineVersion", json!({"stateMachineVersionArn": v1})), json!({}));
     assert_eq!(ok(&mut s, "DeleteStateMachineAlias", json!({"stateMachineAliasArn": alias_arn})), json!({}));
     assert_eq!(
@@ -98,10 +146,17 @@ fn versions_and_aliases_route_executions() {
 fn tags_belong_to_machines_and_activities() {
     let mut s = sim();
     let arn = machine(&mut s, "T", "STANDARD", PASS);
-    ok(&mut s, "TagResource", json!({"resourceArn": arn, "tags": [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]}));
+    ok(
+        &mut s,
+        "TagResource",
+        json!({"resourceArn": arn, "tags": [{"key": "a", "value": "1"}, {"key": "b", "value": "2"}]}),
+    );
     ok(&mut s, "TagResource", json!({"resourceArn": arn, "tags": [{"key": "a", "value": "3"}]}));
     ok(&mut s, "UntagResource", json!({"resourceArn": arn, "tagKeys": ["b"]}));
-    assert_eq!(ok(&mut s, "ListTagsForResource", json!({"resourceArn": arn})), json!({"tags": [{"key": "a", "value": "3"}]}));
+    assert_eq!(
+        ok(&mut s, "ListTagsForResource", json!({"resourceArn": arn})),
+        json!({"tags": [{"key": "a", "value": "3"}]})
+    );
     assert_eq!(
         err(&mut s, "TagResource", json!({"resourceArn": format!("{arn}:1"), "tags": []})),
         ("ResourceNotFound".into(), format!("Resource not found: '{arn}:1'"))
@@ -124,23 +179,35 @@ fn activities_hand_their_tasks_to_workers() {
         json!({"activityArn": act, "name": "work", "creationDate": 1_704_067_200.0,
             "encryptionConfiguration": {"type": "AWS_OWNED_KEY"}})
     );
-    assert_eq!(err(&mut s, "CreateActivity", json!({"name": "activity name"})), ("InvalidName".into(), "Invalid Name: 'activity name'".into()));
+    assert_eq!(
+        err(&mut s, "CreateActivity", json!({"name": "activity name"})),
+        ("InvalidName".into(), "Invalid Name: 'activity name'".into())
+    );
     assert_eq!(
         err(&mut s, "GetActivityTask", json!({"activityArn": "no_an_activity_arn"})),
         ("InvalidArn".into(), "Invalid Arn: 'Invalid ARN prefix: no_an_activity_arn'".into())
     );
     // No task: the long poll ends at its deadline with an empty answer.
     let now = s.now();
-    let Reply::Wait(w) = handle(&mut s, Some("AWSStepFunctions.GetActivityTask"), format!(r#"{{"activityArn": "{act}"}}"#).as_bytes(), now, 1_000) else {
+    let Reply::Wait(w) = handle(
+        &mut s,
+        Some("AWSStepFunctions.GetActivityTask"),
+        format!(r#"{{"activityArn": "{act}"}}"#).as_bytes(),
+        now,
+        1_000,
+    ) else {
         panic!("GetActivityTask waits")
     };
     assert_eq!(w.deadline(), Some(61_000));
     assert_eq!(resume(&mut s, &w, now, 60_999), None);
     assert_eq!(resume(&mut s, &w, now, 61_000).map(|r| r.json()), Some(json!({})));
 
-    let def = format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{act}", "HeartbeatSeconds": 60, "End": true}}}}}}"#);
+    let def = format!(
+        r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{act}", "HeartbeatSeconds": 60, "End": true}}}}}}"#
+    );
     let arn = machine(&mut s, "Worked", "STANDARD", &def);
-    let exec = ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "input": "{\"n\":1}"}))["executionArn"].clone();
+    let exec =
+        ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "input": "{\"n\":1}"}))["executionArn"].clone();
     s.advance(Some(s.now()), &|_| false, usize::MAX);
     let task = ok(&mut s, "GetActivityTask", json!({"activityArn": act, "workerName": "w1"}));
     assert_eq!(task["input"], "{\"n\":1}");
@@ -151,10 +218,23 @@ fn activities_hand_their_tasks_to_workers() {
     assert_eq!(err(&mut s, "SendTaskSuccess", json!({"taskToken": token, "output": "{}"})).0, "TaskTimedOut");
     let h = ok(&mut s, "GetExecutionHistory", json!({"executionArn": exec}));
     let kinds: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted",
-        "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"]);
-    assert_eq!(h["events"][2]["activityScheduledEventDetails"], json!({"resource": act, "input": "{\"n\":1}",
-        "inputDetails": {"truncated": false}, "heartbeatInSeconds": 60}));
+    assert_eq!(
+        kinds,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "ActivityScheduled",
+            "ActivityStarted",
+            "ActivitySucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(
+        h["events"][2]["activityScheduledEventDetails"],
+        json!({"resource": act, "input": "{\"n\":1}",
+        "inputDetails": {"truncated": false}, "heartbeatInSeconds": 60})
+    );
     assert_eq!(h["events"][3]["activityStartedEventDetails"], json!({"workerName": "w1"}));
     let listed = ok(&mut s, "ListActivities", json!({}));
     assert_eq!(listed["activities"][0]["name"], "work");

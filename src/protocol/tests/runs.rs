@@ -10,8 +10,10 @@ const FN: &str = "arn:aws:lambda:us-east-1:123456789012:function:f";
 #[test]
 fn failed_executions_redrive_from_the_failed_state() {
     let mut s = sim();
-    let def = format!(r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Next": "T"}},
-        "T": {{"Type": "Task", "Resource": "{FN}", "End": true}}}}}}"#);
+    let def = format!(
+        r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Next": "T"}},
+        "T": {{"Type": "Task", "Resource": "{FN}", "End": true}}}}}}"#
+    );
     let arn = machine(&mut s, "R", "STANDARD", &def);
     let exec = ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "name": "r1"}))["executionArn"].clone();
     s.run_virtual(None, &mut |_| Some(Err(Failure::custom("Boom", "first try"))));
@@ -29,10 +31,23 @@ fn failed_executions_redrive_from_the_failed_state() {
     let kinds: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
-        ["ExecutionStarted", "PassStateEntered", "PassStateExited", "TaskStateEntered", "LambdaFunctionScheduled",
-            "LambdaFunctionStarted", "LambdaFunctionFailed", "ExecutionFailed", "ExecutionRedriven", "TaskStateEntered",
-            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
-            "ExecutionSucceeded"]
+        [
+            "ExecutionStarted",
+            "PassStateEntered",
+            "PassStateExited",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "ExecutionFailed",
+            "ExecutionRedriven",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
     );
     assert_eq!(h["events"][8]["executionRedrivenEventDetails"], json!({"redriveCount": 1}));
     assert_eq!(h["events"][9]["previousEventId"], 9);
@@ -44,7 +59,10 @@ fn failed_executions_redrive_from_the_failed_state() {
     assert_eq!(logs.last().map(|r| r.message["redrive_count"].clone()), Some(json!("1")));
     assert_eq!(
         err(&mut s, "RedriveExecution", json!({"executionArn": exec})),
-        ("ExecutionNotRedrivable".into(), "Execution Not Redrivable: 'Execution is SUCCEEDED and cannot be redriven'".into())
+        (
+            "ExecutionNotRedrivable".into(),
+            "Execution Not Redrivable: 'Execution is SUCCEEDED and cannot be redriven'".into()
+        )
     );
 }
 
@@ -57,7 +75,8 @@ fn distributed_maps_record_map_runs() {
         "States": {{"T": {{"Type": "Task", "Resource": "{FN}", "End": true}}}}}}, "Label": "L", "End": true}}}}}}"#
     );
     let arn = machine(&mut s, "D", "STANDARD", &def);
-    let exec = ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "input": "[1, 2, 3]"}))["executionArn"].clone();
+    let exec =
+        ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "input": "[1, 2, 3]"}))["executionArn"].clone();
     let a = s.advance(None, &|_| true, usize::MAX);
     assert_eq!(a.calls.len(), 1, "MaxConcurrency 1");
     let runs = ok(&mut s, "ListMapRuns", json!({"executionArn": exec}));
@@ -66,8 +85,11 @@ fn distributed_maps_record_map_runs() {
     assert_eq!(runs["mapRuns"][0]["stateMachineArn"], "arn:aws:states:us-east-1:123456789012:stateMachine:D/L");
     let d = ok(&mut s, "DescribeMapRun", json!({"mapRunArn": run}));
     assert_eq!(d["status"], "RUNNING");
-    assert_eq!(d["itemCounts"], json!({"pending": 2, "running": 1, "succeeded": 0, "failed": 0, "timedOut": 0,
-        "aborted": 0, "total": 3, "resultsWritten": 0, "failuresNotRedrivable": 0, "pendingRedrive": 0}));
+    assert_eq!(
+        d["itemCounts"],
+        json!({"pending": 2, "running": 1, "succeeded": 0, "failed": 0, "timedOut": 0,
+        "aborted": 0, "total": 3, "resultsWritten": 0, "failuresNotRedrivable": 0, "pendingRedrive": 0})
+    );
     assert_eq!((d["maxConcurrency"].as_i64(), d["toleratedFailurePercentage"].as_f64()), (Some(1), Some(0.0)));
     ok(&mut s, "UpdateMapRun", json!({"mapRunArn": run, "maxConcurrency": 0}));
     let mut calls = a.calls;
