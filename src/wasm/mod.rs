@@ -30,6 +30,7 @@ use wasm_bindgen::JsCast;
 use crate::simulator::{self as account, ApiError};
 
 mod convert;
+mod handler;
 mod scheduler;
 
 use convert::{dates, from_js, get, quotas, set, to_js, to_js_dated};
