@@ -29,6 +29,8 @@ pub(crate) struct Activities {
     orphans: BTreeMap<String, VecDeque<Queued>>,
     /// Tasks a worker took and has not answered: (execution, task).
     started: Vec<(String, TaskId)>,
+    /// A task was scheduled since the last [`Activities::take_scheduled`].
+    scheduled: bool,
 }
 
 struct Activity {
@@ -46,6 +48,11 @@ struct Queued {
 }
 
 impl Activities {
+    /// Whether a task was scheduled since the last call.
+    pub(crate) fn take_scheduled(&mut self) -> bool {
+        std::mem::take(&mut self.scheduled)
+    }
+
     /// Whether an activity has this ARN.
     pub(crate) fn exists(&self, arn: &str) -> bool {
         self.by_arn.contains_key(arn)
@@ -183,6 +190,7 @@ impl Simulator {
         let Some(token) = req.task_token.clone() else { return };
         let q =
             Queued { execution_arn: exec_arn.to_string(), task: req.id, token, input: history::json_text(&req.input) };
+        self.api.activities.scheduled = true;
         match self.api.activities.by_arn.get_mut(&req.resource) {
             Some(a) => a.queue.push_back(q),
             None => self.api.activities.orphans.entry(req.resource.clone()).or_default().push_back(q),

@@ -66,7 +66,9 @@ pub struct Advance {
     pub ended: Vec<String>,
     /// The earliest timer of a running execution (a Wait, a retry, a timeout), if any.
     pub wake_at: Option<i64>,
-    /// The poll budget ran out with work left at [`Advance::now`]: call again soon.
+    /// The poll budget ran out with work left at [`Advance::now`], or a task began to wait for an
+    /// activity worker (a driver holding its virtual clock for those decides before time moves
+    /// on): call again soon.
     pub busy: bool,
 }
 
@@ -134,6 +136,12 @@ impl Simulator {
                 }
             }
             self.cursor = 0;
+            if self.api.activities.take_scheduled() {
+                // A task now waits for an activity worker: the driver may hold its virtual clock
+                // for it (see `activity_tasks_outstanding`) before time moves on.
+                out.busy = true;
+                break;
+            }
             if !out.calls.is_empty() || !self.ended.is_empty() {
                 break;
             }

@@ -245,3 +245,18 @@ fn activities_hand_their_tasks_to_workers() {
     );
     let _ = send;
 }
+
+#[test]
+fn activity_tasks_stop_the_virtual_clock_for_the_driver() {
+    let mut s = sim();
+    ok(&mut s, "CreateActivity", json!({"name": "work"}));
+    let act = "arn:aws:states:us-east-1:123456789012:activity:work";
+    let def = format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{act}", "HeartbeatSeconds": 60, "End": true}}}}}}"#);
+    let arn = machine(&mut s, "Worked", "STANDARD", &def);
+    ok(&mut s, "StartExecution", json!({"stateMachineArn": arn}));
+    let start = s.now();
+    let a = s.advance(None, &|_| false, 256);
+    // The advance stops as the task is scheduled, before the heartbeat's timer can fire.
+    assert!(a.busy && a.now == start, "{a:?}");
+    assert_eq!(s.activity_tasks_outstanding(), 1);
+}
