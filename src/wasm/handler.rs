@@ -87,7 +87,12 @@ impl RequestHandler {
 
     /// Part of the SDK's `HttpHandler` interface: nothing to configure.
     #[wasm_bindgen(js_name = updateHttpClientConfig)]
-    pub fn update_http_client_config(&self, _key: JsValue, _value: JsValue) {}
+    pub fn update_http_client_config(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] _key: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] _value: JsValue,
+    ) {
+    }
 
     /// Part of the SDK's `HttpHandler` interface: no configuration.
     #[wasm_bindgen(js_name = httpHandlerConfigs, unchecked_return_type = "Record<string, never>")]
