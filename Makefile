@@ -2,11 +2,12 @@
 # (scripts/setup.sh: quick when everything is present).
 #   make play   build the web package into www/pkg and serve www/ on http://127.0.0.1:$(PORT)
 #   make test   run every test; ends with a line "N passed, M failed"
+#   make bench  the benchmark table: native, wasm through the JS API, and the peer aws-local-stepfunctions
 
 PORT ?= 8080
 export PORT
 
-.PHONY: play test setup build clean
+.PHONY: play test bench setup build package clean
 
 play:
 	@bash scripts/play.sh
@@ -14,12 +15,20 @@ play:
 test:
 	@python3 scripts/test.py
 
+bench: setup
+	@node scripts/bench.mjs
+
 setup:
 	@bash scripts/setup.sh
 
-# All three npm packages: www/pkg (web), pkg/node (nodejs), pkg/bundler (bundler).
+# The wasm builds of wasm-pack.toml: www/pkg (web, the playground's), pkg/node (nodejs).
 build: setup
 	@bash scripts/build.sh
 
+# The npm package asl-sim: dist/asl-sim-<version>.tgz, assembled from both builds and npm/.
+package: setup
+	@bash scripts/build.sh web nodejs
+	@node scripts/package.mjs
+
 clean:
-	rm -rf www/pkg pkg
+	rm -rf www/pkg pkg dist

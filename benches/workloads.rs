@@ -1,6 +1,7 @@
 //! `cargo bench`: runs the workloads of `../shared/bench/workloads` (or `$ASL_BENCH_DIR`) as
 //! Express executions on the virtual clock, checks each output against the manifest's SHA-256
 //! (canonical JSON), and prints state transitions per second from the median of several runs.
+//! With `BENCH_JSON=1` it prints one JSON object a workload instead (what `make bench` reads).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -59,7 +60,10 @@ fn main() {
     };
     let manifest: Value = serde_json::from_str(&manifest).expect("manifest is JSON");
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    println!("{:18} {:>12} {:>10} {:>16}  output", "workload", "transitions", "median ms", "transitions/s");
+    let json_lines = std::env::var("BENCH_JSON").is_ok();
+    if !json_lines {
+        println!("{:18} {:>12} {:>10} {:>16}  output", "workload", "transitions", "median ms", "transitions/s");
+    }
     for (name, w) in manifest.as_object().into_iter().flatten() {
         if filter.as_ref().is_some_and(|f| !name.contains(f.as_str())) {
             continue;
@@ -108,6 +112,12 @@ fn main() {
             && w["reference_output_sha256"].as_str() == Some(hash.as_str())
             && w["expected_transitions"].as_u64() == Some(exec.transitions());
         let n = exec.transitions() as f64;
+        if json_lines {
+            let line = serde_json::json!({"workload": name, "transitions": exec.transitions(), "median_s": median,
+                "min_s": times[0], "runs": runs, "ok": ok, "sha256": hash});
+            println!("{line}");
+            continue;
+        }
         println!(
             "{name:18} {:>12} {:>10.3} {:>16.0}  {}",
             exec.transitions(),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the wasm packages that wasm-pack.toml describes: `bash scripts/build.sh [NAME...]`
-# (default: every [build.*]; names: web -> www/pkg, nodejs -> pkg/node, bundler -> pkg/bundler).
+# (default: every [build.*]; names: web -> www/pkg, nodejs -> pkg/node).
 # Expects scripts/setup.sh to have run. wasm-pack runs in --mode no-install with --no-opt, then
 # this script runs wasm-opt (node_modules/.bin, from npm's binaryen) with the build's own flags.
 set -euo pipefail
@@ -24,4 +24,5 @@ for name in "${names[@]}"; do
     echo "build $name: $wasm $(stat -c %s "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) gzipped, \
 wasm-opt ${opt_flags[*]:-(none)}, $((SECONDS - start))s"
   done
+  if [ "$name" = web ]; then node scripts/build_www.mjs; fi # the page's vendor bundles (www/vendor)
 done

@@ -7,7 +7,7 @@ cd "$ROOT"
 
 PORT=${PORT:-8080}
 bash scripts/setup.sh
-bash scripts/build.sh web
+bash scripts/build.sh web # the wasm package (www/pkg) and the page's vendor bundles (www/vendor)
 echo
 echo "asl-sim playground: http://127.0.0.1:$PORT/   (Ctrl-C stops it)"
 echo

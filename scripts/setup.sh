@@ -29,6 +29,8 @@ BINARYEN=$(toolchain get toolchain.binaryen)
 RUST_TARGET=$(toolchain get toolchain.rust-target)
 CHROMIUM=$(toolchain get toolchain.chromium)
 CHROMEDRIVER=$(toolchain get toolchain.chromedriver)
+FIREFOX=$(toolchain get toolchain.firefox)
+GECKODRIVER=$(toolchain get toolchain.geckodriver)
 mapfile -t APT_PACKAGES < <(toolchain get toolchain.apt)
 
 # Fail before spending minutes on installs: wasm-pack only uses a wasm-bindgen whose version equals
@@ -57,7 +59,12 @@ if [ "$(version_of wasm-bindgen)" != "$WASM_BINDGEN" ] \
   cargo install --locked --force "wasm-bindgen-cli@$WASM_BINDGEN" \
     || { say "--locked failed; retrying without --locked"; cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN"; }
 fi
-for tool in wasm-pack wasm-bindgen wasm-bindgen-test-runner; do
+# geckodriver, Firefox's WebDriver for `wasm-pack test --firefox`, from crates.io.
+if [ "$(version_of geckodriver)" != "$GECKODRIVER" ]; then
+  say "cargo install geckodriver@$GECKODRIVER (found: $(version_of geckodriver))"
+  cargo install --locked --force "geckodriver@$GECKODRIVER"
+fi
+for tool in wasm-pack wasm-bindgen wasm-bindgen-test-runner geckodriver; do
   command -v "$tool" >/dev/null || fail "$tool was installed but is not on PATH"
 done
 [ "$(version_of wasm-bindgen)" = "$WASM_BINDGEN" ] || fail "wasm-bindgen on PATH is $(command -v wasm-bindgen) \
@@ -84,6 +91,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ -x "$CHROMIUM" ] || fail "$CHROMIUM is missing"
 [ -x "$CHROMEDRIVER" ] || fail "$CHROMEDRIVER is missing"
+[ -x "$FIREFOX" ] || fail "$FIREFOX is missing"
 CHROMIUM_VERSION=$(version_of "$CHROMIUM")
 
 # 4. npm dev dependencies from the committed lock: binaryen (wasm-opt), playwright-core (drives Debian's
@@ -114,5 +122,5 @@ fi
 [ -x .venv/bin/aws ] && [ -x .venv/bin/moto_server ] || fail ".venv lacks the aws or moto_server commands"
 
 say "ok in $((SECONDS - START))s: wasm-pack $WASM_PACK, wasm-bindgen $WASM_BINDGEN, binaryen $BINARYEN, \
-chromium $CHROMIUM_VERSION, node $(node --version), \
-$(.venv/bin/python -c 'import boto3, moto; print("boto3", boto3.__version__, "moto", moto.__version__)')"
+chromium $CHROMIUM_VERSION, firefox $("$FIREFOX" --version 2>/dev/null | awk '{print $NF}') geckodriver $GECKODRIVER, \
+node $(node --version), $(.venv/bin/python -c 'import boto3, moto; print("boto3", boto3.__version__, "moto", moto.__version__)')"

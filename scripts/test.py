@@ -12,10 +12,13 @@ Steps, in order (each one's output streams through):
                          tests/node.rs, in Node.js
   wasm-pack test --headless --chrome --test web
                          tests/web.rs, in Debian's headless Chromium (webdriver.json)
-  build web|nodejs|bundler
-                         the three npm packages of wasm-pack.toml (one check each)
+  wasm-pack test --headless --firefox --test web
+                         tests/web.rs, in Debian's headless Firefox ESR (geckodriver)
+  build web|nodejs       the wasm builds of wasm-pack.toml (one check each)
+  package                scripts/package.mjs: the npm package, dist/asl-sim-<version>.tgz
   e2e                    e2e/run.mjs: the playground in Chromium, driven by playwright-core
-  npm package            tests/js/npm_package.mjs: npm pack, install, import, tsc --strict
+  npm package            tests/js/npm_package.mjs: the tarball installed offline and used from Node
+                         (ESM, CommonJS, npx asl-sim, node:test, Vitest), TypeScript and Chromium
   api shapes             scripts/api_shapes.py --check: src/protocol/shapes.rs is botocore's models
   sdk (node)             tests/js/sdk.mjs: the AWS SDK v3 clients through sim.requestHandler()
   sdk (chromium)         tests/js/sdk_browser.mjs: the same, bundled by esbuild, in headless Chromium
@@ -136,13 +139,18 @@ def main():
              20 * MINUTE, "libtest", suites=1),
         Step("wasm-pack test --node --test node", [*wasm_pack_test, "--node", "--", "--test", "node"],
              20 * MINUTE, "libtest", suites=1),
+        # tests/web.rs in both engines; ASL_SIM_BROWSER tells its user-agent test which one to expect.
         Step("wasm-pack test --headless --chrome --test web",
-             [*wasm_pack_test, "--headless", "--chrome", "--chromedriver", chromedriver, "--", "--test", "web"],
+             ["env", "ASL_SIM_BROWSER=chrome", *wasm_pack_test, "--headless", "--chrome", "--chromedriver", chromedriver,
+              "--", "--test", "web"],
+             20 * MINUTE, "libtest", suites=1),
+        Step("wasm-pack test --headless --firefox --test web",
+             ["env", "ASL_SIM_BROWSER=firefox", *wasm_pack_test, "--headless", "--firefox", "--", "--test", "web"],
              20 * MINUTE, "libtest", suites=1),
         *[Step(f"build {name}", ["bash", "scripts/build.sh", name], 20 * MINUTE) for name in builds],
         Step("e2e", ["node", "e2e/run.mjs"], 5 * MINUTE, "plain", suites=1, needs=("build web",)),
-        Step("npm package", ["node", "tests/js/npm_package.mjs"], 5 * MINUTE, "plain", suites=1,
-             needs=tuple(f"build {name}" for name in builds)),
+        Step("package", ["node", "scripts/package.mjs"], 5 * MINUTE, needs=tuple(f"build {name}" for name in builds)),
+        Step("npm package", ["node", "tests/js/npm_package.mjs"], 10 * MINUTE, "plain", suites=1, needs=("package",)),
         Step("api shapes", [python, "scripts/api_shapes.py", "--check"], 1 * MINUTE),
         Step("sdk (node)", ["node", "tests/js/sdk.mjs"], 3 * MINUTE, "plain", suites=1, needs=("build nodejs",)),
         Step("sdk (chromium)", ["node", "tests/js/sdk_browser.mjs"], 3 * MINUTE, "plain", suites=1,

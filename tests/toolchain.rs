@@ -92,7 +92,7 @@ fn binaryen_equals_package_json_and_lock() {
 }
 
 #[test]
-fn builds_cover_web_nodejs_and_bundler() {
+fn builds_cover_web_and_nodejs() {
     let tables = wasm_pack_toml();
     let mut targets = Vec::new();
     for (name, build) in tables.iter().filter(|(name, _)| name.starts_with("build.")) {
@@ -106,11 +106,17 @@ fn builds_cover_web_nodejs_and_bundler() {
         }
     }
     targets.sort();
-    assert_eq!(targets, ["bundler", "nodejs", "web"]);
+    assert_eq!(targets, ["nodejs", "web"]);
 }
 
 #[test]
 fn webdriver_json_runs_debian_chromium() {
     let webdriver = json("webdriver.json");
     assert_eq!(webdriver["goog:chromeOptions"]["binary"], toolchain("chromium").as_str());
+}
+
+#[test]
+fn webdriver_json_runs_debian_firefox() {
+    let webdriver = json("webdriver.json");
+    assert_eq!(webdriver["moz:firefoxOptions"]["binary"], toolchain("firefox").as_str());
 }

@@ -1,6 +1,7 @@
-//! The crate compiled to wasm32 and run in headless Chromium: `wasm-pack test --headless --chrome -- --test web`
-//! (in `make test`). `run_in_browser` sends this file to the browser; `--node` skips it.
-//! Chromium's flags and binary come from `webdriver.json`.
+//! The crate compiled to wasm32 and run in two browser engines, headless Chromium and Firefox:
+//! `wasm-pack test --headless --chrome -- --test web` and the same with `--firefox` (both in
+//! `make test`). `run_in_browser` sends this file to the browser; `--node` skips it. The browsers'
+//! binaries and flags come from `webdriver.json`.
 #![cfg(target_arch = "wasm32")]
 
 /// The JS API, shared with the other runner.
@@ -19,8 +20,21 @@ fn global(name: &str) -> JsValue {
 #[wasm_bindgen_test]
 fn runs_in_a_browser_page() {
     assert!(global("document").is_object(), "no document: not a browser page");
+}
+
+/// The engine is the one the run asked for: `make test` builds this file with `ASL_SIM_BROWSER`
+/// set to `chrome` or `firefox`; built without it, either of the two engines passes.
+#[wasm_bindgen_test]
+fn user_agent_names_the_engine_under_test() {
     let agent = js_sys::Reflect::get(&global("navigator"), &JsValue::from_str("userAgent")).unwrap();
-    assert!(agent.as_string().unwrap().contains("Chrome"), "{agent:?}");
+    let agent = agent.as_string().unwrap_or_default();
+    // Headless Chromium says `HeadlessChrome/156.0.0.0`, Firefox `Gecko/20100101 Firefox/153.0`.
+    let (chrome, firefox) = (agent.contains("Chrome/"), agent.contains("Firefox/"));
+    match option_env!("ASL_SIM_BROWSER") {
+        Some("chrome") => assert!(chrome && !firefox, "not Chromium's user agent: {agent}"),
+        Some("firefox") => assert!(firefox && !chrome, "not Firefox's user agent: {agent}"),
+        _ => assert!(chrome != firefox, "neither Chromium's nor Firefox's user agent: {agent}"),
+    }
 }
 
 #[wasm_bindgen_test]

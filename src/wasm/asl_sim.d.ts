@@ -146,6 +146,9 @@ export interface StartSyncExecutionOptions {
   /** `"sdk"` (the default) waits up to the 5-minute Express limit; `"console"` rejects after 60 s of
    *  execution time, as the Step Functions console does, while the execution goes on. */
   caller?: 'console' | 'sdk';
+  /** Called with the execution's ARN once it has started, before any state runs (a simulator
+   *  extra: AWS's StartSyncExecution names the execution only in its answer and its logs). */
+  onStart?: (executionArn: string) => void;
 }
 export interface StartExecutionOutput { executionArn: string; startDate: Date; }
 

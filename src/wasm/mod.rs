@@ -246,16 +246,28 @@ impl Simulator {
             Some(Some(c)) if c == "sdk" => false,
             Some(c) => return Err(validation(format!("caller must be 'console' or 'sdk', not {c:?}"))),
         };
+        let on_start =
+            match options.as_ref().and_then(|o| get(o, "onStart")).filter(|f| !f.is_undefined() && !f.is_null()) {
+                None => None,
+                Some(f) => Some(f.dyn_into::<Function>().map_err(|_| validation("onStart must be a function"))?),
+            };
         let metadata_only = req.included_data.as_deref() == Some("METADATA_ONLY");
         let mut fns = None;
         let promise = Promise::new(&mut |resolve, reject| fns = Some((resolve, reject)));
         let (resolve, reject) = fns.ok_or_else(|| validation("could not create a Promise"))?;
-        {
+        let arn = {
             let mut st = self.shared.borrow()?;
             let now = st.now();
             let arn = st.account.start_sync_execution(&req, now).map_err(api_error)?;
             let deadline = console.then_some(now + CONSOLE_SYNC_LIMIT_MS);
             st.wait_for(&arn, Waiter::Sync { resolve, reject, deadline, metadata_only });
+            arn
+        };
+        // Before any state runs, as startExecution's answer comes.
+        if let Some(f) = on_start {
+            if let Err(e) = f.call1(&JsValue::UNDEFINED, &JsValue::from_str(&arn)) {
+                web_sys::console::error_2(&"asl-sim: an onStart callback threw".into(), &e);
+            }
         }
         self.shared.kick();
         Ok(promise)

@@ -26,8 +26,10 @@ use super::{api_error, js_error};
 use crate::error::{ErrorName, Failure};
 use crate::simulator::{self as account, HandlerCall};
 
-/// Polls per turn, so that one busy turn cannot hold the JS event loop for long.
-const POLLS_PER_TURN: usize = 256;
+/// Polls per turn, so that one busy turn cannot hold the JS event loop for long: a poll runs at
+/// most the account's poll slice (1,000 transitions), so a turn is at most 16,000 transitions,
+/// a few milliseconds.
+const POLLS_PER_TURN: usize = 16;
 
 /// The console's StartSyncExecution request elapses after 60 seconds. AWS: "If you run Step
 /// Functions Express Workflows synchronously from the console, the StartSyncExecution request

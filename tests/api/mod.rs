@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use asl_sim::wasm::Simulator;
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -131,6 +131,16 @@ async fn a_sync_run_returns_the_result() {
         json!({"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100})
     );
     assert_eq!(to_json(&field(&out, "inputDetails")), json!({"included": true}));
+    // onStart names the execution before any state runs (and before the promise settles).
+    global_set("startedArns", &Array::new());
+    let on_start = func("arn", "globalThis.startedArns.push(arn);");
+    let options = Object::new();
+    Reflect::set(&options, &"onStart".into(), &on_start).unwrap();
+    let p = sim.start_sync_execution(js(json!({"stateMachineArn": m, "input": "{\"a\": 1}"})), Some(options.into()));
+    let started: Array = global("startedArns").dyn_into().unwrap();
+    assert_eq!(started.length(), 1, "called at once");
+    let done = JsFuture::from(p).await.unwrap();
+    assert_eq!(started.get(0).as_string().unwrap(), text(&done, "executionArn"));
     // METADATA_ONLY leaves the payloads out.
     let p = sim.start_sync_execution(
         js(json!({"stateMachineArn": m, "input": "{\"a\": 1, \"big\": 0}", "includedData": "METADATA_ONLY"})),

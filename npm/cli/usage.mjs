@@ -1,0 +1,16 @@
+// The command line's usage text and its one error type. The text is the Rust command line's
+// (src/bin/asl-sim.rs), word for word: the package test compares the two.
+
+export const USAGE = `usage:
+  asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
+          [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
+          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
+  asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
+  asl-sim test-state REQUEST.json
+
+run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
+created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
+machine named Child), for nested workflows (states:startExecution) to start.`;
+
+/** A mistake in the command line or its files: printed as `asl-sim: <message>`, exit status 2. */
+export class UsageError extends Error {}

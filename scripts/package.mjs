@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Assembles the npm package asl-sim from wasm-pack's outputs and the hand-written files of npm/,
+// and packs it: `node scripts/package.mjs` (or `make package`) writes dist/asl-sim-<version>.tgz.
+// Needs the builds `web` (www/pkg) and `nodejs` (pkg/node) of wasm-pack.toml (`bash scripts/build.sh
+// web nodejs`). The package has one .wasm, the web build's (optimized): wasm-bindgen writes the same
+// .wasm for both targets, and this script checks that both glues give it the same imports.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const web = join(root, 'www', 'pkg');
+const node = join(root, 'pkg', 'node');
+const npm = join(root, 'npm');
+const dist = join(root, 'dist');
+const out = join(dist, 'package');
+
+const fail = (message) => {
+  console.error(`package: error: ${message}`);
+  process.exit(1);
+};
+const read = (...path) => readFileSync(join(...path), 'utf8');
+
+for (const [dir, build] of [[web, 'web'], [node, 'nodejs']]) {
+  if (!existsSync(join(dir, 'asl_sim.js'))) fail(`${dir} is missing: run \`bash scripts/build.sh ${build}\` first`);
+}
+const version = JSON.parse(read(web, 'package.json')).version;
+if (JSON.parse(read(node, 'package.json')).version !== version) fail('www/pkg and pkg/node are of different versions');
+
+// The import object that each glue hands to the .wasm, as text: equal means the node glue can
+// instantiate the web build's .wasm.
+const imports = (glue) => glue.match(/^function __wbg_get_imports\(\) \{\n[\s\S]*?\n\}\n/m)?.[0];
+const [webImports, nodeImports] = [imports(read(web, 'asl_sim.js')), imports(read(node, 'asl_sim.js'))];
+if (!webImports || webImports !== nodeImports) fail('the web and nodejs glues build different imports for the .wasm');
+if (!read(node, 'asl_sim.js').includes('`${__dirname}/asl_sim_bg.wasm`')) fail('the nodejs glue no longer reads asl_sim_bg.wasm beside itself');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const copy = (from, to) => cpSync(from, join(out, to), { recursive: true });
+copy(join(web, 'asl_sim_bg.wasm'), 'asl_sim_bg.wasm');
+copy(join(web, 'asl_sim.js'), 'asl_sim.js');
+copy(join(web, 'asl_sim.d.ts'), 'asl_sim.d.ts');
+copy(join(node, 'asl_sim.js'), 'asl_sim.cjs');
+copy(join(node, 'asl_sim.d.ts'), 'asl_sim.d.cts');
+for (const name of readdirSync(npm)) if (name !== 'package.json') copy(join(npm, name), name);
+
+// testing.js has only `export function`s: its CommonJS copy drops the keyword and lists them.
+const testing = read(npm, 'testing.js');
+const names = [...testing.matchAll(/^export function (\w+)/gm)].map((m) => m[1]);
+const cjs = testing.replace(/^export function /gm, 'function ');
+if (/^\s*(export|import)\b/m.test(cjs)) fail('testing.js may only export functions (`export function name`)');
+writeFileSync(join(out, 'testing.cjs'), `'use strict';\n// Written by scripts/package.mjs from testing.js.\n${cjs}\nmodule.exports = { ${names.join(', ')} };\n`);
+copy(join(npm, 'testing.d.ts'), 'testing.d.cts');
+
+const manifest = JSON.parse(read(npm, 'package.json'));
+manifest.version = version;
+writeFileSync(join(out, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+// Every file the manifest lists is there, and nothing else is left out of the tarball.
+const listed = manifest.files.map((f) => f.replace(/\/$/, ''));
+for (const file of listed) if (!existsSync(join(out, file))) fail(`package.json lists ${file}, which is missing`);
+for (const file of readdirSync(out)) {
+  if (!listed.includes(file) && !['package.json', 'README.md'].includes(file)) fail(`${file} is not in package.json's files`);
+}
+
+const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dist], { cwd: out, encoding: 'utf8' }));
+const tarball = join(dist, info.filename);
+console.log(`package: ${tarball}: ${statSync(tarball).size} bytes packed, ${info.unpackedSize} unpacked, ${info.entryCount} files`);
