@@ -4,9 +4,11 @@
 // least once, and each error class caught as the SDK's exception. Needs the nodejs build (pkg/node).
 // Prints one line per check, then `N passed, M failed`.
 //   node tests/js/sdk.mjs
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as sdk from '@aws-sdk/client-sfn';
 import * as logsSdk from '@aws-sdk/client-cloudwatch-logs';
 import { asyncFlow, assert, assertEqual, credentials, GROUP, REGION, ROLE, syncFlow } from './sdk_flows.mjs';
@@ -289,6 +291,25 @@ await check('deleteStateMachine (JS API) and the handler shape', async () => {
   const { response } = await handler.handle({ method: 'POST', hostname: 'x', path: '/', protocol: 'http:',
     headers: { 'X-Amz-Target': 'AWSStepFunctions.ListStateMachines', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
   assertEqual([response.statusCode, new TextDecoder().decode(response.body)], [200, '{"stateMachines":[]}'], 'raw');
+});
+
+await check("every `javascript` example of the README (the SDK ones) runs as written", async () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const examples = [...readme.matchAll(/^```javascript\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  assert(examples.length >= 2, `expected the README's SDK examples, found ${examples.length}`);
+  // Inside the repository, so that @aws-sdk resolves from its node_modules; asl-sim is the build.
+  const dir = join(root, 'target', 'sdk-readme');
+  mkdirSync(dir, { recursive: true });
+  const glue = pathToFileURL(join(root, 'pkg', 'node', 'asl_sim.js')).href;
+  for (const [i, code] of examples.entries()) {
+    const file = join(dir, `example-${i + 1}.mjs`);
+    writeFileSync(file, code.replaceAll("from 'asl-sim'", `from '${glue}'`));
+    try {
+      execFileSync(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    } catch (e) {
+      throw new Error(`README example ${i + 1} (starting "${code.split('\n')[0]}"): ${e.stderr || e.message}`);
+    }
+  }
 });
 
 clearTimeout(watchdog);
