@@ -353,7 +353,7 @@ impl Simulator {
         let n = events.len();
         let limit = input.limit.unwrap_or(10_000).clamp(1, 10_000) as usize;
         let (from, to) = match input.next_token.as_deref().map(read_direction_token).transpose()? {
-            Some(('f', p)) => (p.min(n), (p + limit).min(n)),
+            Some(('f', p)) => (p.min(n), p.saturating_add(limit).min(n)),
             Some((_, p)) => (p.min(n).saturating_sub(limit), p.min(n)),
             None if input.start_from_head.unwrap_or(false) => (0, limit.min(n)),
             None => (n.saturating_sub(limit), n),

@@ -251,7 +251,9 @@ fn activity_tasks_stop_the_virtual_clock_for_the_driver() {
     let mut s = sim();
     ok(&mut s, "CreateActivity", json!({"name": "work"}));
     let act = "arn:aws:states:us-east-1:123456789012:activity:work";
-    let def = format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{act}", "HeartbeatSeconds": 60, "End": true}}}}}}"#);
+    let def = format!(
+        r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Task", "Resource": "{act}", "HeartbeatSeconds": 60, "End": true}}}}}}"#
+    );
     let arn = machine(&mut s, "Worked", "STANDARD", &def);
     ok(&mut s, "StartExecution", json!({"stateMachineArn": arn}));
     let start = s.now();
