@@ -4,6 +4,7 @@ async executions, logs, activities answered by a worker thread, history paging, 
     .venv/bin/python tests/py/test_serve.py      (prints one line per check, then `N passed, M failed`)
 """
 
+import http.server
 import json
 import os
 import pathlib
@@ -32,6 +33,87 @@ def wait_for(describe, arn):
             return d
         time.sleep(0.005)
     raise AssertionError(f"{arn} did not end")
+
+
+class FakeLambda(http.server.BaseHTTPRequestHandler):
+    """Lambda's Invoke API as `sam local start-lambda` serves it: `echo` returns its payload, `boom`
+    fails with a function error."""
+
+    def do_POST(self):  # noqa: N802 (the http.server API)
+        name = self.path.split("/functions/")[1].split("/")[0]
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"null")
+        if name == "boom":
+            body, headers = {"errorType": "ValueError", "errorMessage": "no"}, {"X-Amz-Function-Error": "Unhandled"}
+        else:
+            body, headers = {"echo": payload, "function": name}, {}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        for k, v in {"Content-Type": "application/json", "Content-Length": str(len(data)), **headers}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def options_checks(checks):
+    """--mock-config (via SFN_MOCK_CONFIG), --lambda-endpoint and --clock real, on servers of their own."""
+
+    def mock_config():
+        config = {"StateMachines": {"Order": {"TestCases": {"Happy": {"Charge": "Charged"}}}},
+                  "MockedResponses": {"Charged": {"0": {"Return": {"charged": 42}}}}}
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(config, f)
+        os.environ["SFN_MOCK_CONFIG"] = f.name
+        try:
+            server = Server()
+        finally:
+            del os.environ["SFN_MOCK_CONFIG"]
+            os.unlink(f.name)
+        try:
+            sfn = server.client("stepfunctions")
+            definition = json.dumps({"StartAt": "Charge", "States": {"Charge": {"Type": "Task",
+                                     "Resource": "arn:aws:states:::lambda:invoke",
+                                     "Parameters": {"FunctionName": "charge", "Payload.$": "$"}, "End": True}}})
+            arn = sfn.create_state_machine(name="Order", definition=definition, roleArn=ROLE,
+                                           type="EXPRESS")["stateMachineArn"]
+            out = sfn.start_sync_execution(stateMachineArn=f"{arn}#Happy")
+            assert out["status"] == "SUCCEEDED" and json.loads(out["output"]) == {"charged": 42}, out
+        finally:
+            server.stop()
+
+    def lambda_endpoint_and_real_clock():
+        fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeLambda)
+        threading.Thread(target=fake.serve_forever, daemon=True).start()
+        server = Server("--lambda-endpoint", f"http://127.0.0.1:{fake.server_address[1]}", "--clock", "real")
+        try:
+            sfn = server.client("stepfunctions")
+            definition = json.dumps({"StartAt": "Invoke", "States": {
+                "Invoke": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                           "Parameters": {"FunctionName": "echo", "Payload": {"n.$": "$.n"}},
+                           "ResultSelector": {"p.$": "$.Payload"}, "Next": "Nap"},
+                "Nap": {"Type": "Wait", "Seconds": 1, "Next": "Boom"},
+                "Boom": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:boom",
+                         "Catch": [{"ErrorEquals": ["ValueError"], "ResultPath": "$.error", "Next": "Done"}],
+                         "End": True},
+                "Done": {"Type": "Succeed"}}})
+            arn = sfn.create_state_machine(name="Lambdas", definition=definition, roleArn=ROLE,
+                                           type="EXPRESS")["stateMachineArn"]
+            started = time.monotonic()
+            out = sfn.start_sync_execution(stateMachineArn=arn, input='{"n": 7}')
+            took = time.monotonic() - started
+            assert out["status"] == "SUCCEEDED", out
+            result = json.loads(out["output"])
+            assert result["p"] == {"echo": {"n": 7}, "function": "echo"}, result
+            assert result["error"]["Error"] == "ValueError" and "no" in result["error"]["Cause"], result
+            assert 1.0 <= took < 10, f"the 1-second Wait took {took:.2f} s on the real clock"
+        finally:
+            server.stop()
+            fake.shutdown()
+
+    checks.run("--mock-config (SFN_MOCK_CONFIG) answers tasks of #TestCase executions", mock_config)
+    checks.run("--lambda-endpoint invokes Lambda's Invoke API; --clock real waits for real", lambda_endpoint_and_real_clock)
 
 
 def main():
@@ -176,6 +258,7 @@ def main():
     checks.run("SIGTERM stops the server cleanly, a long poll pending", stops_cleanly)
     if server.proc.poll() is None:
         server.stop(signal.SIGKILL)
+    options_checks(checks)
     return checks.finish()
 
 
