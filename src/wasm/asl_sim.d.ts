@@ -194,8 +194,17 @@ export interface DescribeExecutionOutput {
   outputDetails?: ExecutionDataDetails;
   error?: string;
   cause?: string;
+  /** The version it runs, when started through a version or an alias. */
+  stateMachineVersionArn?: string;
+  /** The alias it was started through. */
+  stateMachineAliasArn?: string;
+  /** How many times `RedriveExecution` restarted it. */
   redriveCount: number;
+  /** When it was last redriven. */
+  redriveDate?: Date;
   redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  /** Why it cannot be redriven, when it cannot. */
+  redriveStatusReason?: string;
 }
 
 export interface StopExecutionInput { executionArn: string; error?: string; cause?: string; }
