@@ -53,14 +53,13 @@ impl Simulator {
             .ok_or_else(|| no_run(run_arn))
     }
 
-    /// `DescribeMapRun`.
+    /// `DescribeMapRun`, with the members AWS was recorded answering.
     pub fn describe_map_run(&self, run_arn: &str) -> Result<Value, ApiError> {
         let (e, r) = self.find_map_run(run_arn)?;
         let counts = json!({
             "pending": r.pending, "running": r.running, "succeeded": r.succeeded, "failed": r.failed,
             "timedOut": 0, "aborted": r.aborted, "total": r.total,
             "resultsWritten": if r.status == MapRunStatus::Running { 0 } else { r.succeeded + r.failed },
-            "failuresNotRedrivable": 0, "pendingRedrive": 0,
         });
         let mut m = Map::new();
         m.insert("mapRunArn".into(), json!(r.arn));
@@ -75,7 +74,6 @@ impl Simulator {
         m.insert("toleratedFailureCount".into(), json!(r.tolerated_failure_count));
         m.insert("itemCounts".into(), counts.clone());
         m.insert("executionCounts".into(), counts);
-        m.insert("redriveCount".into(), json!(0));
         Ok(Value::Object(m))
     }
 
