@@ -88,7 +88,7 @@ fn distributed_maps_record_map_runs() {
     assert_eq!(
         d["itemCounts"],
         json!({"pending": 2, "running": 1, "succeeded": 0, "failed": 0, "timedOut": 0,
-        "aborted": 0, "total": 3, "resultsWritten": 0, "failuresNotRedrivable": 0, "pendingRedrive": 0})
+        "aborted": 0, "total": 3, "resultsWritten": 0})
     );
     assert_eq!((d["maxConcurrency"].as_i64(), d["toleratedFailurePercentage"].as_f64()), (Some(1), Some(0.0)));
     ok(&mut s, "UpdateMapRun", json!({"mapRunArn": run, "maxConcurrency": 0}));
