@@ -109,7 +109,7 @@ impl Simulator {
             Some(t) => t
                 .strip_prefix("h/")
                 .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidToken, format!("Invalid Token: '{t}'")))?,
+                .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidToken, "Invalid Token: 'Invalid token'"))?,
         };
         let include_data = input.include_execution_data.unwrap_or(true);
         let mut events: Vec<&Event> = e.exec.events().iter().collect();

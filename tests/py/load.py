@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import pathlib
+import signal
 import socket
 import sys
 import threading
@@ -131,12 +132,12 @@ def main():
 
     checks.run(f"{CLIENTS} clients x {EXECUTIONS} executions: all ended SUCCEEDED, none lost", nothing_lost)
     checks.run("every log record is in CloudWatch Logs", every_log_record)
-    code, out = server.stop()
+    code, out = server.stop(signal.SIGINT)  # as Ctrl-C
 
     def stopped_cleanly():
         assert code == 0 and "stopped" in out, f"exit {code}: {out}"
 
-    checks.run("the server stops cleanly after the load", stopped_cleanly)
+    checks.run("Ctrl-C (SIGINT) stops the server cleanly after the load", stopped_cleanly)
 
     if os.environ.get("LOAD_MOTO", "1") == "1":
         moto = Moto(free_port())

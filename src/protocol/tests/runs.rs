@@ -12,7 +12,8 @@ fn failed_executions_redrive_from_the_failed_state() {
     let mut s = sim();
     let def = format!(
         r#"{{"StartAt": "P", "States": {{"P": {{"Type": "Pass", "Next": "T"}},
-        "T": {{"Type": "Task", "Resource": "{FN}", "End": true}}}}}}"#
+        "T": {{"Type": "Task", "Resource": "{FN}", "Next": "C"}},
+        "C": {{"Type": "Pass", "Parameters": {{"redrives.$": "$$.Execution.RedriveCount"}}, "End": true}}}}}}"#
     );
     let arn = machine(&mut s, "R", "STANDARD", &def);
     let exec = ok(&mut s, "StartExecution", json!({"stateMachineArn": arn, "name": "r1"}))["executionArn"].clone();
@@ -26,6 +27,7 @@ fn failed_executions_redrive_from_the_failed_state() {
     s.run_virtual(None, &mut |call| Some(Ok(json!({"retry": call.request.retry_count}))));
     let d = ok(&mut s, "DescribeExecution", json!({"executionArn": exec}));
     assert_eq!((d["status"].as_str(), d["redriveCount"].as_i64()), (Some("SUCCEEDED"), Some(1)));
+    assert_eq!(d["output"], "{\"redrives\":1}", "the context object counts the redrive");
     assert_eq!(d["redriveDate"], 1_704_067_200.0);
     let h = ok(&mut s, "GetExecutionHistory", json!({"executionArn": exec}));
     let kinds: Vec<&str> = h["events"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
@@ -46,6 +48,8 @@ fn failed_executions_redrive_from_the_failed_state() {
             "LambdaFunctionStarted",
             "LambdaFunctionSucceeded",
             "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
             "ExecutionSucceeded"
         ]
     );
