@@ -238,3 +238,39 @@ async fn shutdown_signal() {
         _ = term => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Options, String> {
+        Options::parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn options_read_as_step_functions_local_takes_them() {
+        let o = parse(&[
+            "--port",
+            "0",
+            "--clock",
+            "real",
+            "--account",
+            "111111111111",
+            "--region",
+            "eu-west-1",
+            "--lambda-endpoint",
+            "http://127.0.0.1:3001",
+        ])
+        .unwrap();
+        assert_eq!(
+            (o.port, o.clock, o.account.as_str(), o.region.as_str()),
+            (0, Clock::Real, "111111111111", "eu-west-1")
+        );
+        assert_eq!(o.lambda_endpoint.as_deref(), Some("http://127.0.0.1:3001"));
+        assert_eq!(parse(&[]).map(|o| (o.host, o.port)), Ok(("127.0.0.1".to_string(), 8083)));
+        assert!(parse(&["--clock", "fast"]).unwrap_err().contains("real or virtual"));
+        assert!(parse(&["--account", "12"]).unwrap_err().contains("12 digits"));
+        assert!(parse(&["--port"]).unwrap_err().contains("--port needs a value"));
+        assert!(parse(&["--bogus"]).unwrap_err().contains("unknown option --bogus"));
+    }
+}
