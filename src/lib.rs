@@ -63,6 +63,7 @@ pub mod jsonpath;
 pub mod mock;
 pub mod model;
 pub mod protocol;
+pub mod resource;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod serve;
 pub mod simulator;

@@ -126,6 +126,7 @@ fixtures!(
     express_five_minute_limit,
     map_items_context,
     parallel_branch_fails,
+    resource_with_region_and_account,
     retry_backoff_then_catch,
     retry_max_attempts_zero,
     retry_max_delay,

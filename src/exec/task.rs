@@ -223,7 +223,7 @@ pub(super) fn is_plain_lambda(resource: &str) -> bool {
 
 /// `resourceType` and `resource` of a service integration ARN, as task events show them.
 pub(super) fn resource_parts(resource: &str) -> (String, String) {
-    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+    if let Some(rest) = crate::resource::integration(resource) {
         if let Some((svc, action)) = rest.split_once(':') {
             return (svc.to_string(), action.to_string());
         }

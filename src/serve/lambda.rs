@@ -17,7 +17,7 @@ use crate::simulator::HandlerCall;
 
 /// Whether a resource is a Lambda call that the endpoint answers.
 pub(super) fn handles(resource: &str) -> bool {
-    resource.starts_with("arn:aws:states:::lambda:invoke")
+    crate::resource::integration(resource).is_some_and(|i| i.starts_with("lambda:invoke"))
         || (resource.starts_with("arn:aws:lambda:") && resource.contains(":function:"))
 }
 
@@ -49,12 +49,13 @@ impl Lambda {
     /// Invokes the function a task names with its payload.
     pub(super) async fn invoke(&self, call: &HandlerCall) -> Result<Value, Failure> {
         let req = &call.request;
-        let (function, payload) = if req.resource.starts_with("arn:aws:states:::lambda:invoke") {
-            let name = req.input.get("FunctionName").and_then(Value::as_str).unwrap_or_default().to_string();
-            (name, req.input.get("Payload").cloned().unwrap_or(Value::Object(Default::default())))
-        } else {
-            (req.resource.clone(), req.input.clone())
-        };
+        let (function, payload) =
+            if crate::resource::integration(&req.resource).is_some_and(|i| i.starts_with("lambda:invoke")) {
+                let name = req.input.get("FunctionName").and_then(Value::as_str).unwrap_or_default().to_string();
+                (name, req.input.get("Payload").cloned().unwrap_or(Value::Object(Default::default())))
+            } else {
+                (req.resource.clone(), req.input.clone())
+            };
         let (name, qualifier) = function_name(&function);
         let mut path = format!("{}/2015-03-31/functions/{name}/invocations", self.prefix);
         if let Some(q) = qualifier {

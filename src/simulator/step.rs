@@ -178,7 +178,7 @@ impl Simulator {
             return;
         }
         let result = answer.map(|payload| {
-            if req.resource.starts_with("arn:aws:states:::lambda:invoke") {
+            if crate::resource::is_integration(&req.resource, "lambda:invoke") {
                 super::responses::lambda_invoke_response(payload, req.id, now)
             } else {
                 payload
