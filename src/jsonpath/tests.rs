@@ -88,6 +88,8 @@ fn jayway_messages() {
     assert_eq!(why(json!({"a": [1]}), "$.a[5]"), "No results for path: $['a'][5]");
     assert_eq!(why(json!({"b": null}), "$.b[0]"), "The path $['b'] is null");
     assert_eq!(why(json!({"b": "s"}), "$.b[1:]"), "Filter: [1:] can only be applied to arrays. Current context is: s");
+    // The first step too: Jayway leaves out the root (issue 14; its own message for `$[0].body`).
+    assert_eq!(why(json!({}), "$[0].body"), "Filter: [0]['body'] can only be applied to arrays. Current context is: {}");
     assert_eq!(why(json!({"b": "s"}), "$.b[?(@.x)]"), "Filter: [?] can not be applied to primitives. Current context is: s");
     assert!(why(json!({"a": "s"}), "$.a.b").starts_with("Expected to find an object with property ['b'] in path $['a'] but found 'java.lang.String'"));
     let path = JsonPath::parse("$.items[*].k").unwrap();
