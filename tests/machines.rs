@@ -124,6 +124,7 @@ fixtures!(
     choice_no_match,
     data_limit_exceeded,
     express_five_minute_limit,
+    jsonpath_unquoted_word_filter,
     map_items_context,
     parallel_branch_fails,
     resource_with_region_and_account,

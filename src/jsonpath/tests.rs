@@ -293,6 +293,17 @@ fn filter_operators() {
     assert_eq!(names("$.l[?(@.x != 1)].n"), Some(json!(["b", "d"])));
 }
 
+/// An unquoted word is a string, as Jayway 2.0.0 reads it and as AWS runs published machines
+/// (`[?(@.TargetLanguageCode==es)]`); `true`, `false` and `null` stay themselves.
+#[test]
+fn unquoted_words_are_strings() {
+    let doc = json!({"a": [{"l": "es"}, {"l": "en"}, {"l": "tru"}, {"l": true}]});
+    assert_eq!(sel(doc.clone(), "$.a[?(@.l==es)]"), Some(json!([{"l": "es"}])));
+    assert_eq!(sel(doc.clone(), "$.a[?(@.l != es)]"), Some(json!([{"l": "en"}, {"l": "tru"}, {"l": true}])));
+    assert_eq!(sel(doc.clone(), "$.a[?(@.l == tru)]"), Some(json!([{"l": "tru"}])));
+    assert_eq!(sel(doc, "$.a[?(@.l == true)]"), Some(json!([{"l": true}])));
+}
+
 #[test]
 fn filter_syntax_errors() {
     assert!(bad("$.a[?(@.x ==)]"));
@@ -303,7 +314,7 @@ fn filter_syntax_errors() {
     assert!(bad("$.a[?(@.x == 'a)]"));
     assert!(bad("$.a[?(@.x =~ /(/)]"));
     assert!(bad("$.a[?(@.x =~ /a)(b/)]"));
-    assert!(bad("$.a[?(@.x == tru)]"));
+    assert!(bad("$.a[?(@.x == e.s)]"));
     assert!(bad("$.a[?(@.x == 1.2.3)]"));
     assert!(bad("$.a[?(@.x)] x"));
     assert!(bad("$.a[?]"));
