@@ -81,7 +81,10 @@ impl Simulator {
             }
             m.insert("outputDetails".into(), json!({"included": !metadata_only}));
         }
-        if let Some(f) = exec.failure() {
+        // A Standard execution that timed out has no error or cause in DescribeExecution, as recorded
+        // on AWS (issue 14); its ExecutionTimedOut event carries the error.
+        let standard_timeout = exec.status() == Status::TimedOut && e.machine_type == MachineType::Standard;
+        if let Some(f) = exec.failure().filter(|_| !standard_timeout) {
             if !f.error.is_empty() {
                 m.insert("error".into(), json!(f.error));
             }
