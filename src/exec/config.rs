@@ -105,6 +105,10 @@ pub struct Config {
     /// The most states one call of [`Execution::poll`](super::Execution::poll) enters before it returns
     /// `Poll::WakeAt(now)`, so a driver on a single thread (a browser) can yield in between.
     pub poll_slice: u64,
+    /// Whether `$$.Execution.RedriveCount` is in the context object: for Standard executions, and
+    /// for Express ones started with `StartExecution` (0), not with `StartSyncExecution` (as
+    /// recorded on AWS).
+    pub redrive_count_in_context: bool,
 }
 
 impl Config {
@@ -118,6 +122,7 @@ impl Config {
             seed: 0,
             max_transitions: 10_000_000,
             poll_slice: 10_000,
+            redrive_count_in_context: machine_type == MachineType::Standard,
             timeout_seconds: match machine_type {
                 MachineType::Express => Some(300),
                 MachineType::Standard => None,

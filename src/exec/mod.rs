@@ -575,8 +575,9 @@ impl Execution {
         if let (Some(token), false) = (&fr.task_token, activity) {
             ctx["Task"] = json!({"Token": token});
         }
-        // Express executions cannot be redriven and have no RedriveCount (as recorded on AWS).
-        if self.config.machine_type == MachineType::Standard {
+        // Express executions cannot be redriven: only those started asynchronously show a
+        // RedriveCount, always 0 (as recorded on AWS).
+        if self.config.redrive_count_in_context {
             ctx["Execution"]["RedriveCount"] = json!(self.redrive_count);
         }
         if let Some(item) = &fr.map_item {

@@ -409,6 +409,7 @@ impl Simulator {
         config.max_transitions = self.max_transitions;
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
+        config.redrive_count_in_context = !sync;
         let exec = Execution::new(machine, input_value, config);
         meta.log_stream = cloudwatch::stream_name(&machine_name, now, &exec_arn).into();
         let seq = self.next_seq;

@@ -563,3 +563,20 @@ fn a_standard_timeout_has_no_error_in_its_description() {
     assert_eq!(last["type"], "ExecutionTimedOut");
     assert_eq!(last["executionTimedOutEventDetails"]["error"], "States.Timeout");
 }
+
+/// `$$.Execution.RedriveCount` is 0 in an Express execution started with `StartExecution` and
+/// absent from one started with `StartSyncExecution` (as recorded on AWS; issue 14).
+#[test]
+fn express_redrive_count_depends_on_how_it_started() {
+    let mut sim = sim();
+    let def = r#"{"StartAt": "C", "States": {"C": {"Type": "Pass", "Parameters": {"e.$": "$$.Execution"}, "OutputPath": "$.e", "End": true}}}"#;
+    let m = create(&mut sim, "Ctx", def, "EXPRESS", None);
+    let context = |sim: &mut Simulator, arn: &str| -> Value {
+        sim.run_to_end(arn, &mut |_| None);
+        serde_json::from_str(sim.sync_output(arn, false).unwrap()["output"].as_str().unwrap()).unwrap()
+    };
+    let asynchronous = sim.start_execution(&start(&m, "{}"), 0).unwrap();
+    assert_eq!(context(&mut sim, &asynchronous)["RedriveCount"], 0);
+    let synchronous = sim.start_sync_execution(&start(&m, "{}"), 0).unwrap();
+    assert!(context(&mut sim, &synchronous).get("RedriveCount").is_none());
+}
