@@ -118,6 +118,11 @@ def run(step, env):
         step.note = step.note or f"exit code {code}"
 
 
+# wasm-bindgen-test-runner gives a browser's whole suite 20 s unless told otherwise; the suite runs
+# budgets to their end and 10,000 executions, about 25 s in a debug build.
+WEB_TIMEOUT = "WASM_BINDGEN_TEST_TIMEOUT=300"
+
+
 def main():
     env = dict(os.environ)
     # wasm-pack finds wasm-bindgen, wasm-opt and chromedriver on PATH, so it never downloads them.
@@ -141,11 +146,11 @@ def main():
              20 * MINUTE, "libtest", suites=1),
         # tests/web.rs in both engines; ASL_SIM_BROWSER tells its user-agent test which one to expect.
         Step("wasm-pack test --headless --chrome --test web",
-             ["env", "ASL_SIM_BROWSER=chrome", *wasm_pack_test, "--headless", "--chrome", "--chromedriver", chromedriver,
+             ["env", "ASL_SIM_BROWSER=chrome", WEB_TIMEOUT, *wasm_pack_test, "--headless", "--chrome", "--chromedriver", chromedriver,
               "--", "--test", "web"],
              20 * MINUTE, "libtest", suites=1),
         Step("wasm-pack test --headless --firefox --test web",
-             ["env", "ASL_SIM_BROWSER=firefox", *wasm_pack_test, "--headless", "--firefox", "--", "--test", "web"],
+             ["env", "ASL_SIM_BROWSER=firefox", WEB_TIMEOUT, *wasm_pack_test, "--headless", "--firefox", "--", "--test", "web"],
              20 * MINUTE, "libtest", suites=1),
         *[Step(f"build {name}", ["bash", "scripts/build.sh", name], 20 * MINUTE) for name in builds],
         Step("e2e", ["node", "e2e/run.mjs"], 5 * MINUTE, "plain", suites=1, needs=("build web",)),

@@ -1,5 +1,7 @@
 //! History events in the shape of AWS's `GetExecutionHistory`: the single record of a run.
 
+use std::sync::Arc;
+
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -25,14 +27,15 @@ pub enum Body {
     /// No `*EventDetails` member.
     None,
     /// `stateEnteredEventDetails` (`entered`) or `stateExitedEventDetails`: the state's name and
-    /// the JSON text of its input or output. The most frequent events, so the cheapest to record.
+    /// the JSON text of its input or output. The most frequent events, so the cheapest to record:
+    /// a state's exit and the next state's entry share one text.
     State {
         /// `true` for `stateEnteredEventDetails`, `false` for `stateExitedEventDetails`.
         entered: bool,
         /// The state's name.
         name: String,
         /// The state's input (entered) or output (exited), as JSON text.
-        payload: String,
+        payload: Arc<str>,
     },
     /// `mapIteration*EventDetails`: the Map state's name and the iteration's index.
     Iteration {
@@ -63,11 +66,11 @@ impl Event {
             Body::None => None,
             Body::State { entered: true, name, payload } => Some((
                 "stateEnteredEventDetails",
-                json!({"name": name, "input": payload, "inputDetails": not_truncated()}),
+                json!({"name": name, "input": &**payload, "inputDetails": not_truncated()}),
             )),
             Body::State { entered: false, name, payload } => Some((
                 "stateExitedEventDetails",
-                json!({"name": name, "output": payload, "outputDetails": not_truncated()}),
+                json!({"name": name, "output": &**payload, "outputDetails": not_truncated()}),
             )),
             Body::Iteration { key, name, index } => Some((key, json!({"name": name, "index": index}))),
             Body::Json(key, v) => Some((key, v.clone())),
@@ -78,6 +81,40 @@ impl Event {
     pub fn details_body(&self) -> Value {
         self.details().map(|(_, v)| v).unwrap_or(Value::Null)
     }
+
+    /// About how many bytes the event holds: its fixed size, the state name and the details' text.
+    /// A shared payload (see [`Body::State`]) is counted by `shared == false` events only.
+    pub fn bytes(&self, shared: bool) -> usize {
+        let body = match &self.body {
+            Body::None => 0,
+            Body::State { name, payload, .. } => name.len() + if shared { 0 } else { payload.len() },
+            Body::Iteration { name, .. } => name.len(),
+            Body::Json(_, v) => value_bytes(v),
+        };
+        std::mem::size_of::<Event>() + body
+    }
+}
+
+/// About how many bytes a JSON value holds: its strings and keys plus a few bytes a node.
+pub fn value_bytes(v: &Value) -> usize {
+    // An explicit stack: details are shallow, but a value from a task may be deep.
+    let mut todo = vec![v];
+    let mut n = 0usize;
+    while let Some(v) = todo.pop() {
+        n = n.saturating_add(std::mem::size_of::<Value>());
+        match v {
+            Value::String(s) => n = n.saturating_add(s.len()),
+            Value::Array(a) => todo.extend(a.iter()),
+            Value::Object(o) => {
+                for (k, x) in o {
+                    n = n.saturating_add(k.len());
+                    todo.push(x);
+                }
+            }
+            _ => {}
+        }
+    }
+    n
 }
 
 /// Formats epoch milliseconds as ISO 8601 with milliseconds and `Z`, as AWS writes times.
@@ -114,12 +151,12 @@ pub fn not_truncated() -> Value {
 
 /// Details of `*StateEntered`.
 pub fn state_entered(name: &str, input: &Value) -> Body {
-    Body::State { entered: true, name: name.to_string(), payload: json_text(input) }
+    Body::State { entered: true, name: name.to_string(), payload: json_text(input).into() }
 }
 
 /// Details of `*StateExited`.
 pub fn state_exited(name: &str, output: &Value) -> Body {
-    Body::State { entered: false, name: name.to_string(), payload: json_text(output) }
+    Body::State { entered: false, name: name.to_string(), payload: json_text(output).into() }
 }
 
 /// Event types whose details are `{error, cause}` under the given key, for failures.

@@ -312,3 +312,56 @@ mod tests {
         assert_eq!(round(1e300), i64::MAX);
     }
 }
+
+/// JSON text read as AWS reads a payload (Jackson): the integer `-0` is `0` (an `IntNode`), as
+/// AWS gives it back, where serde would keep `-0.0`; `-0.0` stays a double. Integers past 64 bits
+/// become doubles (AWS keeps them exact), and a number past a double's range (`1e400`) is an error.
+pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    if !text.contains("-0") {
+        return serde_json::from_str(text);
+    }
+    serde_json::from_str(&integer_negative_zero_as_zero(text))
+}
+
+/// `text` with each number token `-0` (no fraction, no exponent) outside strings written `0`.
+fn integer_negative_zero_as_zero(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied, mut in_string) = (0, 0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'-' if !in_string && bytes.get(i + 1) == Some(&b'0') => {
+                let next = bytes.get(i + 2).copied();
+                if !matches!(next, Some(b'.' | b'e' | b'E' | b'0'..=b'9')) {
+                    out.push_str(&text[copied..i]);
+                    copied = i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn negative_zero_integers_read_as_zero() {
+        assert_eq!(parse_json("-0").unwrap().to_string(), "0");
+        assert_eq!(
+            parse_json(r#"{"a":-0,"b":[-0,-0.0,-0e1],"c":"-0"}"#).unwrap().to_string(),
+            r#"{"a":0,"b":[0,-0.0,-0.0],"c":"-0"}"#
+        );
+        assert_eq!(parse_json(r#"{"s":"x\"-0"}"#).unwrap(), json!({"s": "x\"-0"}));
+        assert_eq!(parse_json("123456789012345678901234567890").unwrap().to_string(), "1.2345678901234568e+29");
+        assert!(parse_json("1e400").is_err());
+        assert!(parse_json("[-0").is_err());
+    }
+}

@@ -49,7 +49,8 @@
 //! [`simulator`]; [`protocol`] speaks AWS's wire protocol over it (for the JS request handler and
 //! for `serve`, the native HTTP server).
 
-#![forbid(unsafe_code)]
+// One `unsafe` item only: the metering allocator's `GlobalAlloc` impl, which forwards each call.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod choice;
@@ -60,6 +61,7 @@ pub mod intrinsics;
 pub mod java;
 pub mod jsonata;
 pub mod jsonpath;
+pub mod meter;
 pub mod mock;
 pub mod model;
 pub mod protocol;
@@ -72,3 +74,9 @@ pub mod validate;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+/// The wasm build meters its allocations, so that JSONata evaluations run under their budgets
+/// (see [`meter`]). The crate's own unit tests do too.
+#[cfg(any(target_arch = "wasm32", test))]
+#[global_allocator]
+static ALLOCATOR: meter::Metered<std::alloc::System> = meter::Metered(std::alloc::System);

@@ -16,7 +16,7 @@ fn run_fixture(path: &std::path::Path) -> Result<(), String> {
     let machine_type = if case["type"] == "EXPRESS" { MachineType::Express } else { MachineType::Standard };
     let (mut sim, mut machine) = common::account(&case["definition"], machine_type, 0)?;
     if let Some(n) = case["max_transitions"].as_u64() {
-        sim.max_transitions = n;
+        sim.budgets.max_transitions = n;
     }
     let mut input = case["input"].clone();
     if let Some(rep) = case.get("input_repeat") {

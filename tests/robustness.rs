@@ -100,7 +100,7 @@ fn run_once(def: &Value, input: Value) {
     // The loader sees the damaged definition as it is; the account only what validates.
     let _ = asl_sim::model::load(def);
     if let Ok((mut sim, machine)) = common::account(def, MachineType::Express, 0) {
-        sim.max_transitions = 200;
+        sim.budgets.max_transitions = 200;
         let _ = common::run_in(&mut sim, &machine, &input, &mut |_| None);
     }
 }

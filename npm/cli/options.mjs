@@ -11,10 +11,19 @@ const VALUED = {
   '--role-arn': 'roleArn',
 };
 const U64_MAX = 2n ** 64n - 1n;
+// The budget flags and the Simulator options they set.
+const BUDGETS = {
+  '--max-transitions': 'maxTransitions',
+  '--max-history-bytes': 'maxHistoryBytes',
+  '--max-log-bytes': 'maxLogBytes',
+  '--state-cost-ms': 'stateCostMs',
+  '--jsonata-memory': 'jsonataMemory',
+  '--jsonata-fuel': 'jsonataFuel',
+};
 
 /** `run`'s and `validate`'s arguments; `multi`: whether more definitions may follow the first. */
 export function parseOptions(args, multi) {
-  const o = { definition: '', more: [], type: 'STANDARD', seed: 0, history: false };
+  const o = { definition: '', more: [], type: 'STANDARD', seed: 0, history: false, budgets: {} };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i];
     const value = () => {
@@ -32,6 +41,8 @@ export function parseOptions(args, multi) {
       o.seed = seed(value());
     } else if (arg === '--history') {
       o.history = true;
+    } else if (arg in BUDGETS) {
+      o.budgets[BUDGETS[arg]] = wholeNumber(arg, value());
     } else if (arg.startsWith('--')) {
       throw new UsageError(`unknown option ${arg}\n${USAGE}`);
     } else if (o.definition === '') {
@@ -53,6 +64,13 @@ function seed(text) {
     throw new UsageError(`--seed above ${Number.MAX_SAFE_INTEGER} needs the Rust command line (this one runs on JS numbers)`);
   }
   return Number(n);
+}
+
+// A budget: a u64 as Rust takes it, past 2^53 - 1 (JS numbers) no limit at all.
+function wholeNumber(flag, text) {
+  if (!/^\+?[0-9]+$/.test(text) || BigInt(text) > U64_MAX) throw new UsageError(`${flag} needs a whole number, not ${text}`);
+  const n = BigInt(text);
+  return n > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(n);
 }
 
 /** The account, region, machine name and test case of `--state-machine-arn`. */

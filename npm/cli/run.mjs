@@ -14,7 +14,9 @@ export async function run(o, io) {
   const t = target(o);
   let sim;
   try {
-    sim = new Simulator({ accountId: t.account, region: t.region, seed: o.seed, startDate: START });
+    // An Express run keeps its history only when it is to be printed, as the Rust command line.
+    sim = new Simulator({ accountId: t.account, region: t.region, seed: o.seed, startDate: START,
+      ...o.budgets, expressHistory: o.history });
   } catch (e) {
     return apiFailure('--state-machine-arn', e, io);
   }

@@ -4,9 +4,14 @@
 export const USAGE = `usage:
   asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
           [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
-          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
+          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [BUDGETS]
   asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
   asl-sim test-state REQUEST.json
+
+BUDGETS (each execution; past one it fails with States.Runtime): --max-transitions N (1000000),
+  --max-history-bytes N (67108864), --max-log-bytes N (67108864), --state-cost-ms N (0: virtual
+  milliseconds per state entered), --jsonata-memory N (134217728 bytes per evaluation),
+  --jsonata-fuel N (50000000 per evaluation). An EXPRESS run keeps its history only with --history.
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS

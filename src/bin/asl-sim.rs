@@ -3,7 +3,7 @@
 //! ```text
 //! asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
 //!         [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
-//!         [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
+//!         [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [BUDGETS]
 //! asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
 //! asl-sim test-state REQUEST.json
 //! asl-sim serve [--host 127.0.0.1] [--port 8083] [--mock-config FILE] [--clock real|virtual]
@@ -21,20 +21,30 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use asl_sim::exec::{MachineType, Status};
-use asl_sim::simulator::{self, ApiError, CreateStateMachineInput, Simulator, StartExecutionInput, DATE_KEYS};
+use asl_sim::simulator::{self, ApiError, Budgets, CreateStateMachineInput, Simulator, StartExecutionInput, DATE_KEYS};
 
 // The npm package's command line prints this same text (npm/cli/usage.mjs; its test compares them),
 // and has no `serve`: `asl-sim serve --help` prints the server's own usage.
 const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
           [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
-          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history]
+          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [BUDGETS]
   asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
   asl-sim test-state REQUEST.json
+
+BUDGETS (each execution; past one it fails with States.Runtime): --max-transitions N (1000000),
+  --max-history-bytes N (67108864), --max-log-bytes N (67108864), --state-cost-ms N (0: virtual
+  milliseconds per state entered), --jsonata-memory N (134217728 bytes per evaluation),
+  --jsonata-fuel N (50000000 per evaluation). An EXPRESS run keeps its history only with --history.
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
 machine named Child), for nested workflows (states:startExecution) to start.";
+
+/// Metered, so that JSONata evaluations run under their budgets (see `asl_sim::meter`).
+#[cfg(not(target_arch = "wasm32"))] // the library's own, in wasm
+#[global_allocator]
+static ALLOCATOR: asl_sim::meter::Metered<std::alloc::System> = asl_sim::meter::Metered(std::alloc::System);
 
 /// Every execution the CLI starts begins at 2024-01-01T00:00:00Z on the virtual clock.
 const START: i64 = 1_704_067_200_000;
@@ -62,6 +72,7 @@ struct Opts {
     machine_type: MachineType,
     seed: u64,
     history: bool,
+    budgets: Budgets,
 }
 
 fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
@@ -77,6 +88,7 @@ fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
         machine_type: MachineType::Standard,
         seed: 0,
         history: false,
+        budgets: Budgets::default(),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -95,6 +107,9 @@ fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
             }
             "--seed" => o.seed = value("--seed")?.parse().map_err(|_| "--seed needs a number".to_string())?,
             "--history" => o.history = true,
+            s if budget_flag(&mut o.budgets, s, None)? => {
+                budget_flag(&mut o.budgets, s, Some(&value(s)?))?;
+            }
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
             s if o.definition.is_empty() => o.definition = s.to_string(),
             s => o.more.push(s.to_string()),
@@ -107,6 +122,25 @@ fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
         return Err(format!("unexpected argument {extra}\n{USAGE}"));
     }
     Ok(o)
+}
+
+/// Whether `flag` is a budget flag; with a value, sets that budget.
+fn budget_flag(b: &mut Budgets, flag: &str, value: Option<&str>) -> Result<bool, String> {
+    let number = |v: &str| v.parse::<u64>().map_err(|_| format!("{flag} needs a whole number, not {v}"));
+    let size = |v: &str| number(v).map(|n| usize::try_from(n).unwrap_or(usize::MAX));
+    let Some(v) = value else {
+        let flags = ["--max-transitions", "--max-history-bytes", "--max-log-bytes", "--state-cost-ms"];
+        return Ok(flags.contains(&flag) || flag == "--jsonata-memory" || flag == "--jsonata-fuel");
+    };
+    match flag {
+        "--max-transitions" => b.max_transitions = number(v)?,
+        "--max-history-bytes" => b.max_history_bytes = size(v)?,
+        "--max-log-bytes" => b.max_log_bytes = size(v)?,
+        "--state-cost-ms" => b.state_cost_ms = number(v)?,
+        "--jsonata-memory" => b.jsonata.memory = size(v)?,
+        _ => b.jsonata.fuel = number(v)?,
+    }
+    Ok(true)
 }
 
 fn read_json(path: &str, what: &str) -> Result<Value, String> {
@@ -242,6 +276,8 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
         |path: &str, what: &str| std::fs::read_to_string(path).map_err(|e| format!("cannot read {what} {path}: {e}"));
     let t = target(o);
     let mut sim = Simulator::new(&t.account, &t.region, o.seed);
+    // An Express run keeps its history only when it is to be printed, as AWS keeps none.
+    sim.budgets = Budgets { express_history: o.history, ..o.budgets };
     let main = CreateStateMachineInput {
         name: t.machine.clone(),
         definition: read(&o.definition, "definition")?,
@@ -301,10 +337,19 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
         }
     }
     let exec = sim.execution(&arn).ok_or("the execution is gone")?;
-    if o.history {
-        resp["events"] = serde_json::to_value(exec.events()).unwrap_or(Value::Null);
+    // Written as it is serialized: a long history is never built as one JSON value in memory.
+    #[derive(serde::Serialize)]
+    struct Printed<'a> {
+        #[serde(flatten)]
+        response: &'a Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        events: Option<&'a [asl_sim::history::Event]>,
     }
-    println!("{}", serde_json::to_string(&resp).unwrap_or_default());
+    let printed = Printed { response: &resp, events: o.history.then(|| exec.events()) };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer(&mut out, &printed).map_err(|e| format!("cannot write the result: {e}"))?;
+    std::io::Write::write_all(&mut out, b"\n").map_err(|e| format!("cannot write the result: {e}"))?;
+    drop(out);
     Ok(if exec.status() == Status::Succeeded { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 

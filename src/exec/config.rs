@@ -6,6 +6,12 @@ pub const MAX_STANDARD_EVENTS: u64 = 25_000;
 /// The largest payload a state may pass on: 256 KiB.
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 
+/// The default budget of state transitions (states entered) of one execution.
+pub const DEFAULT_MAX_TRANSITIONS: u64 = 1_000_000;
+
+/// The default budget of history bytes one execution keeps: 64 MiB.
+pub const DEFAULT_MAX_HISTORY_BYTES: usize = 64 << 20;
+
 /// Standard or Express.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MachineType {
@@ -33,6 +39,22 @@ impl MachineType {
         }
     }
 }
+
+/// What an execution does with its history events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryMode {
+    /// Keeps every event (Standard executions; Express ones whose caller wants the history).
+    Keep,
+    /// Keeps events only until the driver has written their log records and calls
+    /// [`Execution::forget_history`](super::Execution::forget_history): a poll returns early once
+    /// they hold [`STREAM_FLUSH_BYTES`], so they stay few.
+    Stream,
+    /// Keeps no event (an Express execution that logs nothing, as AWS keeps nothing).
+    Discard,
+}
+
+/// In [`HistoryMode::Stream`], a poll returns once the unwritten events hold this many bytes.
+pub const STREAM_FLUSH_BYTES: usize = 1 << 20;
 
 /// Names and ARNs of the account, machine and execution: the context object reads them.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,8 +120,20 @@ pub struct Config {
     pub start_time: i64,
     /// Seed of the random source (UUIDs, `States.MathRandom`, retry jitter).
     pub seed: u64,
-    /// The most states one execution may enter before it is stopped (runaway machines).
+    /// The most states one execution may enter before it fails with `States.Runtime` (runaway
+    /// machines): a budget of the simulator, [`DEFAULT_MAX_TRANSITIONS`] by default.
     pub max_transitions: u64,
+    /// The most bytes of history the execution may keep (each event's fixed size plus its payload
+    /// text; a payload that one state's exit and the next state's entry share counts once). Past it
+    /// the execution fails with `States.Runtime`. [`DEFAULT_MAX_HISTORY_BYTES`] by default.
+    pub max_history_bytes: usize,
+    /// What the execution keeps of its history: [`HistoryMode::Keep`] by default.
+    pub history: HistoryMode,
+    /// Virtual milliseconds each state entry takes (0 by default, so timestamps are exact). With a
+    /// cost, a runaway Express loop reaches its 5-minute limit and times out, as on AWS.
+    pub state_cost_ms: u64,
+    /// The budgets of each JSONata evaluation (memory and work).
+    pub jsonata: crate::jsonata::Limits,
     /// The execution times out after this many seconds (besides the machine's `TimeoutSeconds`).
     pub timeout_seconds: Option<u64>,
     /// The most states one call of [`Execution::poll`](super::Execution::poll) enters before it returns
@@ -112,15 +146,19 @@ pub struct Config {
 }
 
 impl Config {
-    /// Defaults for an identity: start at 2024-01-01T00:00:00Z, seed 0, a budget of 10 million transitions,
-    /// and the 5-minute limit for Express.
+    /// Defaults for an identity: start at 2024-01-01T00:00:00Z, seed 0, the default budgets, no cost
+    /// per state, and the 5-minute limit for Express.
     pub fn new(identity: Identity, machine_type: MachineType) -> Config {
         Config {
             identity,
             machine_type,
             start_time: 1_704_067_200_000,
             seed: 0,
-            max_transitions: 10_000_000,
+            max_transitions: DEFAULT_MAX_TRANSITIONS,
+            max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
+            history: HistoryMode::Keep,
+            state_cost_ms: 0,
+            jsonata: crate::jsonata::Limits::default(),
             poll_slice: 10_000,
             redrive_count_in_context: machine_type == MachineType::Standard,
             timeout_seconds: match machine_type {

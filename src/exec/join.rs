@@ -78,9 +78,13 @@ impl Execution {
     }
 
     pub(super) fn thread_succeeded(&mut self, f: FrameId, out: Value) {
-        self.frames[f].phase = Phase::Dead;
+        self.drop_frame_data(f);
         match self.frames[f].parent {
             None => {
+                if self.status != Status::Running {
+                    // A limit ended the execution while its last state was working.
+                    return;
+                }
                 let d = json!({"output": history::json_text(&out), "outputDetails": history::not_truncated()});
                 self.emit_frame(f, "ExecutionSucceeded", Some(("executionSucceededEventDetails", d)));
                 self.status = Status::Succeeded;
@@ -109,7 +113,7 @@ impl Execution {
     }
 
     pub(super) fn thread_failed(&mut self, f: FrameId, failure: Failure) {
-        self.frames[f].phase = Phase::Dead;
+        self.drop_frame_data(f);
         match self.frames[f].parent {
             None => self.fail_execution_from(f, failure),
             Some((j, slot)) => {
@@ -233,7 +237,7 @@ impl Execution {
         if self.frames[c].phase == Phase::Dead {
             return;
         }
-        self.frames[c].phase = Phase::Dead;
+        self.drop_frame_data(c);
         if let Some(t) = self.frames[c].task.take() {
             self.tasks.remove(&t);
         }

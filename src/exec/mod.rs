@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+mod budget;
 mod config;
 pub mod dataflow;
 mod events;
@@ -30,7 +31,11 @@ mod task;
 mod tests;
 mod vars;
 
-pub use config::{Config, Identity, MachineType, MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS};
+pub use budget::log_budget_cause;
+pub use config::{
+    Config, HistoryMode, Identity, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS, MAX_PAYLOAD_BYTES,
+    MAX_STANDARD_EVENTS, STREAM_FLUSH_BYTES,
+};
 pub use dataflow::eval_template;
 pub use failure::{error_matches, Fault};
 pub use maprun::{MapRunInfo, MapRunStatus};
@@ -171,7 +176,10 @@ struct Frame {
     /// `$$.Task.Token` of a running `.waitForTaskToken` task.
     task_token: Option<String>,
     /// The JSON text of `input` when the previous state already made it (its exit event).
-    input_text: Option<String>,
+    input_text: Option<Arc<str>>,
+    /// The JSON text of the current state's input, as its entered event holds it: an exit with the
+    /// same text (a Choice, a Pass that changes nothing) shares it.
+    entered_text: Option<Arc<str>>,
 }
 
 /// One execution of a state machine, driven from outside.
@@ -232,7 +240,14 @@ pub struct Execution {
     outgoing: VecDeque<TaskRequest>,
     tasks: BTreeMap<TaskId, PendingTask>,
     next_task_id: TaskId,
+    /// The history events kept (all of them, unless the driver forgot some: [`Execution::forget_history`]).
     events: Vec<Event>,
+    /// The id and time of the last event recorded, kept or not.
+    last_event: (u64, i64),
+    /// About how many bytes `events` hold (see [`Event::bytes`]).
+    history_bytes: usize,
+    /// When the execution times out (its `TimeoutSeconds` or the configured limit), if ever.
+    deadline: Option<i64>,
     scopes: Vec<VarScope>,
     now: i64,
     status: Status,
@@ -266,6 +281,9 @@ impl Execution {
             tasks: BTreeMap::new(),
             next_task_id: 1,
             events: Vec::new(),
+            last_event: (0, now),
+            history_bytes: 0,
+            deadline,
             scopes: vec![VarScope::default()],
             now,
             status: Status::Running,
@@ -289,9 +307,28 @@ impl Execution {
         ex
     }
 
-    /// The history so far.
+    /// The history so far: every event, or those recorded since the driver last called
+    /// [`forget_history`](Self::forget_history).
     pub fn events(&self) -> &[Event] {
         &self.events
+    }
+
+    /// Drops the history events kept so far (their ids go on counting): a driver that keeps no
+    /// history (an Express execution, as on AWS) calls it once it has written its log records.
+    pub fn forget_history(&mut self) {
+        self.events.clear();
+        self.history_bytes = 0;
+    }
+
+    /// The id and time (epoch ms) of the last event recorded, whether or not it is still kept:
+    /// `(0, start time)` before any.
+    pub fn last_event(&self) -> (u64, i64) {
+        self.last_event
+    }
+
+    /// About how many bytes the kept history holds (see [`Event::bytes`]).
+    pub fn history_bytes(&self) -> usize {
+        self.history_bytes
     }
 
     /// The status.
@@ -342,7 +379,10 @@ impl Execution {
             if let Some(req) = self.outgoing.pop_front() {
                 return Poll::Task(Box::new(req));
             }
-            if !self.runnable.is_empty() && self.transitions >= slice_end {
+            if !self.runnable.is_empty()
+                && (self.transitions >= slice_end
+                    || (self.config.history == HistoryMode::Stream && self.history_bytes > STREAM_FLUSH_BYTES))
+            {
                 return Poll::WakeAt(self.now);
             }
             if let Some(f) = self.runnable.pop_front() {
@@ -444,7 +484,7 @@ impl Execution {
         if let Some(c) = cause {
             d.insert("cause".into(), json!(c));
         }
-        let prev = self.events.last().map_or(0, |e| e.id);
+        let prev = self.last_event.0;
         self.emit(prev, "ExecutionAborted", Some(("executionAbortedEventDetails", Value::Object(d))));
         self.status = Status::Aborted;
         self.failure = Some(Failure::custom(error.unwrap_or(""), cause.unwrap_or("")));
@@ -491,6 +531,7 @@ impl Execution {
             scope,
             task_token: None,
             input_text: None,
+            entered_text: None,
             silent: parent.is_some_and(|(j, _)| {
                 self.joins[j].kind == JoinKind::DistributedMap || self.frames[self.joins[j].frame].silent
             }),
@@ -523,24 +564,34 @@ impl Execution {
     fn enter(&mut self, f: FrameId) {
         self.transitions += 1;
         if self.transitions > self.config.max_transitions {
-            let cause = format!(
-                "The execution exceeded the simulator's budget of {} state transitions.",
-                self.config.max_transitions
-            );
+            let cause = budget::transitions_cause(self.config.max_transitions);
             self.fail_execution(Failure::new(ErrorName::Runtime, cause));
             return;
         }
+        if self.config.state_cost_ms > 0 {
+            self.now = self.now.saturating_add(self.config.state_cost_ms.min(i64::MAX as u64) as i64);
+            if let Some(d) = self.deadline.filter(|d| self.now >= *d) {
+                // The execution's time ran out while this state was starting: its timer's moment.
+                self.now = d;
+                self.time_out();
+                return;
+            }
+        }
         let cached = self.frames[f].input_text.take();
+        let shared = cached.is_some();
         let (kind, details) = {
             let st = self.state(f);
             let kind = st.kind.entered_event();
-            let details = match cached {
-                Some(payload) => Body::State { entered: true, name: st.name.clone(), payload },
-                None => history::state_entered(&st.name, &self.frames[f].input),
+            let payload: Arc<str> = match cached {
+                Some(payload) => payload,
+                None => history::json_text(&self.frames[f].input).into(),
             };
-            (kind, details)
+            (kind, Body::State { entered: true, name: st.name.clone(), payload })
         };
-        let id = self.emit_frame(f, kind, details);
+        if let Body::State { payload, .. } = &details {
+            self.frames[f].entered_text = Some(payload.clone());
+        }
+        let id = self.emit_frame_shared(f, kind, details, shared);
         let fr = &mut self.frames[f];
         fr.entered_event = id;
         fr.entered_time = self.now;

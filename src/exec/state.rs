@@ -1,6 +1,8 @@
 //! Running a state: one match on its kind, the data flow around its work (through
 //! [`dataflow`](super::dataflow), in the state's query language), and its exit.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::dataflow::{self, jsonata, path, Env};
@@ -70,9 +72,18 @@ impl Execution {
             }
             Kind::Choice { .. } => {
                 let (next, out) = self.with_flow(f, st, |env| dataflow::choose(st, input, env))?;
-                let d = history::state_exited(&st.name, &out);
-                self.emit_frame(f, "ChoiceStateExited", d);
+                // A Choice passes its input on unchanged unless its paths select part of it.
+                let (text, shared) = match self.frames[f].entered_text.take() {
+                    Some(entered) if out == *input => (entered, true),
+                    entered => {
+                        self.frames[f].entered_text = entered;
+                        self.share_text(f, history::json_text(&out))
+                    }
+                };
+                let d = Body::State { entered: false, name: st.name.clone(), payload: text.clone() };
+                self.emit_frame_shared(f, "ChoiceStateExited", d, shared);
                 self.goto(f, next, out);
+                self.frames[f].input_text = Some(text);
                 Ok(None)
             }
             Kind::Wait => {
@@ -175,14 +186,25 @@ impl Execution {
             _ => {}
         }
         let kind = st.kind.exited_event();
+        let (text, shared) = self.share_text(f, text);
         let next_text = matches!(st.next, Transition::Next(_)).then(|| text.clone());
-        self.emit_frame(f, kind, Body::State { entered: false, name: st.name.clone(), payload: text });
+        self.emit_frame_shared(f, kind, Body::State { entered: false, name: st.name.clone(), payload: text }, shared);
         match st.next {
             Transition::Next(n) => {
                 self.goto(f, n, out);
                 self.frames[f].input_text = next_text;
             }
             Transition::End | Transition::None => self.thread_succeeded(f, out),
+        }
+    }
+
+    /// An exit event's text: the state's input text when they are the same (a Choice, a Pass that
+    /// changes nothing), so that the history holds it once.
+    /// Also says whether it is shared.
+    fn share_text(&mut self, f: FrameId, text: String) -> (Arc<str>, bool) {
+        match self.frames[f].entered_text.take() {
+            Some(entered) if *entered == *text => (entered, true),
+            _ => (text.into(), false),
         }
     }
 

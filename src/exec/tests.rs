@@ -82,3 +82,55 @@ fn executor_and_teststate_agree() {
         assert_eq!(exec.output(), Some(&shown), "{state}");
     }
 }
+
+fn run_alone(machine: serde_json::Value, config: Config) -> Execution {
+    let machine = Arc::new(crate::model::load(&machine).unwrap());
+    let mut exec = Execution::new(machine, json!({"k": "v"}), config);
+    let mut now = exec.now();
+    while let Poll::WakeAt(t) = exec.poll(now) {
+        now = now.max(t);
+    }
+    exec
+}
+
+fn config(machine_type: MachineType) -> Config {
+    Config::new(Identity::new("1", "us-east-1", "M", "e", machine_type), machine_type)
+}
+
+/// A budget that runs out at the last state's exit ends the execution there: its success does not
+/// override the failure.
+#[test]
+fn a_budget_reached_at_the_last_exit_stands() {
+    let one = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
+    let full = run_alone(one.clone(), config(MachineType::Standard));
+    assert_eq!(full.status(), Status::Succeeded);
+    let kinds: Vec<&str> = full.events().iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]);
+    // The exit repeats the entry's text, which the history holds once.
+    let before_exit = full.events()[0].bytes(false) + full.events()[1].bytes(false);
+    let mut tight = config(MachineType::Standard);
+    tight.max_history_bytes = before_exit;
+    let cut = run_alone(one, tight);
+    assert_eq!(cut.status(), Status::Failed);
+    let kinds: Vec<&str> = cut.events().iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionFailed"]);
+    assert_eq!(cut.failure().unwrap().error, "States.Runtime");
+    assert_eq!(cut.output(), None);
+}
+
+/// With a cost per state, a runaway Express loop times out at its 5-minute limit, and each event's
+/// time moves on by the cost.
+#[test]
+fn a_cost_per_state_reaches_the_express_limit() {
+    let looping =
+        json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}});
+    let mut c = config(MachineType::Express);
+    c.state_cost_ms = 7;
+    c.history = HistoryMode::Discard;
+    let start = c.start_time;
+    let exec = run_alone(looping, c);
+    assert_eq!(exec.status(), Status::TimedOut);
+    assert_eq!(exec.last_event().1 - start, 300_000);
+    assert_eq!(exec.transitions(), 300_000 / 7 + 1);
+    assert!(exec.events().is_empty());
+}

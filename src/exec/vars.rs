@@ -63,14 +63,15 @@ impl Execution {
         let ctx = st.uses_context().then(|| self.context(f));
         let fr = &mut self.frames[f];
         let mut vars = ScopeVars { scopes: &mut self.scopes, scope: fr.scope };
-        let mut env = Env::new(ctx.as_ref().unwrap_or(&NO_CONTEXT), &mut vars, &mut self.rng, self.now);
+        let mut env = Env::new(ctx.as_ref().unwrap_or(&NO_CONTEXT), &mut vars, &mut self.rng, self.now)
+            .with_jsonata(self.config.jsonata);
         step(&mut fr.input, &mut env)
     }
 
     /// Runs a data-flow `step` for frame `f` with the context object `ctx`.
     pub(super) fn with_context<R>(&mut self, f: FrameId, ctx: &Value, step: impl FnOnce(&mut Env<'_>) -> R) -> R {
         let mut vars = ScopeVars { scopes: &mut self.scopes, scope: self.frames[f].scope };
-        let mut env = Env::new(ctx, &mut vars, &mut self.rng, self.now);
+        let mut env = Env::new(ctx, &mut vars, &mut self.rng, self.now).with_jsonata(self.config.jsonata);
         step(&mut env)
     }
 }

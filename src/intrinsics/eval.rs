@@ -16,10 +16,29 @@ struct Evaluated {
     holes: Option<Vec<usize>>,
 }
 
+/// The most bytes the arguments of one call may hold (about): a definition of 1 MB can name a
+/// 256 KiB input thousands of times (`States.Array($.x, $.x, ...)`), which would be gigabytes.
+/// AWS would refuse any such value as a state's data (256 KiB) anyway.
+pub(crate) const MAX_ARGUMENT_BYTES: usize = 16 << 20;
+
 pub(super) fn eval_call(call: &Call, scope: &Scope<'_>, rng: &mut fastrand::Rng) -> Result<Value, Failure> {
     let mut args = Vec::with_capacity(call.args.len());
+    let mut bytes = 0usize;
     for arg in &call.args {
-        args.push(eval_arg(arg, scope, rng)?);
+        let arg = eval_arg(arg, scope, rng)?;
+        bytes = bytes.saturating_add(crate::history::value_bytes(&arg.value));
+        if bytes > MAX_ARGUMENT_BYTES {
+            return Err(Failure::new(
+                ErrorName::Runtime,
+                format!(
+                    "The arguments of {} specified for the field '{}' exceeded the simulator's limit of \
+                     {MAX_ARGUMENT_BYTES} bytes for one intrinsic function call.",
+                    call.function.name(),
+                    scope.field
+                ),
+            ));
+        }
+        args.push(arg);
     }
     apply(call.function, args, rng)
 }

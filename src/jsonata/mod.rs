@@ -19,7 +19,7 @@
 //! let states = json!({"input": {"n": [1, 2]}, "context": {}});
 //! let variables = |name: &str| (name == "bonus").then(|| json!(10));
 //! let mut rng = fastrand::Rng::with_seed(7);
-//! let mut env = Env { states: &states, variables: &variables, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
+//! let mut env = Env { states: &states, variables: &variables, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng, limits: Default::default() };
 //! assert_eq!(template.eval(&mut env, "Output").unwrap(), json!({"total": 13}));
 //!
 //! let missing = Template::parse(&json!({"v": "{% $states.input.nope %}"})).unwrap();
@@ -36,20 +36,26 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use jsonata_core::ast::{AstNode, BinaryOp};
-use jsonata_core::evaluator::{Context, Evaluator, EvaluatorOptions};
+use jsonata_core::evaluator::{CancelToken, Context, Evaluator, EvaluatorOptions};
 use jsonata_core::parser;
 use jsonata_core::value::JValue;
 use serde_json::{Map, Value};
 
 use crate::error::{ErrorName, Failure};
+use crate::meter::{self, Trip};
 
+mod budget;
+#[cfg(test)]
+mod budget_tests;
 mod functions;
+mod guard;
 mod messages;
 mod results;
 mod syntax;
 #[cfg(test)]
 mod tests;
 
+pub use budget::{Limits, DEFAULT_FUEL, DEFAULT_MEMORY};
 pub use messages::{threw_cause, type_name, undefined_cause, unexpected_type_cause};
 
 use functions::{mark_surplus_calls, register_aws_functions};
@@ -93,6 +99,22 @@ pub struct Env<'a> {
     pub now_iso: &'a str,
     /// The seeded random source of `$random()`, `$uuid()` and `$shuffle()`.
     pub rng: &'a mut fastrand::Rng,
+    /// The budgets of each evaluation.
+    pub limits: Limits,
+}
+
+/// Why an evaluation gave no value.
+enum Stop {
+    /// A JSONata error, worded as AWS quotes it.
+    Message(String),
+    /// A budget of the simulator ran out.
+    Budget(Trip),
+}
+
+impl From<String> for Stop {
+    fn from(message: String) -> Stop {
+        Stop::Message(message)
+    }
 }
 
 /// How an evaluation ended, before it is worded for a field.
@@ -136,6 +158,7 @@ impl Jsonata {
         let mut calls = Vec::new();
         collect_names(&ast, &mut variables, &mut locals, &mut calls);
         variables.retain(|v| !locals.contains(v));
+        guard::add_guards(&mut ast);
         Ok(Jsonata { text: text.to_string(), ast: Some(Arc::new(ast)), variables, calls })
     }
 
@@ -182,10 +205,12 @@ impl Jsonata {
     /// Evaluates. `Ok(None)` when the result is undefined; `Err` is the JSONata error text as
     /// AWS quotes it after "threw an error during evaluation" (see [`threw_cause`]).
     pub fn eval(&self, env: &mut Env<'_>) -> Result<Option<Value>, String> {
-        match self.run(env)? {
-            Outcome::Value(v) => Ok(Some(v)),
-            Outcome::Undefined => Ok(None),
-            Outcome::Unsupported => Err("returned an unsupported result type".to_string()),
+        match self.run(env) {
+            Ok(Outcome::Value(v)) => Ok(Some(v)),
+            Ok(Outcome::Undefined) => Ok(None),
+            Ok(Outcome::Unsupported) => Err("returned an unsupported result type".to_string()),
+            Err(Stop::Message(message)) => Err(message),
+            Err(Stop::Budget(trip)) => Err(budget::exceeded(trip, &env.limits)),
         }
     }
 
@@ -200,14 +225,36 @@ impl Jsonata {
                 "The JSONata expression '{}' specified for the field '{field}' returned an unsupported result type.",
                 self.text
             ))),
-            Err(message) => Err(fail(threw_cause(&self.text, field, &message))),
+            Err(Stop::Message(message)) => Err(fail(threw_cause(&self.text, field, &message))),
+            // The simulator's budget, not an error AWS would raise: the execution fails (no Catch
+            // could loop on it).
+            Err(Stop::Budget(trip)) => Err(Failure::new(
+                ErrorName::Runtime,
+                format!(
+                    "The JSONata expression '{}' specified for the field '{field}' {}",
+                    self.text,
+                    budget::exceeded(trip, &env.limits)
+                ),
+            )),
         }
     }
 
-    fn run(&self, env: &mut Env<'_>) -> Result<Outcome, String> {
+    fn run(&self, env: &mut Env<'_>) -> Result<Outcome, Stop> {
         let Some(ast) = &self.ast else {
-            return Err(STACK_OVERFLOW.to_string());
+            return Err(Stop::Message(STACK_OVERFLOW.to_string()));
         };
+        let limits = env.limits;
+        let cancel = CancelToken::new();
+        let (result, trip) =
+            meter::run(limits.memory, limits.fuel, Some(cancel.clone()), || self.evaluate(ast, env, cancel));
+        match (result, trip) {
+            (_, Some(trip)) => Err(Stop::Budget(trip)),
+            (Err(Stop::Message(m)), None) if guard::is_over_budget(&m) => Err(Stop::Budget(Trip::Memory)),
+            (result, None) => result,
+        }
+    }
+
+    fn evaluate(&self, ast: &AstNode, env: &mut Env<'_>, cancel: CancelToken) -> Result<Outcome, Stop> {
         let mut context = Context::new();
         context.bind("states".to_string(), JValue::from(env.states.clone()));
         for name in &self.variables {
@@ -217,26 +264,35 @@ impl Jsonata {
         }
         // AWS leaves `$eval` undefined, so calling it is T1006 and `$exists($eval)` is false.
         context.bind("eval".to_string(), JValue::Undefined);
+        // A clock is read only natively (it does not exist in wasm): the budgets of
+        // `crate::meter` count work the same way in both, and this timeout is a native backstop.
+        let timeout_ms = if cfg!(target_arch = "wasm32") { None } else { Some(10_000) };
         let options = EvaluatorOptions {
             max_stack_depth: Some(MAX_EVAL_DEPTH),
             max_sequence_length: Some(MAX_SEQUENCE),
-            // A clock is read only natively; in wasm the driver (a Web Worker) ends runaway loops.
-            #[cfg(not(target_arch = "wasm32"))]
-            timeout_ms: Some(10_000),
-            ..EvaluatorOptions::default()
+            cancel: Some(cancel),
+            timeout_ms,
         };
         let mut evaluator = Evaluator::with_options(context, options);
         let rng = Rc::new(RefCell::new(env.rng.clone()));
         register_aws_functions(&mut evaluator, &rng, env.now_iso);
+        guard::register_guards(&mut evaluator, env.limits);
         let result = guard(|| evaluator.evaluate(ast, &JValue::Undefined));
         *env.rng = rng.borrow().clone();
         match result {
-            None => Err("internal error".to_string()),
-            Some(Err(e)) => Err(error_message(&e, &self.calls)),
+            None => Err(Stop::Message("internal error".to_string())),
+            Some(Err(e)) => Err(Stop::Message(error_message(&e, &self.calls))),
             Some(Ok(value)) => match &value {
                 JValue::Undefined => Ok(Outcome::Undefined),
                 JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => Ok(Outcome::Unsupported),
-                _ => to_json(&value, 0).map(|v| Outcome::Value(v.unwrap_or(Value::Null))),
+                _ => {
+                    let mut room = env.limits.memory;
+                    match to_json(&value, 0, &mut room) {
+                        Ok(v) => Ok(Outcome::Value(v.unwrap_or(Value::Null))),
+                        Err(_) if room == 0 => Err(Stop::Budget(Trip::Memory)),
+                        Err(m) => Err(Stop::Message(m)),
+                    }
+                }
             },
         }
     }

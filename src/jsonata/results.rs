@@ -10,10 +10,25 @@ const MAX_VALUE_DEPTH: usize = 500;
 /// Integral doubles below this magnitude print as integers, as AWS prints them.
 const LARGEST_EXACT_LONG: f64 = 9.223_372_036_854_776e18;
 
-/// A JSONata value as JSON, numbers as AWS writes them. `None` is undefined.
-pub(super) fn to_json(v: &JValue, depth: usize) -> Result<Option<Value>, String> {
+/// A JSONata value as JSON, numbers as AWS writes them. `None` is undefined. `room` is the
+/// number of bytes it may build (about): a value may repeat one large part many times, which its
+/// JSON copies out. Once it runs out the conversion fails with `room` at 0.
+pub(super) fn to_json(v: &JValue, depth: usize, room: &mut usize) -> Result<Option<Value>, String> {
     if depth > MAX_VALUE_DEPTH {
         return Err(MEMORY_LIMIT.to_string());
+    }
+    let size = std::mem::size_of::<Value>()
+        + match v {
+            JValue::String(s) => s.len(),
+            JValue::Object(map) => map.keys().map(|k| k.len() + std::mem::size_of::<Value>()).sum(),
+            _ => 0,
+        };
+    match room.checked_sub(size) {
+        Some(left) => *room = left,
+        None => {
+            *room = 0;
+            return Err(MEMORY_LIMIT.to_string());
+        }
     }
     Ok(Some(match v {
         JValue::Undefined | JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => return Ok(None),
@@ -27,7 +42,7 @@ pub(super) fn to_json(v: &JValue, depth: usize) -> Result<Option<Value>, String>
                 match item {
                     // JSON.stringify writes a function in an array as null.
                     JValue::Lambda(_) | JValue::Builtin { .. } | JValue::Regex { .. } => out.push(Value::Null),
-                    _ => out.extend(to_json(item, depth + 1)?),
+                    _ => out.extend(to_json(item, depth + 1, room)?),
                 }
             }
             Value::Array(out)
@@ -35,7 +50,7 @@ pub(super) fn to_json(v: &JValue, depth: usize) -> Result<Option<Value>, String>
         JValue::Object(map) => {
             let mut out = Map::with_capacity(map.len());
             for (key, item) in map.iter() {
-                if let Some(value) = to_json(item, depth + 1)? {
+                if let Some(value) = to_json(item, depth + 1, room)? {
                     out.insert(key.clone(), value);
                 }
             }

@@ -12,9 +12,12 @@ pub(super) fn java_trim(s: &str) -> &str {
 
 /// A cheap upper estimate of how deeply jsonata-core's parser will recurse: two units for each
 /// open bracket and for each operator since the last `,` or `;` at each bracket level (a chain
-/// `1+1+1` nests as deeply as brackets do), outside string literals, names and comments.
+/// `1+1+1` nests as deeply as brackets do), outside string literals, names and comments. One pass
+/// with a running total: linear in the text's length, however deep the brackets go.
 pub(super) fn nesting_estimate(text: &str) -> usize {
+    // Operators counted at each open bracket level, and the units of all levels together.
     let mut levels: Vec<usize> = vec![0];
+    let mut units = 2usize;
     let mut max = 0usize;
     let mut chars = text.chars().peekable();
     let mut word = String::new();
@@ -41,11 +44,20 @@ pub(super) fn nesting_estimate(text: &str) -> usize {
                         last = d;
                     }
                 }
-                '(' | '[' | '{' => levels.push(0),
-                ')' | ']' | '}' if levels.len() > 1 => {
-                    levels.pop();
+                '(' | '[' | '{' => {
+                    levels.push(0);
+                    units += 2;
                 }
-                ',' | ';' => *levels.last_mut().unwrap_or(&mut 0) = 0,
+                ')' | ']' | '}' if levels.len() > 1 => {
+                    let ops = levels.pop().unwrap_or(0);
+                    units -= 2 + 2 * ops;
+                }
+                ',' | ';' => {
+                    if let Some(ops) = levels.last_mut() {
+                        units -= 2 * *ops;
+                        *ops = 0;
+                    }
+                }
                 '+' | '-' | '*' | '/' | '%' | '&' | '=' | '<' | '>' | '?' | ':' | '~' | '!' | '^' | '|' | '#' | '@' => {
                     operator = true
                 }
@@ -55,9 +67,10 @@ pub(super) fn nesting_estimate(text: &str) -> usize {
         if operator {
             if let Some(count) = levels.last_mut() {
                 *count += 1;
+                units += 2;
             }
         }
-        max = max.max(levels.iter().map(|ops| 2 + 2 * ops).sum());
+        max = max.max(units);
     }
     max
 }

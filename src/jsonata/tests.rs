@@ -15,7 +15,13 @@ fn env_eval(input: Value, expr: &str) -> Result<Value, Failure> {
         _ => None,
     };
     let mut rng = fastrand::Rng::with_seed(42);
-    let mut env = Env { states: &states, variables: &variables, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
+    let mut env = Env {
+        states: &states,
+        variables: &variables,
+        now_iso: "2024-01-01T00:00:00Z",
+        rng: &mut rng,
+        limits: Default::default(),
+    };
     Jsonata::parse(expr).map_err(|m| Failure::custom("parse", m))?.eval_field(&mut env, "Output")
 }
 
@@ -214,7 +220,13 @@ fn templates() {
     let t = Template::parse(&json!({"a": [1, {"b": "{% $states.input.missing %}"}]})).unwrap();
     let states = json!({"input": {}});
     let mut rng = fastrand::Rng::with_seed(1);
-    let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
+    let mut env = Env {
+        states: &states,
+        variables: &|_| None,
+        now_iso: "2024-01-01T00:00:00Z",
+        rng: &mut rng,
+        limits: Default::default(),
+    };
     let e = t.eval(&mut env, "Arguments").unwrap_err();
     assert_eq!(e.cause, "The JSONata expression '$states.input.missing' specified for the field 'Arguments/a[1]/b' returned nothing (undefined).");
     let err = Template::parse_at(&json!({"a": {"b/c": ["x", "{% 1 + %}"]}})).unwrap_err();
@@ -246,10 +258,51 @@ fn the_random_source_advances() {
     let states = json!({"input": {}});
     let mut rng = fastrand::Rng::with_seed(5);
     let e = Jsonata::parse("$uuid()").unwrap();
-    let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut rng };
+    let mut env = Env {
+        states: &states,
+        variables: &|_| None,
+        now_iso: "2024-01-01T00:00:00Z",
+        rng: &mut rng,
+        limits: Default::default(),
+    };
     let (a, b) = (e.eval(&mut env).unwrap(), e.eval(&mut env).unwrap());
     assert_ne!(a, b);
     let mut again = fastrand::Rng::with_seed(5);
-    let mut env = Env { states: &states, variables: &|_| None, now_iso: "2024-01-01T00:00:00Z", rng: &mut again };
+    let mut env = Env {
+        states: &states,
+        variables: &|_| None,
+        now_iso: "2024-01-01T00:00:00Z",
+        rng: &mut again,
+        limits: Default::default(),
+    };
     assert_eq!(e.eval(&mut env).unwrap(), a);
+}
+
+/// The nesting estimate is one pass: 200,000 parentheses cost a few milliseconds, not seconds.
+#[test]
+fn the_nesting_estimate_is_linear() {
+    let deep = format!("{}1{}", "(".repeat(200_000), ")".repeat(200_000));
+    assert_eq!(nesting_estimate(&deep), 2 + 2 * 200_000);
+    assert_eq!(nesting_estimate("(1+2, 3) + [4]"), 2 + 2 + 2);
+    let started = std::time::Instant::now();
+    let parsed = Jsonata::parse(&deep).unwrap();
+    assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+    let states = json!({"input": {}, "context": {}});
+    let mut rng = fastrand::Rng::with_seed(0);
+    let mut env = Env {
+        states: &states,
+        variables: &|_| None,
+        now_iso: "2024-01-01T00:00:00Z",
+        rng: &mut rng,
+        limits: Default::default(),
+    };
+    let failure = parsed.eval_field(&mut env, "Output").unwrap_err();
+    assert_eq!(failure.error, "States.QueryEvaluationError");
+    assert!(
+        failure.cause.ends_with(
+            "Stack overflow error: Check for non-terminating recursive function. Consider rewriting as tail-recursive"
+        ),
+        "{}",
+        failure.cause
+    );
 }

@@ -348,8 +348,22 @@ impl<'a> Node<'a> {
 
 fn test<'a>(expr: &'a Expr, item: &'a Value, root: &'a Value) -> Result<bool, Abort> {
     Ok(match expr {
-        Expr::Or(a, b) => test(a, item, root)? || test(b, item, root)?,
-        Expr::And(a, b) => test(a, item, root)? && test(b, item, root)?,
+        Expr::Or(terms) => {
+            for t in terms {
+                if test(t, item, root)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Expr::And(terms) => {
+            for t in terms {
+                if !test(t, item, root)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
         Expr::Not(inner) => !test(inner, item, root)?,
         Expr::Exists { path, negate } => {
             let start = if path.from_root { root } else { item };

@@ -10,8 +10,11 @@ use crate::java::big_decimal_string;
 
 #[derive(Debug, Clone)]
 pub(super) enum Expr {
-    Or(Box<Expr>, Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
+    /// `a || b || ...`: a chain is one node, so that a long one nests nothing (as Jayway keeps a
+    /// list), whatever its length.
+    Or(Vec<Expr>),
+    /// `a && b && ...`.
+    And(Vec<Expr>),
     Not(Box<Expr>),
     /// `@.x` (or `!@.x` when `negate`).
     Exists {
@@ -102,30 +105,30 @@ impl FilterParser<'_> {
 
     fn or_expr(&mut self) -> Result<Expr, String> {
         self.nest()?;
-        let mut expr = self.and_expr()?;
+        let mut terms = vec![self.and_expr()?];
         loop {
             self.skip_blanks();
             if !self.at("||") {
                 break;
             }
             self.pos += 2;
-            expr = Expr::Or(Box::new(expr), Box::new(self.and_expr()?));
+            terms.push(self.and_expr()?);
         }
         self.depth -= 1;
-        Ok(expr)
+        Ok(if terms.len() == 1 { terms.pop().unwrap_or(Expr::Or(Vec::new())) } else { Expr::Or(terms) })
     }
 
     fn and_expr(&mut self) -> Result<Expr, String> {
-        let mut expr = self.operand()?;
+        let mut terms = vec![self.operand()?];
         loop {
             self.skip_blanks();
             if !self.at("&&") {
                 break;
             }
             self.pos += 2;
-            expr = Expr::And(Box::new(expr), Box::new(self.operand()?));
+            terms.push(self.operand()?);
         }
-        Ok(expr)
+        Ok(if terms.len() == 1 { terms.pop().unwrap_or(Expr::And(Vec::new())) } else { Expr::And(terms) })
     }
 
     fn operand(&mut self) -> Result<Expr, String> {

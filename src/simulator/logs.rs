@@ -4,6 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{ApiError, ApiErrorKind, GetLogEventsInput, LoggingConfiguration, Simulator, DEFAULT_LOG_GROUP};
+use crate::exec::Status;
 use crate::history::Event;
 
 /// A machine's logging configuration, resolved.
@@ -95,13 +96,11 @@ impl Simulator {
         }
         let start = match &input.next_token {
             None => 0,
-            Some(t) => t
-                .strip_prefix("f/")
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|n| *n <= self.logs.len())
-                .ok_or_else(|| {
-                    ApiError::new(ApiErrorKind::InvalidParameterException, "The specified nextToken is invalid.")
-                })?,
+            Some(t) => {
+                t.strip_prefix("f/").and_then(|n| n.parse::<usize>().ok()).filter(|n| *n <= self.log_end()).ok_or_else(
+                    || ApiError::new(ApiErrorKind::InvalidParameterException, "The specified nextToken is invalid."),
+                )?
+            }
         };
         let (events, next) =
             self.log_events(input.execution_arn.as_deref(), input.log_group_name.as_deref(), start, limit as usize);
@@ -114,7 +113,8 @@ impl Simulator {
     }
 
     /// The log records, oldest first, optionally only one execution's or one group's, from
-    /// position `start`; returns the records and the next position.
+    /// position `start` (counting every record ever written; see [`Simulator::log_end`]); returns
+    /// the records and the next position.
     pub fn log_events(
         &self,
         exec_arn: Option<&str>,
@@ -123,9 +123,12 @@ impl Simulator {
         limit: usize,
     ) -> (Vec<&LogEvent>, usize) {
         let mut out = Vec::new();
-        let mut pos = start.min(self.logs.len());
-        while pos < self.logs.len() && out.len() < limit {
-            let r = &self.logs[pos];
+        let records = self.logs_since(start);
+        let mut pos = self.log_end() - records.len();
+        for r in records {
+            if out.len() >= limit {
+                break;
+            }
             pos += 1;
             if exec_arn.is_some_and(|a| a != r.execution_arn) || log_group.is_some_and(|g| g != r.log_group) {
                 continue;
@@ -135,41 +138,63 @@ impl Simulator {
         (out, pos)
     }
 
-    /// All log records so far, oldest first.
+    /// The log records kept, oldest first (retention may have dropped older ones).
     pub fn logs(&self) -> &[LogEvent] {
         &self.logs
     }
 
-    /// Writes the records of an execution's new history events at its machine's level.
+    /// Writes the records of an execution's new history events at its machine's level, counts
+    /// their bytes against the execution's budget, and lets go of the events when the execution
+    /// keeps no history.
     pub(super) fn flush_logs(&mut self, exec_arn: &str) {
-        let Some(e) = self.executions.get_mut(exec_arn) else { return };
-        // The logging of the revision it runs (the machine may have changed, or gone, since).
-        let logging = match &e.meta.revision {
-            Some(r) => &r.logging,
-            None => match self.machines.get(&e.machine_arn) {
-                Some(m) => &m.logging,
-                None => return,
-            },
-        };
-        let events = e.exec.events();
-        let redrives = e.exec.redrive_count();
-        for ev in events.iter().skip(e.logged) {
-            if !logged_at_level(ev.kind, &logging.level) {
-                continue;
+        let mut over_budget = false;
+        {
+            let Some(machine_type) = self.executions.get(exec_arn).map(|e| e.machine_type) else { return };
+            let keeps_history = self.keeps_history(machine_type);
+            let Some(e) = self.executions.get_mut(exec_arn) else { return };
+            // The logging of the revision it runs (the machine may have changed, or gone, since).
+            let logging = match &e.meta.revision {
+                Some(r) => r.logging.clone(),
+                None => match self.machines.get(&e.machine_arn) {
+                    Some(m) => m.logging.clone(),
+                    None => return,
+                },
+            };
+            let events = e.exec.events();
+            let redrives = e.exec.redrive_count();
+            let new = events.partition_point(|ev| ev.id <= e.logged);
+            if logging.level != "OFF" {
+                for ev in &events[new..] {
+                    if !logged_at_level(ev.kind, &logging.level) {
+                        continue;
+                    }
+                    let mut message = log_record(ev, exec_arn, logging.include_execution_data);
+                    if redrives > 0 {
+                        message["redrive_count"] = json!(redrives.to_string());
+                    }
+                    e.log_bytes = e.log_bytes.saturating_add(crate::history::value_bytes(&message));
+                    self.logs.push(LogEvent {
+                        log_group: logging.log_group.clone(),
+                        execution_arn: exec_arn.to_string(),
+                        log_stream: e.meta.log_stream.clone(),
+                        timestamp: ev.timestamp,
+                        message,
+                    });
+                }
             }
-            let mut message = log_record(ev, exec_arn, logging.include_execution_data);
-            if redrives > 0 {
-                message["redrive_count"] = json!(redrives.to_string());
+            e.logged = e.exec.last_event().0;
+            if !keeps_history {
+                e.exec.forget_history();
             }
-            self.logs.push(LogEvent {
-                log_group: logging.log_group.clone(),
-                execution_arn: exec_arn.to_string(),
-                log_stream: e.meta.log_stream.clone(),
-                timestamp: ev.timestamp,
-                message,
-            });
+            if e.log_bytes > self.budgets.max_log_bytes && e.exec.status() == Status::Running {
+                over_budget = true;
+            }
         }
-        e.logged = events.len();
+        self.trim_logs();
+        if over_budget {
+            self.log_budget_exceeded(exec_arn);
+            self.flush_logs(exec_arn);
+        }
     }
 }
 

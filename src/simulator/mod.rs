@@ -53,6 +53,8 @@ pub mod activities;
 mod arn;
 pub mod cloudwatch;
 pub mod executions;
+pub mod lifecycle;
+pub mod limits;
 pub mod logs;
 pub mod mapruns;
 pub mod nested;
@@ -65,6 +67,7 @@ pub mod tags;
 mod tokens;
 pub mod versions;
 
+pub use lifecycle::{Budgets, Retention};
 pub use logs::{LogEvent, Logging};
 pub use nested::Integration;
 pub use quotas::{Quotas, TokenBucket};
@@ -119,8 +122,10 @@ struct ExecEntry {
     machine_arn: String,
     machine_type: MachineType,
     exec: Execution,
-    /// How many history events have gone through the log filter.
-    logged: usize,
+    /// The id of the last history event that went through the log filter.
+    logged: u64,
+    /// About how many bytes of log records it has written.
+    log_bytes: usize,
     test_case: Option<String>,
     /// Invocations per state name so far, for the mock config's invocation numbers.
     mock_invocations: HashMap<String, u64>,
@@ -146,8 +151,11 @@ pub struct Simulator {
     mocks: Option<MockConfig>,
     /// `None`: no throttling (the default).
     pub quotas: Option<Quotas>,
-    /// The most states one execution may enter.
-    pub max_transitions: u64,
+    /// What one execution may use (transitions, history and log bytes, JSONata); see [`lifecycle`].
+    pub budgets: Budgets,
+    /// How many ended executions and log records the account keeps; see [`lifecycle`].
+    pub retention: Retention,
+    lifecycle: lifecycle::Lifecycle,
     /// Running executions by start order (ended ones leave at their next [`Simulator::settle`]).
     running: BTreeMap<u64, String>,
     next_seq: u64,
@@ -189,7 +197,9 @@ impl Simulator {
             log_groups: vec![DEFAULT_LOG_GROUP.to_string()],
             mocks: None,
             quotas: None,
-            max_transitions: 10_000_000,
+            budgets: Budgets::default(),
+            retention: Retention::default(),
+            lifecycle: Default::default(),
             running: BTreeMap::new(),
             next_seq: 0,
             tokens: HashMap::new(),
@@ -213,6 +223,8 @@ impl Simulator {
     /// `CreateStateMachine`: `{stateMachineArn, creationDate}`. As on AWS, creating a machine
     /// that exists with the same definition, type, role and logging returns it again.
     pub fn create_state_machine(&mut self, input: &CreateStateMachineInput, now: i64) -> Result<Value, ApiError> {
+        limits::check_length("name", &input.name, 1, limits::MAX_NAME, false)?;
+        limits::check_length("definition", &input.definition, 1, limits::MAX_DEFINITION, true)?;
         check_name(&input.name)?;
         let machine_type = parse_type(input.machine_type.as_deref())?;
         check_definition(&input.definition, machine_type)?;
@@ -268,6 +280,7 @@ impl Simulator {
         &self,
         input: &ValidateStateMachineDefinitionInput,
     ) -> Result<Value, ApiError> {
+        limits::check_length("definition", &input.definition, 1, limits::MAX_DEFINITION, true)?;
         let machine_type = parse_type(input.machine_type.as_deref())?;
         let diags = crate::validate::validate_text(&input.definition, machine_type);
         let ok = !diags.iter().any(|d| d.severity == crate::validate::Severity::Error);
@@ -334,14 +347,8 @@ impl Simulator {
             }
         }
         let input_text = input.input.as_deref().unwrap_or("{}");
-        if input_text.len() > crate::exec::MAX_PAYLOAD_BYTES {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length \
-                 less than or equal to {}",
-                crate::exec::MAX_PAYLOAD_BYTES
-            )));
-        }
-        let input_value: Value = serde_json::from_str(input_text).map_err(|e| {
+        limits::check_length("input", input_text, 0, limits::MAX_DATA, true)?;
+        let input_value: Value = crate::java::parse_json(input_text).map_err(|e| {
             ApiError::new(ApiErrorKind::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'"))
         })?;
         if let Some(tc) = &test_case {
@@ -358,12 +365,17 @@ impl Simulator {
             }
         }
         if let Some(n) = &input.name {
-            check_name(n)?;
+            limits::check_name_request(n)?;
         }
         let machine_type = entry.machine_type;
         let machine_name = entry.name.clone();
         let role = entry.role_arn.clone();
         let machine = entry.machine.clone();
+        // The logging of the revision it runs, else of the machine.
+        let logs_nothing = match &entry.meta.revision {
+            Some(r) => r.logging.level == "OFF",
+            None => self.machines.get(&entry.machine_arn).map_or(true, |m| m.logging.level == "OFF"),
+        };
         let machine_arn = entry.machine_arn.clone();
         let mut meta = entry.meta;
         if machine_type == MachineType::Standard {
@@ -406,7 +418,7 @@ impl Simulator {
         let mut config = Config::new(id, machine_type);
         config.start_time = now;
         config.seed = self.seed ^ self.rng.u64(..);
-        config.max_transitions = self.max_transitions;
+        self.configure(&mut config, logs_nothing);
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
         config.redrive_count_in_context = !sync;
@@ -423,6 +435,7 @@ impl Simulator {
                 machine_type,
                 exec,
                 logged: 0,
+                log_bytes: 0,
                 test_case,
                 mock_invocations: HashMap::new(),
                 ready: true,

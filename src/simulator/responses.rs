@@ -99,6 +99,14 @@ impl Simulator {
     /// epoch ms. (AWS offers it for Standard executions; the simulator for Express too.)
     pub fn get_execution_history(&self, input: &GetExecutionHistoryInput) -> Result<Value, ApiError> {
         let e = self.entry(&input.execution_arn)?;
+        if !self.keeps_history(e.machine_type) {
+            // What AWS answers for every Express execution (recorded); the simulator keeps their
+            // history unless `Budgets::express_history` is off.
+            return Err(ApiError::new(
+                ApiErrorKind::InvalidArn,
+                "Invalid Arn: 'Resource type not valid in this context: express'",
+            ));
+        }
         let max = input.max_results.unwrap_or(100);
         if !(0..=1000).contains(&max) {
             return Err(ApiError::validation(format!(
@@ -192,9 +200,9 @@ pub fn lambda_invoke_response(payload: Value, task_id: TaskId, now: i64) -> Valu
     })
 }
 
-/// The end time of an execution: its last event.
+/// The end time of an execution: its last event's.
 pub fn stop_time(exec: &Execution) -> i64 {
-    exec.events().last().map_or(exec.config().start_time, |e| e.timestamp)
+    exec.last_event().1
 }
 
 /// Express billing: duration rounded up to 100 ms (at least 100), memory in 64 MB steps (at least 64).

@@ -93,6 +93,7 @@ impl Simulator {
     /// `.waitForTaskToken` tasks wait for their token, anything else fails with `States.TaskFailed`.
     /// It stops as soon as there is something for the driver: see [`Advance`].
     pub fn advance(&mut self, until: Option<i64>, handled: &dyn Fn(&str) -> bool, budget: usize) -> Advance {
+        self.apply_retention();
         let mut out = Advance::default();
         let mut polls = 0usize;
         'time: loop {
@@ -160,6 +161,7 @@ impl Simulator {
         }
         out.now = self.now;
         out.ended = std::mem::take(&mut self.ended);
+        self.ends_reported(&out.ended);
         out.wake_at = self.next_timer();
         out
     }
@@ -247,6 +249,7 @@ impl Simulator {
             }
             let ended = super::responses::stop_time(&e.exec);
             self.ended.push(arn.clone());
+            self.execution_ended(&arn);
             for w in self.waiting.remove(&arn).unwrap_or_default() {
                 let result = self.nested_result(&arn, &w);
                 if let Some(p) = self.executions.get_mut(&w.parent) {

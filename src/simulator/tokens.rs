@@ -21,14 +21,8 @@ impl Simulator {
     pub fn send_task_success(&mut self, input: &SendTaskSuccessInput, now: i64) -> Result<Value, ApiError> {
         self.set_now(now);
         check_token(&input.task_token)?;
-        if input.output.len() > crate::exec::MAX_PAYLOAD_BYTES {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value at 'output' failed to satisfy constraint: Member must have length \
-                 less than or equal to {}",
-                crate::exec::MAX_PAYLOAD_BYTES
-            )));
-        }
-        let output: Value = serde_json::from_str(&input.output)
+        super::limits::check_length("output", &input.output, 0, super::limits::MAX_DATA, true)?;
+        let output: Value = crate::java::parse_json(&input.output)
             .map_err(|e| ApiError::new(ApiErrorKind::InvalidOutput, format!("Invalid Output: '{e}'")))?;
         let (arn, id) = self.token_task(&input.task_token)?;
         self.complete_task(&arn, id, Ok(output), now);

@@ -68,7 +68,7 @@ pub struct Request {
 
 fn text_field(req: &Value, key: &str) -> Option<Result<Value, String>> {
     match req.get(key)? {
-        Value::String(s) => Some(serde_json::from_str(s).map_err(|e| e.to_string())),
+        Value::String(s) => Some(crate::java::parse_json(s).map_err(|e| e.to_string())),
         other => Some(Ok(other.clone())),
     }
 }
@@ -77,6 +77,20 @@ impl Request {
     /// Parses a request in AWS's shape (camelCase; `definition`, `input`, `variables`, `context`,
     /// `mock.result` and `stateConfiguration.mapItemReaderData` as JSON text).
     pub fn from_json(req: &Value) -> Result<Request, ApiError> {
+        use crate::simulator::limits::{check_length, MAX_DATA, MAX_DEFINITION, MAX_NAME};
+        for (field, min, max) in [
+            ("definition", 1, MAX_DEFINITION),
+            ("input", 0, MAX_DATA),
+            ("variables", 0, MAX_DATA),
+            ("context", 0, MAX_DATA),
+        ] {
+            if let Some(Value::String(text)) = req.get(field) {
+                check_length(field, text, min, max, true)?;
+            }
+        }
+        if let Some(Value::String(name)) = req.get("stateName") {
+            check_length("stateName", name, 1, MAX_NAME, true)?;
+        }
         let definition = match text_field(req, "definition") {
             None => return Err(ApiError::validation("1 validation error detected: Value null at 'definition' failed to satisfy constraint: Member must not be null")),
             Some(Err(e)) => return Err(ApiError::definition(format!("Invalid State Machine Definition: '{e}'"))),

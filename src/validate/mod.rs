@@ -27,6 +27,7 @@ mod choice;
 mod fields;
 mod graph;
 mod jackson;
+mod jsonata;
 mod map;
 mod resources;
 mod retry;
@@ -96,6 +97,10 @@ pub mod code {
     pub const RESERVED_VARIABLE_NAME: &str = "RESERVED_VARIABLE_NAME";
     /// Branches and processors are nested deeper than this validator follows.
     pub const TOO_DEEPLY_NESTED: &str = "TOO_DEEPLY_NESTED";
+    /// A JSONata expression does not parse.
+    pub const INVALID_JSONATA_EXPRESSION: &str = "INVALID_JSONATA_EXPRESSION";
+    /// A JSONata expression reads what Step Functions does not offer (the context item, `$$`).
+    pub const UNSUPPORTED_JSONATA_EXPRESSION: &str = "UNSUPPORTED_JSONATA_EXPRESSION";
 }
 
 /// Every problem in `definition`: errors first, in a stable order (see the module doc).

@@ -282,6 +282,9 @@ impl Validator {
                 }
             }
         }
+        if lang == Lang::Jsonata && !downgrade {
+            self.jsonata_expressions(st, loc);
+        }
     }
 
     /// A field of the other query language, reported at the state.

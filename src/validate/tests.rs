@@ -499,3 +499,44 @@ fn never_panics_on_deep_or_odd_input() {
         let _ = validate(&v, MachineType::Standard);
     }
 }
+
+/// AWS parses each JSONata expression when the machine is created: one that does not parse, or
+/// reads the context item at the top level, is refused with the field's location.
+#[test]
+fn jsonata_expressions_are_parsed_at_validation() {
+    let machine = |output: Value| {
+        json!({"QueryLanguage": "JSONata", "StartAt": "Main", "States": {
+            "Main": {"Type": "Pass", "Output": output, "Next": "C"},
+            "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.ok %}", "Next": "E"}], "Default": "E"},
+            "E": {"Type": "Succeed"}}})
+    };
+    let message = |output: Value| invalid_definition_message(&validate(&machine(output), MachineType::Standard));
+    assert_eq!(
+        message(json!("{% 1 + %}")).unwrap(),
+        "Invalid State Machine Definition: 'INVALID_JSONATA_EXPRESSION: Unexpected end of expression at /States/Main/Output'"
+    );
+    assert_eq!(
+        message(json!({"a": ["x", "{% a[1,2) %}"]})).unwrap(),
+        "Invalid State Machine Definition: 'INVALID_JSONATA_EXPRESSION: Expected \"]\", got \",\" at \
+         /States/Main/Output/a[1]'"
+    );
+    assert_eq!(
+        message(json!({"v": "{% phone %}"})).unwrap(),
+        "Invalid State Machine Definition: 'UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top level is \
+         not supported. at /States/Main/Output/v'"
+    );
+    assert_eq!(message(json!("{% $states.input.phone %}")), None);
+    // Strings that are not `{% %}` templates are literals; JSONPath states are not parsed.
+    assert_eq!(message(json!(" {% ( %}")), None);
+    let path = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "{% ( %}", "End": true}}});
+    assert!(validate(&path, MachineType::Standard).is_empty());
+    // A Choice rule's Condition, at AWS's location of a rule.
+    let mut bad = machine(json!(1));
+    bad["States"]["C"]["Choices"][0]["Condition"] = json!("{% ( %}");
+    let diags = validate(&bad, MachineType::Standard);
+    assert_eq!(diags[0].code, code::INVALID_JSONATA_EXPRESSION);
+    assert_eq!(diags[0].location, "/States/C/Choices[0]/Condition");
+    // An expression nested past what is parsed safely is left to fail when it runs.
+    let deep = format!("{{% {}1{} %}}", "(".repeat(100_000), ")".repeat(100_000));
+    assert_eq!(message(json!(deep)), None);
+}

@@ -31,6 +31,29 @@ export interface SimulatorOptions {
   startDate?: Date | number;
   /** StartExecution throttling: `true` for AWS's default token buckets in the region, or your own. */
   quotas?: boolean | QuotasConfig;
+  /** Budget: the most states one execution may enter. Past a budget the execution fails with
+   *  `States.Runtime` and a cause naming the budget. Default 1,000,000. */
+  maxTransitions?: number;
+  /** Budget: the most bytes of history one execution keeps. Default 67,108,864 (64 MiB). */
+  maxHistoryBytes?: number;
+  /** Budget: the most bytes of log records one execution writes. Default 67,108,864 (64 MiB). */
+  maxLogBytes?: number;
+  /** Virtual milliseconds each state entry takes, so that a runaway Express loop reaches its
+   *  5-minute limit as on AWS. Default 0 (timestamps stay exact). */
+  stateCostMs?: number;
+  /** Whether Express executions keep their history for `getExecutionHistory` (a simulator extra;
+   *  AWS keeps none). With `false` they keep only their log records. Default `true`. */
+  expressHistory?: boolean;
+  /** Budget of one JSONata evaluation: the most bytes it may hold. Default 134,217,728 (128 MiB). */
+  jsonataMemory?: number;
+  /** Budget of one JSONata evaluation: its work, one unit per allocation plus one per KiB
+   *  allocated. Default 50,000,000. */
+  jsonataFuel?: number;
+  /** Ended executions kept per state machine, the most recent (older ones are gone, as if
+   *  deleted). Default 1,000; `0` keeps none once they have settled; `Infinity` keeps all. */
+  keepExecutions?: number;
+  /** Log records kept by `getLogEvents`, the most recent. Default 10,000; `Infinity` keeps all. */
+  keepLogRecords?: number;
 }
 
 export type StateMachineType = 'STANDARD' | 'EXPRESS';

@@ -6,7 +6,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::{js_error, validation};
-use crate::simulator::{Quotas, TokenBucket, DATE_KEYS};
+use crate::simulator::{Budgets, Quotas, Retention, TokenBucket, DATE_KEYS};
 
 pub(super) fn get(v: &JsValue, key: &str) -> Option<JsValue> {
     if !v.is_object() && !v.is_function() {
@@ -84,5 +84,62 @@ pub(super) fn quotas(v: Option<&Value>, region: &str) -> Result<Option<Quotas>, 
             Ok(Some(q))
         }
         Some(_) => Err(validation("quotas must be true, false or {startExecution: {standard?, express?}}")),
+    }
+}
+
+/// The budget and retention options of `new Simulator({...})`, as JS gives them.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct LimitOptions {
+    max_transitions: Option<f64>,
+    max_history_bytes: Option<f64>,
+    max_log_bytes: Option<f64>,
+    state_cost_ms: Option<f64>,
+    express_history: Option<bool>,
+    jsonata_memory: Option<f64>,
+    jsonata_fuel: Option<f64>,
+    keep_executions: Option<f64>,
+    keep_log_records: Option<f64>,
+}
+
+impl LimitOptions {
+    /// The budgets and retention, the defaults where an option is absent; `ValidationException`
+    /// for a number that is not a whole number from 0 up (`Infinity` for no limit where that is
+    /// allowed).
+    pub(super) fn resolve(&self) -> Result<(Budgets, Retention), JsValue> {
+        let whole = |name: &str, v: Option<f64>, default: u64| -> Result<u64, JsValue> {
+            match v {
+                None => Ok(default),
+                Some(n) if n == f64::INFINITY => Ok(u64::MAX),
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 9_007_199_254_740_991.0 => Ok(n as u64),
+                Some(n) => Err(validation(format!("{name} must be a whole number from 0 up, or Infinity, not {n}"))),
+            }
+        };
+        let size = |name: &str, v: Option<f64>, default: usize| {
+            whole(name, v, default as u64).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        let d = Budgets::default();
+        let budgets = Budgets {
+            max_transitions: whole("maxTransitions", self.max_transitions, d.max_transitions)?,
+            max_history_bytes: size("maxHistoryBytes", self.max_history_bytes, d.max_history_bytes)?,
+            max_log_bytes: size("maxLogBytes", self.max_log_bytes, d.max_log_bytes)?,
+            state_cost_ms: whole("stateCostMs", self.state_cost_ms, d.state_cost_ms)?,
+            express_history: self.express_history.unwrap_or(d.express_history),
+            jsonata: crate::jsonata::Limits {
+                memory: size("jsonataMemory", self.jsonata_memory, d.jsonata.memory)?,
+                fuel: whole("jsonataFuel", self.jsonata_fuel, d.jsonata.fuel)?,
+            },
+        };
+        let r = Retention::default();
+        let keep = |name: &str, v: Option<f64>, default: Option<usize>| match v {
+            None => Ok(default),
+            Some(n) if n == f64::INFINITY => Ok(None),
+            Some(n) => size(name, Some(n), 0).map(Some),
+        };
+        let retention = Retention {
+            executions_per_machine: keep("keepExecutions", self.keep_executions, r.executions_per_machine)?,
+            log_records: keep("keepLogRecords", self.keep_log_records, r.log_records)?,
+        };
+        Ok((budgets, retention))
     }
 }

@@ -31,16 +31,21 @@ use crate::simulator::{self as account, ApiError};
 
 mod convert;
 mod handler;
+mod lifecycle;
 mod scheduler;
+
+#[doc(hidden)]
+pub use lifecycle::panic_for_tests;
 
 use convert::{dates, from_js, get, quotas, set, to_js, to_js_dated};
 use scheduler::{Clock, Shared, State, Waiter, CONSOLE_SYNC_LIMIT_MS};
 
 /// Runs once when the module is instantiated: from then on a Rust panic also prints its message
-/// with `console.error`, instead of only `RuntimeError: unreachable`. `private`: not exported to JS.
+/// with `console.error`, instead of only `RuntimeError: unreachable`, and the simulator it hit
+/// reports it (see [`lifecycle`]). `private`: not exported to JS.
 #[wasm_bindgen(start, private)]
 fn start() {
-    console_error_panic_hook::set_once();
+    lifecycle::install_panic_hook();
 }
 
 /// The crate's version, such as `"0.1.0"`.
@@ -83,6 +88,21 @@ pub(crate) fn validation(message: impl Display) -> JsValue {
     api_error(ApiError::validation(message.to_string()))
 }
 
+/// `sim.free()`: the account and everything JS gave it go at once (see [`lifecycle`]).
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let rejects = match self.shared.state.try_borrow_mut() {
+            Ok(mut st) => st.free(),
+            Err(_) => return,
+        };
+        let freed: JsValue =
+            js_error("SimulatorFreed", "the Simulator was freed (sim.free()) before the execution ended").into();
+        for reject in rejects {
+            let _ = reject.call1(&JsValue::UNDEFINED, &freed);
+        }
+    }
+}
+
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = include_str!("asl_sim.d.ts");
 
@@ -105,6 +125,8 @@ struct Options {
     seed: Option<f64>,
     start_date: Option<f64>,
     quotas: Option<Value>,
+    #[serde(flatten)]
+    limits: convert::LimitOptions,
 }
 
 #[wasm_bindgen]
@@ -114,6 +136,7 @@ impl Simulator {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "SimulatorOptions")] options: Option<JsValue>,
     ) -> Result<Simulator, JsValue> {
+        lifecycle::install_panic_hook();
         let options = options.filter(|o| !o.is_undefined() && !o.is_null());
         if options.as_ref().is_some_and(|o| !o.is_object() || Array::is_array(o)) {
             return Err(validation("the options must be an object"));
@@ -167,6 +190,7 @@ impl Simulator {
         };
         let mut sim = account::Simulator::new(&account, &region, seed);
         sim.quotas = quotas(opts.quotas.as_ref(), &region)?;
+        (sim.budgets, sim.retention) = opts.limits.resolve()?;
         let (clock, start) = clock;
         sim.set_now(start);
         let state = State::new(sim, clock);
@@ -432,7 +456,7 @@ impl Simulator {
             let mut st = self.shared.borrow()?;
             let id = st.next_subscriber;
             st.next_subscriber += 1;
-            let from = st.account.logs().len();
+            let from = st.account.log_end();
             st.subscribers.push((id, callback, from));
             id
         };

@@ -69,6 +69,8 @@ pub(super) struct State {
     /// JS task handlers whose promises have not settled.
     inflight: usize,
     scheduler_running: bool,
+    /// `sim.free()` was called: the scheduler stops.
+    freed: bool,
     /// What the last [`account::Simulator::advance`] left.
     last: account::Advance,
     /// Requests of the SDK request handler waiting for the account, and their promises' `resolve`.
@@ -121,6 +123,7 @@ impl State {
             completions: Vec::new(),
             inflight: 0,
             scheduler_running: false,
+            freed: false,
             last: account::Advance::default(),
             wire_waits: Vec::new(),
             held: false,
@@ -224,30 +227,55 @@ impl State {
         self.wire_waits.iter().filter_map(|(w, _)| w.deadline()).map(|d| (d as f64 - wall).max(0.0)).reduce(f64::min)
     }
 
-    /// New log records for the subscribers.
+    /// New log records for the subscribers (positions count every record ever written, so that
+    /// retention dropping old ones changes nothing here).
     fn collect_records(&mut self, turn: &mut Turn) {
-        let logs = self.account.logs();
+        let end = self.account.log_end();
         if self.subscribers.is_empty() {
-            self.delivered = logs.len();
+            self.delivered = end;
             return;
         }
-        for (i, r) in logs.iter().enumerate().skip(self.delivered) {
+        let records = self.account.logs_since(self.delivered);
+        let first = end - records.len();
+        for (i, r) in records.iter().enumerate() {
             let (Ok(record), group) = (to_js(&r.message), JsValue::from_str(&r.log_group)) else { continue };
             for (_, f, from) in &self.subscribers {
-                if i >= *from {
+                if first + i >= *from {
                     turn.records.push((f.clone(), record.clone(), group.clone()));
                 }
             }
         }
-        self.delivered = logs.len();
+        self.delivered = end;
+    }
+
+    /// `sim.free()`: lets go of the account and of everything JS gave it; returns the `reject`s
+    /// of the pending `startSyncExecution` promises, to call outside the borrow.
+    pub(super) fn free(&mut self) -> Vec<Function> {
+        let mut rejects = Vec::new();
+        for w in std::mem::take(&mut self.waiters).into_values().flatten() {
+            if let Waiter::Sync { reject, .. } = w {
+                rejects.push(reject);
+            }
+        }
+        let (id, region) = (self.account.account.clone(), self.account.region.clone());
+        self.account = account::Simulator::new(&id, &region, 0);
+        self.handlers = HashMap::new();
+        self.subscribers = Vec::new();
+        self.completions = Vec::new();
+        self.last = account::Advance::default();
+        self.freed = true;
+        rejects
     }
 
     /// What to do after a turn.
     fn next(&mut self) -> Next {
+        if self.freed {
+            return self.exit();
+        }
         if !self.completions.is_empty() || !self.last.is_quiet() {
             return Next::Again;
         }
-        if self.delivered < self.account.logs().len() && !self.subscribers.is_empty() {
+        if self.delivered < self.account.log_end() && !self.subscribers.is_empty() {
             return Next::Again;
         }
         let running = self.account.running_count() > 0;
@@ -287,9 +315,7 @@ impl Shared {
     }
 
     pub(super) fn borrow(&self) -> Result<RefMut<'_, State>, JsValue> {
-        self.state
-            .try_borrow_mut()
-            .map_err(|_| js_error("SimulatorBusy", "the simulator was called while it was busy").into())
+        self.state.try_borrow_mut().map_err(|_| super::lifecycle::busy_error())
     }
 
     /// Makes sure the scheduler runs and sees the news.

@@ -654,4 +654,7 @@ async fn nested_workflows_start_other_registered_machines() {
 
 /// A handler as a Rust closure: `f(input, context)` as JSON, its answer as a JS value.
 mod edges;
+mod hostile;
+mod hostile_cases;
+mod robust;
 mod tokens;

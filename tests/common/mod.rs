@@ -10,6 +10,11 @@ use serde_json::Value;
 use asl_sim::exec::{Config, Execution, Identity, MachineType};
 use asl_sim::simulator::{CreateStateMachineInput, Handler, Simulator, StartExecutionInput};
 
+/// Metered like the wasm build and the CLI, so that JSONata evaluations run under their budgets.
+#[cfg(not(target_arch = "wasm32"))] // the library's own, in wasm
+#[global_allocator]
+static ALLOCATOR: asl_sim::meter::Metered<std::alloc::System> = asl_sim::meter::Metered(std::alloc::System);
+
 /// Where every test execution starts on the virtual clock: 2024-01-01T00:00:00Z.
 pub const T0: i64 = 1_704_067_200_000;
 

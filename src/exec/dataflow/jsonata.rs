@@ -27,7 +27,7 @@ pub fn eval(t: &Template, states: &Value, field: &str, env: &mut Env<'_>) -> Res
     let vars = &*env.vars;
     let lookup = |n: &str| vars.get(n).cloned();
     let now = history::iso_millis(env.now);
-    let mut jenv = jsonata::Env { states, variables: &lookup, now_iso: &now, rng: env.rng };
+    let mut jenv = jsonata::Env { states, variables: &lookup, now_iso: &now, rng: env.rng, limits: env.jsonata };
     t.eval(&mut jenv, field).map_err(Fault::from)
 }
 

@@ -95,12 +95,19 @@ pub struct Env<'a> {
     pub now: i64,
     /// Notes each step when set (`TestState`).
     pub inspect: Option<&'a mut Inspection>,
+    /// The budgets of each JSONata evaluation.
+    pub jsonata: crate::jsonata::Limits,
 }
 
 impl<'a> Env<'a> {
     /// An environment that notes nothing.
     pub fn new(context: &'a Value, vars: &'a mut dyn Variables, rng: &'a mut fastrand::Rng, now: i64) -> Env<'a> {
-        Env { context, vars, rng, now, inspect: None }
+        Env { context, vars, rng, now, inspect: None, jsonata: crate::jsonata::Limits::default() }
+    }
+
+    /// The same environment, with these JSONata budgets.
+    pub fn with_jsonata(self, jsonata: crate::jsonata::Limits) -> Env<'a> {
+        Env { jsonata, ..self }
     }
 
     /// The same environment, noting each step in `inspection`.

@@ -1,0 +1,68 @@
+//! The simulator's budgets for one execution, beyond AWS's own limits: the causes of the
+//! `States.Runtime` failures that end a run which exceeds one, each naming the budget and how to
+//! raise it, and what an ended execution lets go of.
+
+use super::{Execution, Phase};
+
+/// How a user raises a budget: the `Simulator` option (JS), the CLI flag and the Rust field.
+fn how_to_raise(option: &str, flag: &str, field: &str) -> String {
+    format!("raise it with the Simulator option {option}, the CLI flag {flag} or Budgets::{field}")
+}
+
+/// The cause when an execution enters more states than its budget allows.
+pub(super) fn transitions_cause(max: u64) -> String {
+    format!(
+        "The execution exceeded the simulator's budget of {max} state transitions ({}).",
+        how_to_raise("maxTransitions", "--max-transitions", "max_transitions")
+    )
+}
+
+/// The cause when an execution's kept history grows past its budget.
+pub(super) fn history_cause(max: usize) -> String {
+    format!(
+        "The execution's history exceeded the simulator's budget of {max} bytes ({}).",
+        how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
+    )
+}
+
+/// The cause when an execution writes more log records than the driver's budget allows.
+pub fn log_budget_cause(max: usize) -> String {
+    format!(
+        "The execution's log records exceeded the simulator's budget of {max} bytes ({}).",
+        how_to_raise("maxLogBytes", "--max-log-bytes", "max_log_bytes")
+    )
+}
+
+impl Execution {
+    /// Ends a running execution from outside with `ExecutionFailed` and `failure`: a budget of the
+    /// driver ran out (its log records, say). Nothing happens once it has ended.
+    pub fn fail(&mut self, failure: crate::error::Failure) {
+        if self.status == super::Status::Running {
+            self.fail_execution(failure);
+        }
+    }
+
+    /// Lets go of what only a running execution needs (its threads, their inputs and variables,
+    /// timers and tasks), keeping its input, output or failure and its history. Nothing happens
+    /// while it runs.
+    pub fn release(&mut self) {
+        if self.status == super::Status::Running {
+            return;
+        }
+        self.frames = Vec::new();
+        self.joins = Vec::new();
+        self.runnable = Default::default();
+        self.timers = Default::default();
+        self.outgoing = Default::default();
+        self.tasks = Default::default();
+        self.scopes = Vec::new();
+    }
+
+    /// A thread has ended: its input is no longer needed.
+    pub(super) fn drop_frame_data(&mut self, f: super::FrameId) {
+        let fr = &mut self.frames[f];
+        fr.phase = Phase::Dead;
+        fr.input = serde_json::Value::Null;
+        fr.input_text = None;
+    }
+}
