@@ -36,13 +36,16 @@ const MAX_BODY: usize = 8 * 1024 * 1024;
 /// The usage of `asl-sim serve`.
 pub const USAGE: &str = "asl-sim serve [--host 127.0.0.1] [--port 8083] [--mock-config FILE] [--clock real|virtual]
               [--account 123456789012] [--region us-east-1] [--lambda-endpoint http://HOST:PORT] [--seed N]
+              [--retain-executions N|all] [--retain-log-records N|all]
 
 Serves the Step Functions API (X-Amz-Target: AWSStepFunctions.*) and CloudWatch Logs' log reads
 (Logs_20140328.*) on one port, for any Host. --mock-config (or the SFN_MOCK_CONFIG environment
 variable) is a Step Functions Local mock config: start executions with <stateMachineArn>#<TestCase>.
 --clock virtual (the default) runs waits at once; real waits for real. --lambda-endpoint invokes
 Lambda functions there (as `sam local start-lambda` serves them). Port 0 picks a free port; the
-first line printed names the address. Ctrl-C or SIGTERM stops the server.";
+first line printed names the address. Ctrl-C or SIGTERM stops the server. --retain-executions (ended
+executions kept per state machine, default 1000) and --retain-log-records (default 10000) bound memory;
+`all` keeps everything.";
 
 /// What `asl-sim serve` is told.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +66,8 @@ pub struct Options {
     pub lambda_endpoint: Option<String>,
     /// The seed of names and random numbers.
     pub seed: u64,
+    /// What the account keeps of ended executions and log records.
+    pub retention: crate::simulator::Retention,
 }
 
 impl Default for Options {
@@ -76,6 +81,7 @@ impl Default for Options {
             region: "us-east-1".into(),
             lambda_endpoint: None,
             seed: 0,
+            retention: crate::simulator::Retention::default(),
         }
     }
 }
@@ -110,6 +116,8 @@ impl Options {
                 "--region" => o.region = value("--region")?,
                 "--lambda-endpoint" => o.lambda_endpoint = Some(value("--lambda-endpoint")?),
                 "--seed" => o.seed = value("--seed")?.parse().map_err(|_| "--seed needs a number")?,
+                "--retain-executions" => o.retention.executions_per_machine = retain(&value("--retain-executions")?)?,
+                "--retain-log-records" => o.retention.log_records = retain(&value("--retain-log-records")?)?,
                 other => return Err(format!("unknown option {other}\n{USAGE}")),
             }
         }
@@ -117,9 +125,18 @@ impl Options {
     }
 }
 
+/// A retention flag's value: a count, or `all` for no limit.
+fn retain(value: &str) -> Result<Option<usize>, String> {
+    match value {
+        "all" => Ok(None),
+        n => n.parse().map(Some).map_err(|_| format!("a retention needs a number or all, not {n}")),
+    }
+}
+
 /// Runs the server until Ctrl-C or SIGTERM.
 pub fn run(options: Options) -> Result<(), String> {
     let mut sim = Simulator::new(&options.account, &options.region, options.seed);
+    sim.retention = options.retention;
     if let Some(path) = &options.mock_config {
         let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the mock config {path}: {e}"))?;
         let value = serde_json::from_str(&text).map_err(|e| format!("the mock config {path} is not JSON: {e}"))?;

@@ -99,7 +99,8 @@ def free_port():
 def main():
     checks = Checks()
     total = CLIENTS * EXECUTIONS
-    server = Server()
+    # Every ended execution and log record is kept, so that the check below can find them all.
+    server = Server("--retain-executions", "all", "--retain-log-records", "all")
     sfn = client(server.url)
     machine = sfn.create_state_machine(name="Load", definition=DEFINITION, roleArn=ROLE, loggingConfiguration={
         "level": "ALL", "includeExecutionData": True, "destinations": [{"cloudWatchLogsLogGroup": {
