@@ -3,8 +3,9 @@
 # wasm-pack.toml names. Idempotent; takes about a second when everything is present.
 #
 # Starts from a machine with rustup (stable), cargo, Node.js 20+, npm and python3 3.11+; apt-get for
-# Chromium needs root (or sudo). Reaches only crates.io, Debian and the npm registry: nothing here
-# downloads a prebuilt binary, and the scripts run wasm-pack in --mode no-install, so it never tries.
+# Chromium needs root (or sudo). Reaches only crates.io, Debian, the npm registry and PyPI: nothing here
+# downloads a prebuilt binary outside those registries' packages, and the scripts run wasm-pack in
+# --mode no-install, so it never tries.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -74,6 +75,10 @@ missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# The Python tests' virtual environment needs venv and pip (Debian splits them out of python3).
+if [ ! -x .venv/bin/python ] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  missing+=(python3-venv)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=()
   if [ "$(id -u)" != 0 ]; then
@@ -104,5 +109,18 @@ INSTALLED_BINARYEN=$(node -p 'require("./node_modules/binaryen/package.json").ve
 wasm-pack.toml names $BINARYEN: make package.json, package-lock.json and wasm-pack.toml agree"
 [ "$(command -v wasm-opt)" = "$ROOT/node_modules/.bin/wasm-opt" ] || fail "wasm-opt on PATH is $(command -v wasm-opt)"
 
+# 5. The Python tests' virtual environment (.venv): boto3, the AWS CLI and moto's server from PyPI, at
+#    the versions of tests/py/requirements.txt. Skipped when .venv was made from this very file.
+VENV_STAMP=.venv/.asl-sim-setup
+want_venv="$(sha256sum tests/py/requirements.txt | cut -d' ' -f1)"
+if [ ! -f "$VENV_STAMP" ] || [ "$(cat "$VENV_STAMP")" != "$want_venv" ]; then
+  [ -x .venv/bin/python ] || { say "python3 -m venv .venv"; python3 -m venv .venv; }
+  say "pip install -r tests/py/requirements.txt (into .venv)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/py/requirements.txt
+  echo "$want_venv" > "$VENV_STAMP"
+fi
+[ -x .venv/bin/aws ] && [ -x .venv/bin/moto_server ] || fail ".venv lacks the aws or moto_server commands"
+
 say "ok in $((SECONDS - START))s: wasm-pack $WASM_PACK, wasm-bindgen $WASM_BINDGEN, binaryen $BINARYEN, \
-chromium $CHROMIUM_VERSION, firefox $("$FIREFOX" --version 2>/dev/null | awk '{print $NF}') geckodriver $GECKODRIVER, node $(node --version)"
+chromium $CHROMIUM_VERSION, firefox $("$FIREFOX" --version 2>/dev/null | awk '{print $NF}') geckodriver $GECKODRIVER, \
+node $(node --version), $(.venv/bin/python -c 'import boto3, moto; print("boto3", boto3.__version__, "moto", moto.__version__)')"

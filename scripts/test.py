@@ -19,6 +19,12 @@ Steps, in order (each one's output streams through):
   e2e                    e2e/run.mjs: the playground in Chromium, driven by playwright-core
   npm package            tests/js/npm_package.mjs: the tarball installed offline and used from Node
                          (ESM, CommonJS, npx asl-sim, node:test, Vitest), TypeScript and Chromium
+  api shapes             scripts/api_shapes.py --check: src/protocol/shapes.rs is botocore's models
+  sdk (node)             tests/js/sdk.mjs: the AWS SDK v3 clients through sim.requestHandler()
+  sdk (chromium)         tests/js/sdk_browser.mjs: the same, bundled by esbuild, in headless Chromium
+  build asl-sim          cargo build --release --bin asl-sim (for the server tests)
+  serve (boto3, aws cli) tests/py/test_serve.py: boto3 and the AWS CLI against `asl-sim serve`
+  serve load             tests/py/load.py: 50 clients x 100 executions, and the same load on moto
 
 The counts are those of the tests themselves (libtest's `test result:` lines, the JS runners'
 `N passed, M failed`); a step that ends badly without a failed count counts one failure, and so
@@ -124,6 +130,7 @@ def main():
     chromedriver = toolchain("get", "toolchain.chromedriver")[0]
     builds = toolchain("builds")
     wasm_pack_test = ["wasm-pack", "test", "--mode", "no-install"]
+    python = str(ROOT / ".venv" / "bin" / "python")
     steps = [
         Step("setup", ["bash", "scripts/setup.sh"], 60 * MINUTE),
         Step("cargo fmt --check", ["cargo", "fmt", "--check"], 5 * MINUTE),
@@ -149,6 +156,14 @@ def main():
         Step("e2e", ["node", "e2e/run.mjs"], 5 * MINUTE, "plain", suites=1, needs=("build web",)),
         Step("package", ["node", "scripts/package.mjs"], 5 * MINUTE, needs=tuple(f"build {name}" for name in builds)),
         Step("npm package", ["node", "tests/js/npm_package.mjs"], 10 * MINUTE, "plain", suites=1, needs=("package",)),
+        Step("api shapes", [python, "scripts/api_shapes.py", "--check"], 1 * MINUTE),
+        Step("sdk (node)", ["node", "tests/js/sdk.mjs"], 3 * MINUTE, "plain", suites=1, needs=("build nodejs",)),
+        Step("sdk (chromium)", ["node", "tests/js/sdk_browser.mjs"], 3 * MINUTE, "plain", suites=1,
+             needs=("build web",)),
+        Step("build asl-sim", ["cargo", "build", "--release", "--bin", "asl-sim"], 20 * MINUTE),
+        Step("serve (boto3, aws cli)", [python, "tests/py/test_serve.py"], 5 * MINUTE, "plain", suites=1,
+             needs=("build asl-sim",)),
+        Step("serve load", [python, "tests/py/load.py"], 10 * MINUTE, "plain", suites=1, needs=("build asl-sim",)),
     ]
 
     start = time.monotonic()

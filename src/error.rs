@@ -246,6 +246,24 @@ pub enum ApiErrorKind {
     InvalidParameterException,
     /// CloudWatch Logs: no such log group or stream.
     ResourceNotFoundException,
+    /// CloudWatch Logs: a log group that exists already.
+    ResourceAlreadyExistsException,
+    /// No activity has this ARN.
+    ActivityDoesNotExist,
+    /// A request that conflicts with the resource's state (an alias's routing, a version in use).
+    ConflictException,
+    /// No version, alias, Map Run or tagged resource has this ARN.
+    ResourceNotFound,
+    /// `RedriveExecution` of an execution that cannot be redriven.
+    ExecutionNotRedrivable,
+    /// `UpdateStateMachine` with nothing to update.
+    MissingRequiredParameter,
+    /// More than 50 tags on one resource.
+    TooManyTags,
+    /// A target (`X-Amz-Target`) that names no operation served here.
+    UnknownOperationException,
+    /// A body that is not JSON, or a member of the wrong JSON type.
+    SerializationException,
 }
 
 impl ApiErrorKind {
@@ -270,6 +288,15 @@ impl ApiErrorKind {
             Self::ValidationException => "ValidationException",
             Self::InvalidParameterException => "InvalidParameterException",
             Self::ResourceNotFoundException => "ResourceNotFoundException",
+            Self::ResourceAlreadyExistsException => "ResourceAlreadyExistsException",
+            Self::ActivityDoesNotExist => "ActivityDoesNotExist",
+            Self::ConflictException => "ConflictException",
+            Self::ResourceNotFound => "ResourceNotFound",
+            Self::ExecutionNotRedrivable => "ExecutionNotRedrivable",
+            Self::MissingRequiredParameter => "MissingRequiredParameter",
+            Self::TooManyTags => "TooManyTags",
+            Self::UnknownOperationException => "UnknownOperationException",
+            Self::SerializationException => "SerializationException",
         }
     }
 }

@@ -46,7 +46,8 @@
 //! tokens, nested workflows, CloudWatch-style logs), [`teststate`] (AWS's TestState: one state
 //! in isolation), and [`error`] (AWS's error names, for failures and for the API).
 //! The JS bindings (`wasm`, wasm32 only) and the `asl-sim` command line are drivers over
-//! [`simulator`].
+//! [`simulator`]; [`protocol`] speaks AWS's wire protocol over it (for the JS request handler and
+//! for `serve`, the native HTTP server).
 
 // One `unsafe` item only: the metering allocator's `GlobalAlloc` impl, which forwards each call.
 #![deny(unsafe_code)]
@@ -63,6 +64,10 @@ pub mod jsonpath;
 pub mod meter;
 pub mod mock;
 pub mod model;
+pub mod protocol;
+pub mod resource;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod serve;
 pub mod simulator;
 pub mod teststate;
 pub mod validate;

@@ -64,7 +64,7 @@ function startExecution(sim, request) {
   return new Promise((resolve) => {
     const { executionArn } = sim.startExecution(request, resolve);
     process.once('beforeExit', () => {
-      const { redriveCount, redriveStatus, ...running } = sim.describeExecution({ executionArn });
+      const { redriveCount, redriveStatus, redriveStatusReason, ...running } = sim.describeExecution({ executionArn });
       resolve(running);
     });
   });

@@ -6,6 +6,8 @@
 //!         [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [BUDGETS]
 //! asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
 //! asl-sim test-state REQUEST.json
+//! asl-sim serve [--host 127.0.0.1] [--port 8083] [--mock-config FILE] [--clock real|virtual]
+//!               [--account ID] [--region R] [--lambda-endpoint URL] [--seed N]
 //! ```
 //! `run` creates the machines in a simulated account (the first definition is the one run; the
 //! others, and the `*.json` files of each folder, are there for nested workflows to start, named
@@ -21,6 +23,8 @@ use serde_json::{json, Value};
 use asl_sim::exec::{MachineType, Status};
 use asl_sim::simulator::{self, ApiError, Budgets, CreateStateMachineInput, Simulator, StartExecutionInput, DATE_KEYS};
 
+// The npm package's command line prints this same text (npm/cli/usage.mjs; its test compares them),
+// and has no `serve`: `asl-sim serve --help` prints the server's own usage.
 const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
           [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
@@ -147,19 +151,42 @@ fn read_json(path: &str, what: &str) -> Result<Value, String> {
 fn real_main(args: &[String]) -> Result<ExitCode, String> {
     let Some(cmd) = args.first() else { return Err(USAGE.to_string()) };
     if args[1..].iter().any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
+        println!("{}", if cmd == "serve" { serve_usage() } else { USAGE });
         return Ok(ExitCode::SUCCESS);
     }
     match cmd.as_str() {
         "run" => run(&parse_opts(&args[1..], true)?),
         "validate" => validate(&parse_opts(&args[1..], false)?),
         "test-state" => test_state(&args[1..]),
+        "serve" => serve(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         other => Err(format!("unknown command {other}\n{USAGE}")),
     }
+}
+
+/// `asl-sim serve`: the AWS API over HTTP (native builds only).
+#[cfg(not(target_arch = "wasm32"))]
+fn serve(args: &[String]) -> Result<ExitCode, String> {
+    asl_sim::serve::run(asl_sim::serve::Options::parse(args)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn serve(_args: &[String]) -> Result<ExitCode, String> {
+    Err("serve needs a native build of asl-sim".into())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn serve_usage() -> &'static str {
+    asl_sim::serve::USAGE
+}
+
+#[cfg(target_arch = "wasm32")]
+fn serve_usage() -> &'static str {
+    "asl-sim serve needs a native build of asl-sim"
 }
 
 fn validate(o: &Opts) -> Result<ExitCode, String> {

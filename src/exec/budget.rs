@@ -91,7 +91,8 @@ impl Execution {
             return;
         }
         self.frames = Vec::new();
-        self.joins = Vec::new();
+        // A Distributed Map's join keeps its Map Run, which DescribeMapRun reads after the end.
+        self.joins.retain(|j| j.run.is_some());
         self.runnable = Default::default();
         self.timers = Default::default();
         self.outgoing = Default::default();

@@ -101,7 +101,7 @@ impl Identity {
 }
 
 /// A version 4 style UUID derived from `seed` (SHA-256), for deterministic run ids.
-fn run_id(seed: &str) -> String {
+pub(super) fn run_id(seed: &str) -> String {
     use sha2::{Digest, Sha256};
     let d = Sha256::digest(seed.as_bytes());
     let mut b = [0u8; 16];
@@ -139,6 +139,10 @@ pub struct Config {
     /// The most states one call of [`Execution::poll`](super::Execution::poll) enters before it returns
     /// `Poll::WakeAt(now)`, so a driver on a single thread (a browser) can yield in between.
     pub poll_slice: u64,
+    /// Whether `$$.Execution.RedriveCount` is in the context object: for Standard executions, and
+    /// for Express ones started with `StartExecution` (0), not with `StartSyncExecution` (as
+    /// recorded on AWS).
+    pub redrive_count_in_context: bool,
 }
 
 impl Config {
@@ -156,6 +160,7 @@ impl Config {
             state_cost_ms: 0,
             jsonata: crate::jsonata::Limits::default(),
             poll_slice: 10_000,
+            redrive_count_in_context: machine_type == MachineType::Standard,
             timeout_seconds: match machine_type {
                 MachineType::Express => Some(300),
                 MachineType::Standard => None,

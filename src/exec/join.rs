@@ -42,20 +42,22 @@ pub(super) struct Join {
     pub(super) kind: JoinKind,
     /// One result per branch or item, in order.
     results: Vec<Value>,
-    remaining: usize,
+    pub(super) remaining: usize,
     /// Map: items not started yet, in order.
-    pending_items: VecDeque<(usize, Value)>,
-    children: Vec<FrameId>,
-    running: usize,
-    max_concurrency: usize,
-    failures: usize,
-    total: usize,
-    tolerated_count: Option<u64>,
-    tolerated_percentage: Option<f64>,
+    pub(super) pending_items: VecDeque<(usize, Value)>,
+    pub(super) children: Vec<FrameId>,
+    pub(super) running: usize,
+    pub(super) max_concurrency: usize,
+    pub(super) failures: usize,
+    pub(super) total: usize,
+    pub(super) tolerated_count: Option<u64>,
+    pub(super) tolerated_percentage: Option<f64>,
     /// The state's effective input (after InputPath), for ItemSelector.
     effective_input: Value,
-    done: bool,
+    pub(super) done: bool,
     started_event: u64,
+    /// A Distributed Map's Map Run, for `DescribeMapRun`.
+    pub(super) run: Option<super::maprun::MapRun>,
 }
 
 impl Execution {
@@ -99,6 +101,9 @@ impl Execution {
                     self.emit_frame(f, "MapIterationSucceeded", d);
                 }
                 let join = &mut self.joins[j];
+                if let Some(run) = &mut join.run {
+                    run.succeeded += 1;
+                }
                 join.results[slot] = out;
                 join.remaining -= 1;
                 join.running -= 1;
@@ -180,6 +185,7 @@ impl Execution {
             effective_input,
             done: false,
             started_event: started,
+            run: None,
         });
         self.frames[f].join = Some(j);
         j
@@ -207,9 +213,16 @@ impl Execution {
         let is_map = self.joins[j].kind.is_map();
         let parent = self.joins[j].frame;
         let name = self.state(parent).name.clone();
+        let now = self.now;
+        if let Some(run) = &mut self.joins[j].run {
+            run.finish(super::maprun::MapRunStatus::Failed, now);
+        }
         for c in children {
             if self.frames[c].phase == Phase::Dead {
                 continue;
+            }
+            if let Some(run) = &mut self.joins[j].run {
+                run.aborted += 1;
             }
             self.abort_frame(c);
             if let (true, Some((_, slot))) = (is_map, self.frames[c].parent) {
@@ -252,6 +265,10 @@ impl Execution {
 
     pub(super) fn join_finished(&mut self, j: usize) {
         self.joins[j].done = true;
+        let now = self.now;
+        if let Some(run) = &mut self.joins[j].run {
+            run.finish(super::maprun::MapRunStatus::Succeeded, now);
+        }
         let f = self.joins[j].frame;
         let results = std::mem::take(&mut self.joins[j].results);
         self.frames[f].phase = Phase::Run;
@@ -385,21 +402,28 @@ impl Execution {
     ) {
         let d = json!({"length": items.len()});
         let started = self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
+        let mut run = None;
         if spec.distributed {
             let run_arn = format!(
                 "{}/{}:{}",
                 self.config.identity.state_machine_arn.replace(":stateMachine:", ":mapRun:"),
                 spec.label.as_deref().unwrap_or(&st.name),
-                self.frames[f].entered_event
+                // Unique to the execution and the state's entry, as AWS's run ids are unique.
+                super::config::run_id(&format!(
+                    "{}#{}#{}",
+                    self.config.identity.execution_arn, self.frames[f].entered_event, self.redrive_count
+                ))
             );
             let d = json!({"mapRunArn": run_arn});
             self.emit_frame(f, "MapRunStarted", Some(("mapRunStartedEventDetails", d)));
             self.frames[f].map_run_started = true;
+            run = Some(super::maprun::MapRun::new(run_arn, self.now));
         }
         let n = items.len();
         let kind = if spec.distributed { JoinKind::DistributedMap } else { JoinKind::Map };
         let j = self.new_join(f, kind, n, started, eff);
         let join = &mut self.joins[j];
+        join.run = run;
         join.max_concurrency = max_concurrency;
         join.tolerated_count = tolerated_count;
         join.tolerated_percentage = tolerated_percentage;

@@ -23,6 +23,8 @@ pub mod dataflow;
 mod events;
 mod failure;
 mod join;
+mod maprun;
+mod redrive;
 mod state;
 mod task;
 #[cfg(test)]
@@ -36,7 +38,8 @@ pub use config::{
 };
 pub use dataflow::eval_template;
 pub use failure::{error_matches, Fault};
-pub use task::payload_size;
+pub use maprun::{MapRunInfo, MapRunStatus};
+pub use task::{is_activity, payload_size};
 
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body, Event};
@@ -252,6 +255,8 @@ pub struct Execution {
     failure: Option<Failure>,
     transitions: u64,
     rng: fastrand::Rng,
+    /// How many times `RedriveExecution` restarted it.
+    redrive_count: u32,
 }
 
 impl Execution {
@@ -285,6 +290,7 @@ impl Execution {
             output: None,
             failure: None,
             transitions: 0,
+            redrive_count: 0,
         };
         let details = json!({
             "input": history::json_text(&input),
@@ -615,12 +621,15 @@ impl Execution {
         if matches!(st.kind, Kind::Task(_)) {
             ctx["State"]["RetryCount"] = json!(retry);
         }
-        if let Some(token) = &fr.task_token {
+        // Callback tasks see their token; an activity's token goes to its worker only.
+        let activity = matches!(&st.kind, Kind::Task(spec) if task::is_activity(&spec.resource));
+        if let (Some(token), false) = (&fr.task_token, activity) {
             ctx["Task"] = json!({"Token": token});
         }
-        // Express executions cannot be redriven and have no RedriveCount (as recorded on AWS).
-        if self.config.machine_type == MachineType::Standard {
-            ctx["Execution"]["RedriveCount"] = json!(0);
+        // Express executions cannot be redriven: only those started asynchronously show a
+        // RedriveCount, always 0 (as recorded on AWS).
+        if self.config.redrive_count_in_context {
+            ctx["Execution"]["RedriveCount"] = json!(self.redrive_count);
         }
         if let Some(item) = &fr.map_item {
             ctx["Map"] = json!({"Item": {"Index": item.0, "Value": item.1}});

@@ -9,13 +9,36 @@ use crate::error::{ErrorName, Failure};
 use crate::history;
 use crate::model::{parse_timestamp, Flow, JsonataFields, State, TaskSpec, WaitFor};
 
+/// Which events a task records: AWS names them after the kind of resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TaskKind {
+    /// A service integration: `Task*` events.
+    Service,
+    /// A plain Lambda function ARN: `LambdaFunction*` events.
+    Lambda,
+    /// An activity ARN: `Activity*` events; a worker takes the task (`ActivityStarted`).
+    Activity,
+}
+
+impl TaskKind {
+    fn of(resource: &str) -> TaskKind {
+        if is_plain_lambda(resource) {
+            TaskKind::Lambda
+        } else if is_activity(resource) {
+            TaskKind::Activity
+        } else {
+            TaskKind::Service
+        }
+    }
+}
+
 /// A task handed to the driver and not answered yet.
 #[derive(Debug)]
 pub(super) struct PendingTask {
     /// The frame of the Task state.
     pub(super) frame: FrameId,
-    /// A plain Lambda function: `LambdaFunction*` events rather than `Task*`.
-    lambda: bool,
+    /// Which events it records.
+    pub(super) kind: TaskKind,
     resource: String,
     pub(super) heartbeat_ms: Option<i64>,
     /// Bumped by each heartbeat, so only the latest heartbeat timer counts.
@@ -29,9 +52,13 @@ impl Execution {
         match result {
             Ok(value) => {
                 let size = payload_size(&value);
-                if task.lambda {
+                if task.kind != TaskKind::Service {
                     let d = json!({"output": history::json_text(&value), "outputDetails": history::not_truncated()});
-                    self.emit_frame(f, "LambdaFunctionSucceeded", Some(("lambdaFunctionSucceededEventDetails", d)));
+                    let (kind, key) = match task.kind {
+                        TaskKind::Lambda => ("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails"),
+                        _ => ("ActivitySucceeded", "activitySucceededEventDetails"),
+                    };
+                    self.emit_frame(f, kind, Some((key, d)));
                 } else {
                     let d = json!({"resourceType": rtype, "resource": res, "output": history::json_text(&value),
                         "outputDetails": history::not_truncated()});
@@ -48,11 +75,12 @@ impl Execution {
             Err(failure) => {
                 // A timeout (TimeoutSeconds or HeartbeatSeconds) is recorded as TimedOut, not Failed.
                 let timed_out = failure.error.is(ErrorName::Timeout) || failure.error.is(ErrorName::HeartbeatTimeout);
-                if task.lambda {
-                    let (kind, key) = if timed_out {
-                        ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails")
-                    } else {
-                        ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails")
+                if task.kind != TaskKind::Service {
+                    let (kind, key) = match (task.kind, timed_out) {
+                        (TaskKind::Lambda, true) => ("LambdaFunctionTimedOut", "lambdaFunctionTimedOutEventDetails"),
+                        (TaskKind::Lambda, false) => ("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails"),
+                        (_, true) => ("ActivityTimedOut", "activityTimedOutEventDetails"),
+                        (_, false) => ("ActivityFailed", "activityFailedEventDetails"),
                     };
                     let d = history::failure_details(key, failure.error.as_str(), &failure.cause);
                     self.emit_frame(f, kind, Some(d));
@@ -84,13 +112,26 @@ impl Execution {
     ) {
         let id = self.next_task_id;
         self.next_task_id += 1;
-        let lambda = is_plain_lambda(&spec.resource);
+        let kind = TaskKind::of(&spec.resource);
         let (rtype, res) = resource_parts(&spec.resource);
-        if lambda {
+        let timeout_seconds = timeout.filter(|s| *s > 0.0);
+        let heartbeat_seconds = heartbeat.filter(|s| *s > 0.0);
+        if kind == TaskKind::Lambda {
             let d = json!({"resource": spec.resource, "input": history::json_text(&params),
                 "inputDetails": history::not_truncated()});
             self.emit_frame(f, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", d)));
             self.emit_frame(f, "LambdaFunctionStarted", None);
+        } else if kind == TaskKind::Activity {
+            // No ActivityStarted yet: a worker's GetActivityTask records it.
+            let mut d = json!({"resource": spec.resource, "input": history::json_text(&params),
+                "inputDetails": history::not_truncated()});
+            if let Some(t) = timeout_seconds {
+                d["timeoutInSeconds"] = json!(t as i64);
+            }
+            if let Some(h) = heartbeat_seconds {
+                d["heartbeatInSeconds"] = json!(h as i64);
+            }
+            self.emit_frame(f, "ActivityScheduled", Some(("activityScheduledEventDetails", d)));
         } else {
             let d = json!({"resourceType": rtype, "resource": res, "region": self.config.identity.region,
                 "parameters": history::json_text(&params)});
@@ -98,17 +139,15 @@ impl Execution {
             let d = json!({"resourceType": rtype, "resource": res});
             self.emit_frame(f, "TaskStarted", Some(("taskStartedEventDetails", d)));
         }
-        let timeout_seconds = timeout.filter(|s| *s > 0.0);
         if let Some(secs) = timeout_seconds {
             self.timer_seq += 1;
             let at = self.now.saturating_add((secs * 1000.0).min(1e15) as i64);
             self.timers.insert((at, self.timer_seq), Timer::TaskTimeout(id));
         }
-        let heartbeat_seconds = heartbeat.filter(|s| *s > 0.0);
         let heartbeat_ms = heartbeat_seconds.map(|s| (s * 1000.0).min(1e15) as i64);
         self.tasks.insert(
             id,
-            PendingTask { frame: f, lambda, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 },
+            PendingTask { frame: f, kind, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 },
         );
         if let Some(hb) = heartbeat_ms {
             self.timer_seq += 1;
@@ -160,9 +199,16 @@ pub fn payload_size(v: &Value) -> usize {
     let _ = serde_json::to_writer(&mut c, v);
     c.0
 }
-/// A new task token when the resource waits for one.
+/// A new task token when the resource waits for one: a callback (`.waitForTaskToken`), or an
+/// activity, whose worker answers with the token `GetActivityTask` gave it.
 pub(super) fn new_task_token(resource: &str, rng: &mut fastrand::Rng) -> Option<String> {
-    resource.ends_with(".waitForTaskToken").then(|| random_token(rng))
+    (resource.ends_with(".waitForTaskToken") || is_activity(resource)).then(|| random_token(rng))
+}
+
+/// An activity ARN, `arn:<partition>:states:<region>:<account>:activity:<name>`.
+pub fn is_activity(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.split(':').collect();
+    parts.len() == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity" && !parts[6].is_empty()
 }
 
 /// A task token: 64 hex characters from the seeded source (AWS's are opaque strings).
@@ -177,7 +223,7 @@ pub(super) fn is_plain_lambda(resource: &str) -> bool {
 
 /// `resourceType` and `resource` of a service integration ARN, as task events show them.
 pub(super) fn resource_parts(resource: &str) -> (String, String) {
-    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+    if let Some(rest) = crate::resource::integration(resource) {
         if let Some((svc, action)) = rest.split_once(':') {
             return (svc.to_string(), action.to_string());
         }

@@ -31,7 +31,8 @@ enum FailKind {
 impl Fail<'_> {
     pub(super) fn message(&self, path: &Compiled, root: char) -> String {
         let prefix = |to: usize| path.fragments(root, 0, to);
-        let rest = || path.fragments(root, self.step, path.steps.len());
+        // Jayway names the failing token and those after it, never the root `$` (its own token).
+        let rest = || path.steps[self.step.min(path.steps.len())..].iter().map(Step::fragment).collect::<String>();
         let fragment = path.steps.get(self.step).map(Step::fragment).unwrap_or_default();
         match self.kind {
             FailKind::MissingProperty => format!("Missing property in path {}", prefix(self.step + 1)),

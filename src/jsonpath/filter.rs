@@ -235,9 +235,7 @@ impl FilterParser<'_> {
                 self.pos = end + 1;
                 Ok(Operand::Literal(Value::String(text)))
             }
-            Some('t') => self.word("true", Value::Bool(true)),
-            Some('f') => self.word("false", Value::Bool(false)),
-            Some('n') => self.word("null", Value::Null),
+            Some(ch) if ch.is_ascii_alphabetic() || ch == '_' => self.bare_word(),
             Some(open @ ('[' | '{')) => {
                 let close = if open == '[' { ']' } else { '}' };
                 let end =
@@ -262,12 +260,22 @@ impl FilterParser<'_> {
         }
     }
 
-    fn word(&mut self, word: &str, value: Value) -> Result<Operand, String> {
-        if !self.at(word) {
-            return Err(format!("Expected <{word}> value"));
+    /// `true`, `false`, `null`, or an unquoted word, which is a string: AWS runs published machines
+    /// that compare with one (`$[?(@.TargetLanguageCode==es)]`, in three of AWS's sample
+    /// translation workflows by different authors), and Jayway (2.0.0, checked with Debian's
+    /// libjsonpath-java) reads `@.lang==es` as `@.lang=='es'`.
+    fn bare_word(&mut self) -> Result<Operand, String> {
+        let start = self.pos;
+        while self.peek().is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '_') {
+            self.pos += 1;
         }
-        self.pos += word.chars().count();
-        Ok(Operand::Literal(value))
+        let word: String = self.c[start..self.pos].iter().collect();
+        Ok(Operand::Literal(match word.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "null" => Value::Null,
+            _ => Value::String(word),
+        }))
     }
 
     /// A path runs until a space, a comparison character, or a `)` that does not close a call.

@@ -88,6 +88,8 @@ fn jayway_messages() {
     assert_eq!(why(json!({"a": [1]}), "$.a[5]"), "No results for path: $['a'][5]");
     assert_eq!(why(json!({"b": null}), "$.b[0]"), "The path $['b'] is null");
     assert_eq!(why(json!({"b": "s"}), "$.b[1:]"), "Filter: [1:] can only be applied to arrays. Current context is: s");
+    // The first step too: Jayway leaves out the root (issue 14; its own message for `$[0].body`).
+    assert_eq!(why(json!({}), "$[0].body"), "Filter: [0]['body'] can only be applied to arrays. Current context is: {}");
     assert_eq!(why(json!({"b": "s"}), "$.b[?(@.x)]"), "Filter: [?] can not be applied to primitives. Current context is: s");
     assert!(why(json!({"a": "s"}), "$.a.b").starts_with("Expected to find an object with property ['b'] in path $['a'] but found 'java.lang.String'"));
     let path = JsonPath::parse("$.items[*].k").unwrap();
@@ -291,6 +293,17 @@ fn filter_operators() {
     assert_eq!(names("$.l[?(@.x != 1)].n"), Some(json!(["b", "d"])));
 }
 
+/// An unquoted word is a string, as Jayway 2.0.0 reads it and as AWS runs published machines
+/// (`[?(@.TargetLanguageCode==es)]`); `true`, `false` and `null` stay themselves.
+#[test]
+fn unquoted_words_are_strings() {
+    let doc = json!({"a": [{"l": "es"}, {"l": "en"}, {"l": "tru"}, {"l": true}]});
+    assert_eq!(sel(doc.clone(), "$.a[?(@.l==es)]"), Some(json!([{"l": "es"}])));
+    assert_eq!(sel(doc.clone(), "$.a[?(@.l != es)]"), Some(json!([{"l": "en"}, {"l": "tru"}, {"l": true}])));
+    assert_eq!(sel(doc.clone(), "$.a[?(@.l == tru)]"), Some(json!([{"l": "tru"}])));
+    assert_eq!(sel(doc, "$.a[?(@.l == true)]"), Some(json!([{"l": true}])));
+}
+
 #[test]
 fn filter_syntax_errors() {
     assert!(bad("$.a[?(@.x ==)]"));
@@ -301,7 +314,7 @@ fn filter_syntax_errors() {
     assert!(bad("$.a[?(@.x == 'a)]"));
     assert!(bad("$.a[?(@.x =~ /(/)]"));
     assert!(bad("$.a[?(@.x =~ /a)(b/)]"));
-    assert!(bad("$.a[?(@.x == tru)]"));
+    assert!(bad("$.a[?(@.x == e.s)]"));
     assert!(bad("$.a[?(@.x == 1.2.3)]"));
     assert!(bad("$.a[?(@.x)] x"));
     assert!(bad("$.a[?]"));

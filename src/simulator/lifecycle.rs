@@ -36,7 +36,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use super::Simulator;
 use crate::error::{ErrorName, Failure};
-use crate::exec::{Config, HistoryMode, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS};
+use crate::exec::{Config, HistoryMode, MachineType, Status, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS};
 
 /// The default budget of log-record bytes one execution may write: 64 MiB.
 pub const DEFAULT_MAX_LOG_BYTES: usize = 64 << 20;
@@ -124,10 +124,14 @@ pub(super) struct Lifecycle {
 }
 
 impl Simulator {
-    /// After an execution ended: it lets go of its running state.
+    /// After an execution ended: it lets go of its running state, unless `RedriveExecution` may
+    /// still resume it (a Standard execution that did not succeed).
     pub(super) fn execution_ended(&mut self, exec_arn: &str) {
         if let Some(e) = self.executions.get_mut(exec_arn) {
-            e.exec.release();
+            let redrivable = e.machine_type == MachineType::Standard && e.exec.status() != Status::Succeeded;
+            if !redrivable {
+                e.exec.release();
+            }
         }
     }
 

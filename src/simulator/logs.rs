@@ -25,6 +25,8 @@ pub struct LogEvent {
     pub log_group: String,
     /// The execution's ARN.
     pub execution_arn: String,
+    /// The CloudWatch Logs stream (one per execution: `states/<machine>/<minute>/<id>`).
+    pub log_stream: std::sync::Arc<str>,
     /// Epoch ms of the event.
     pub timestamp: i64,
     /// The record: `{id, type, details, previous_event_id, event_timestamp, execution_arn, redrive_count}`.
@@ -150,19 +152,31 @@ impl Simulator {
             let Some(machine_type) = self.executions.get(exec_arn).map(|e| e.machine_type) else { return };
             let keeps_history = self.keeps_history(machine_type);
             let Some(e) = self.executions.get_mut(exec_arn) else { return };
-            let Some(m) = self.machines.get(&e.machine_arn) else { return };
+            // The logging of the revision it runs (the machine may have changed, or gone, since).
+            let logging = match &e.meta.revision {
+                Some(r) => r.logging.clone(),
+                None => match self.machines.get(&e.machine_arn) {
+                    Some(m) => m.logging.clone(),
+                    None => return,
+                },
+            };
             let events = e.exec.events();
+            let redrives = e.exec.redrive_count();
             let new = events.partition_point(|ev| ev.id <= e.logged);
-            if m.logging.level != "OFF" {
+            if logging.level != "OFF" {
                 for ev in &events[new..] {
-                    if !logged_at_level(ev.kind, &m.logging.level) {
+                    if !logged_at_level(ev.kind, &logging.level) {
                         continue;
                     }
-                    let message = log_record(ev, exec_arn, m.logging.include_execution_data);
+                    let mut message = log_record(ev, exec_arn, logging.include_execution_data);
+                    if redrives > 0 {
+                        message["redrive_count"] = json!(redrives.to_string());
+                    }
                     e.log_bytes = e.log_bytes.saturating_add(crate::history::value_bytes(&message));
                     self.logs.push(LogEvent {
-                        log_group: m.logging.log_group.clone(),
+                        log_group: logging.log_group.clone(),
                         execution_arn: exec_arn.to_string(),
+                        log_stream: e.meta.log_stream.clone(),
                         timestamp: ev.timestamp,
                         message,
                     });
@@ -197,6 +211,9 @@ fn log_group_name(arn: &str) -> Option<String> {
 pub fn logged_at_level(kind: &str, level: &str) -> bool {
     const FATAL: &[&str] = &["ExecutionAborted", "ExecutionFailed", "ExecutionTimedOut"];
     const ERROR: &[&str] = &[
+        "ActivityFailed",
+        "ActivityScheduleFailed",
+        "ActivityTimedOut",
         "FailStateEntered",
         "LambdaFunctionFailed",
         "LambdaFunctionScheduleFailed",

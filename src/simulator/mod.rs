@@ -49,15 +49,23 @@ use crate::exec::{Config, Execution, Identity, MachineType, Status, TaskId};
 use crate::mock::MockConfig;
 use crate::model::Machine;
 
+pub mod activities;
+mod arn;
+pub mod cloudwatch;
+pub mod executions;
 pub mod lifecycle;
 pub mod limits;
 pub mod logs;
+pub mod mapruns;
 pub mod nested;
 pub mod quotas;
+pub mod registry;
 pub mod requests;
 pub mod responses;
 pub mod step;
+pub mod tags;
 mod tokens;
+pub mod versions;
 
 pub use lifecycle::{Budgets, Retention};
 pub use logs::{LogEvent, Logging};
@@ -66,8 +74,19 @@ pub use quotas::{Quotas, TokenBucket};
 pub use requests::*;
 pub use step::{Advance, Handler, HandlerCall};
 
+pub use activities::{ActivityInput, CreateActivityInput, ACTIVITY_POLL_MS};
+pub use cloudwatch::LogsInput;
+pub use executions::{ListExecutionsInput, RedriveExecutionInput};
+pub use mapruns::{ListMapRunsInput, MapRunInput};
+pub use registry::{CreateStateMachineRequest, ListInput, StateMachineInput, Tag, UpdateStateMachineInput};
+pub use tags::TagResourceInput;
+pub use versions::{
+    ListForMachineInput, PublishStateMachineVersionInput, RoutingConfigurationListItem, StateMachineAliasInput,
+    StateMachineVersionInput,
+};
+
 /// The response keys that hold dates (epoch milliseconds here; `Date` objects in JS).
-pub const DATE_KEYS: &[&str] = &["creationDate", "startDate", "stopDate", "timestamp"];
+pub const DATE_KEYS: &[&str] = &["creationDate", "startDate", "stopDate", "timestamp", "updateDate", "redriveDate"];
 
 /// The default log group of machines whose logging configuration names no destination.
 pub const DEFAULT_LOG_GROUP: &str = "/aws/vendedlogs/states/asl-sim";
@@ -114,6 +133,8 @@ struct ExecEntry {
     ready: bool,
     /// Its next timer, from its last poll.
     wake_at: Option<i64>,
+    /// Its version, alias, revision and log stream (see [`registry`]).
+    meta: registry::ExecMeta,
 }
 /// The simulated account.
 pub struct Simulator {
@@ -148,6 +169,8 @@ pub struct Simulator {
     now: i64,
     /// Where the next budget-limited [`Simulator::advance`] starts polling.
     cursor: u64,
+    /// Versions, aliases, tags, activities and CloudWatch Logs state of the API ([`registry`]).
+    api: registry::ApiState,
 }
 
 /// A parent task waiting for a child execution (`.sync`, `.sync:2`, `aws-sdk:sfn:startSyncExecution`).
@@ -184,6 +207,7 @@ impl Simulator {
             ended: Vec::new(),
             now: 0,
             cursor: 0,
+            api: registry::ApiState::default(),
         }
     }
 
@@ -307,12 +331,7 @@ impl Simulator {
             Some((a, t)) => (a, Some(t.to_string())),
             None => (input.state_machine_arn.as_str(), None),
         };
-        if !arn.starts_with("arn:") {
-            return Err(ApiError::new(ApiErrorKind::InvalidArn, format!("Invalid Arn: '{arn}'")));
-        }
-        let entry = self.machines.get(arn).ok_or_else(|| {
-            ApiError::new(ApiErrorKind::StateMachineDoesNotExist, format!("State Machine Does Not Exist: '{arn}'"))
-        })?;
+        let entry = self.start_target(arn)?;
         if sync && entry.machine_type != MachineType::Express {
             return Err(ApiError::new(
                 ApiErrorKind::StateMachineTypeNotSupported,
@@ -352,7 +371,13 @@ impl Simulator {
         let machine_name = entry.name.clone();
         let role = entry.role_arn.clone();
         let machine = entry.machine.clone();
-        let logs_nothing = entry.logging.level == "OFF";
+        // The logging of the revision it runs, else of the machine.
+        let logs_nothing = match &entry.meta.revision {
+            Some(r) => r.logging.level == "OFF",
+            None => self.machines.get(&entry.machine_arn).map_or(true, |m| m.logging.level == "OFF"),
+        };
+        let machine_arn = entry.machine_arn.clone();
+        let mut meta = entry.meta;
         if machine_type == MachineType::Standard {
             if let Some(n) = &input.name {
                 let exec_arn = format!("arn:aws:states:{}:{}:execution:{machine_name}:{n}", self.region, self.account);
@@ -396,7 +421,9 @@ impl Simulator {
         self.configure(&mut config, logs_nothing);
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
+        config.redrive_count_in_context = !sync;
         let exec = Execution::new(machine, input_value, config);
+        meta.log_stream = cloudwatch::stream_name(&machine_name, now, &exec_arn).into();
         let seq = self.next_seq;
         self.next_seq += 1;
         self.running.insert(seq, exec_arn.clone());
@@ -404,7 +431,7 @@ impl Simulator {
             exec_arn.clone(),
             ExecEntry {
                 seq,
-                machine_arn: arn.to_string(),
+                machine_arn,
                 machine_type,
                 exec,
                 logged: 0,
@@ -413,6 +440,7 @@ impl Simulator {
                 mock_invocations: HashMap::new(),
                 ready: true,
                 wake_at: None,
+                meta,
             },
         );
         self.flush_logs(&exec_arn);

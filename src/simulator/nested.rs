@@ -48,10 +48,11 @@ pub enum Integration {
 impl Integration {
     /// The integration a Task's `Resource` names, if it starts an execution.
     pub fn of(resource: &str) -> Option<Integration> {
-        if resource == "arn:aws:states:::aws-sdk:sfn:startSyncExecution" {
+        let integration = crate::resource::integration(resource)?;
+        if integration == "aws-sdk:sfn:startSyncExecution" {
             return Some(Integration::SdkStartSync);
         }
-        match resource.strip_prefix("arn:aws:states:::states:startExecution")? {
+        match integration.strip_prefix("states:startExecution")? {
             "" => Some(Integration::RequestResponse),
             ".sync" => Some(Integration::Sync),
             ".sync:2" => Some(Integration::Sync2),
@@ -213,6 +214,11 @@ mod tests {
         );
         assert_eq!(Integration::of("arn:aws:states:::aws-sdk:sfn:startSyncExecution"), Some(Integration::SdkStartSync));
         assert_eq!(Integration::of("arn:aws:states:::states:startExecution.sync:3"), None);
+        assert_eq!(
+            Integration::of("arn:aws:states:us-east-1:123456789012:states:startExecution.sync:2"),
+            Some(Integration::Sync2),
+            "with a region and account, as CloudFormation deploys it"
+        );
         assert_eq!(Integration::of("arn:aws:states:::lambda:invoke"), None);
     }
 

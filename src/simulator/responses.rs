@@ -36,10 +36,25 @@ impl Simulator {
         let e = self.entry(&input.execution_arn)?;
         let metadata_only = input.included_data.as_deref() == Some("METADATA_ONLY");
         let mut m = self.execution_fields(e, metadata_only);
-        m.insert("redriveCount".into(), json!(0));
-        let redrivable = e.machine_type == MachineType::Standard
-            && matches!(e.exec.status(), Status::Failed | Status::TimedOut | Status::Aborted);
-        m.insert("redriveStatus".into(), json!(if redrivable { "REDRIVABLE" } else { "NOT_REDRIVABLE" }));
+        if let Some(v) = &e.meta.version_arn {
+            m.insert("stateMachineVersionArn".into(), json!(v));
+        }
+        if let Some(a) = &e.meta.alias_arn {
+            m.insert("stateMachineAliasArn".into(), json!(a));
+        }
+        m.insert("redriveCount".into(), json!(e.exec.redrive_count()));
+        if let Some(d) = e.meta.redrive_date {
+            m.insert("redriveDate".into(), json!(d));
+        }
+        match e.exec.not_redrivable() {
+            None => {
+                m.insert("redriveStatus".into(), json!("REDRIVABLE"));
+            }
+            Some(reason) => {
+                m.insert("redriveStatus".into(), json!("NOT_REDRIVABLE"));
+                m.insert("redriveStatusReason".into(), json!(reason));
+            }
+        }
         Ok(Value::Object(m))
     }
 
@@ -66,7 +81,10 @@ impl Simulator {
             }
             m.insert("outputDetails".into(), json!({"included": !metadata_only}));
         }
-        if let Some(f) = exec.failure() {
+        // A Standard execution that timed out has no error or cause in DescribeExecution, as recorded
+        // on AWS (issue 14); its ExecutionTimedOut event carries the error.
+        let standard_timeout = exec.status() == Status::TimedOut && e.machine_type == MachineType::Standard;
+        if let Some(f) = exec.failure().filter(|_| !standard_timeout) {
             if !f.error.is_empty() {
                 m.insert("error".into(), json!(f.error));
             }
@@ -102,7 +120,7 @@ impl Simulator {
             Some(t) => t
                 .strip_prefix("h/")
                 .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidToken, format!("Invalid Token: '{t}'")))?,
+                .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidToken, "Invalid Token: 'Invalid token'"))?,
         };
         let include_data = input.include_execution_data.unwrap_or(true);
         let mut events: Vec<&Event> = e.exec.events().iter().collect();

@@ -66,7 +66,9 @@ pub struct Advance {
     pub ended: Vec<String>,
     /// The earliest timer of a running execution (a Wait, a retry, a timeout), if any.
     pub wake_at: Option<i64>,
-    /// The poll budget ran out with work left at [`Advance::now`]: call again soon.
+    /// The poll budget ran out with work left at [`Advance::now`], or a task began to wait for an
+    /// activity worker (a driver holding its virtual clock for those decides before time moves
+    /// on): call again soon.
     pub busy: bool,
 }
 
@@ -135,6 +137,12 @@ impl Simulator {
                 }
             }
             self.cursor = 0;
+            if self.api.activities.take_scheduled() {
+                // A task now waits for an activity worker: the driver may hold its virtual clock
+                // for it (see `activity_tasks_outstanding`) before time moves on.
+                out.busy = true;
+                break;
+            }
             if !out.calls.is_empty() || !self.ended.is_empty() {
                 break;
             }
@@ -168,11 +176,11 @@ impl Simulator {
         self.set_now(now);
         let (arn, req) = (&call.execution_arn, &call.request);
         let Some(answer) = answer else { return self.answer_unhandled(arn, req, now) };
-        if req.task_token.is_some() && answer.is_ok() {
+        if req.resource.ends_with(".waitForTaskToken") && answer.is_ok() {
             return;
         }
         let result = answer.map(|payload| {
-            if req.resource.starts_with("arn:aws:states:::lambda:invoke") {
+            if crate::resource::is_integration(&req.resource, "lambda:invoke") {
                 super::responses::lambda_invoke_response(payload, req.id, now)
             } else {
                 payload
@@ -325,6 +333,8 @@ impl Simulator {
     fn answer_unhandled(&mut self, exec_arn: &str, req: &TaskRequest, now: i64) {
         if let Some(how) = Integration::of(&req.resource) {
             self.start_nested(exec_arn, req, how, now);
+        } else if crate::exec::is_activity(&req.resource) {
+            self.schedule_activity_task(exec_arn, req);
         } else if req.task_token.is_none() {
             self.complete_task(exec_arn, req.id, Err(no_handler(req)), now);
         }

@@ -112,7 +112,7 @@ pub(super) fn response_shape(resource: &str) -> Option<Shape> {
     if resource.ends_with(".waitForTaskToken") || resource.contains(".sync") {
         return None;
     }
-    let action = resource.strip_prefix("arn:aws:states:::")?;
+    let action = crate::resource::integration(resource)?;
     let action = action.strip_prefix("aws-sdk:").unwrap_or(action);
     let shape = match action {
         "lambda:invoke" => lambda_invoke(),

@@ -129,7 +129,10 @@ fn classify_resource(resource: &str) -> ResourceKind {
         {
             ResourceKind::Activity
         }
-        "states" if region.is_empty() && account.is_empty() => classify_integration(&parts[5..].join(":")),
+        "states" => match crate::resource::integration(resource) {
+            Some(integration) => classify_integration(integration),
+            None => ResourceKind::Unrecognized,
+        },
         _ => ResourceKind::Unrecognized,
     }
 }

@@ -217,8 +217,17 @@ export interface DescribeExecutionOutput {
   outputDetails?: ExecutionDataDetails;
   error?: string;
   cause?: string;
+  /** The version it runs, when started through a version or an alias. */
+  stateMachineVersionArn?: string;
+  /** The alias it was started through. */
+  stateMachineAliasArn?: string;
+  /** How many times `RedriveExecution` restarted it. */
   redriveCount: number;
+  /** When it was last redriven. */
+  redriveDate?: Date;
   redriveStatus: 'REDRIVABLE' | 'NOT_REDRIVABLE';
+  /** Why it cannot be redriven, when it cannot. */
+  redriveStatusReason?: string;
 }
 
 export interface StopExecutionInput { executionArn: string; error?: string; cause?: string; }
@@ -321,4 +330,28 @@ export interface SimulatorError extends Error {
   diagnostics?: ValidationDiagnostic[];
   /** `TimeoutError` of a console `startSyncExecution`: the execution, which goes on. */
   executionArn?: string;
+}
+
+/** `deleteStateMachine`'s request. */
+export interface DeleteStateMachineInput { stateMachineArn: string; }
+/** What `deleteStateMachine` answers: nothing, as on AWS. */
+export type DeleteStateMachineOutput = Record<string, never>;
+
+/** An HTTP request as the AWS SDK for JavaScript v3 hands it to its request handler (`HttpRequest`
+ *  of `@smithy/protocol-http`): the simulator reads the `x-amz-target` header and the JSON body. */
+export interface HttpRequestLike {
+  method?: string;
+  protocol?: string;
+  hostname?: string;
+  port?: number;
+  path?: string;
+  query?: Record<string, string | string[] | null>;
+  headers: Record<string, string>;
+  body?: string | Uint8Array | null;
+}
+/** The response `handle` resolves with, as the SDK's `HttpResponse`: the JSON body as bytes. */
+export interface HttpResponseLike {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
 }

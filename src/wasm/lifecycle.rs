@@ -63,7 +63,6 @@ pub(super) fn busy_error() -> JsValue {
 /// Panics while holding the simulator's state: a hook for the tests of what a panic leaves
 /// (`tests/api/panic.rs`). Not part of the API.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = __aslSimPanicForTests, skip_typescript)]
 pub fn panic_for_tests(simulator: &super::Simulator) {
     let _held = simulator.shared.state.try_borrow_mut();
     panic!("a panic for the tests");

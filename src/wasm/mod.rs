@@ -30,6 +30,7 @@ use wasm_bindgen::JsCast;
 use crate::simulator::{self as account, ApiError};
 
 mod convert;
+mod handler;
 mod lifecycle;
 mod scheduler;
 

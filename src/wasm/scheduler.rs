@@ -6,7 +6,9 @@
 //! advance it (a bounded number of polls, so the page stays responsive), then, outside the
 //! `RefCell` borrow so that any callback may call the simulator again, call the handlers, settle
 //! the waiters of ended executions and deliver new log records. On the virtual clock the account
-//! jumps from timer to timer, except while a JS handler's promise is pending: that holds the clock.
+//! jumps from timer to timer, except while a JS handler's promise is pending or an activity task
+//! waits for its worker: that holds the clock. Requests of the SDK request handler that wait
+//! (`StartSyncExecution`, `GetActivityTask`) are settled here too, when the protocol answers them.
 
 use std::cell::{Cell, RefCell, RefMut};
 use std::collections::HashMap;
@@ -71,6 +73,10 @@ pub(super) struct State {
     freed: bool,
     /// What the last [`account::Simulator::advance`] left.
     last: account::Advance,
+    /// Requests of the SDK request handler waiting for the account, and their promises' `resolve`.
+    pub(super) wire_waits: Vec<(crate::protocol::Wait, Function)>,
+    /// Activity tasks wait for their workers: the virtual clock stands still.
+    held: bool,
 }
 
 /// Someone waiting for an execution's end.
@@ -119,6 +125,8 @@ impl State {
             scheduler_running: false,
             freed: false,
             last: account::Advance::default(),
+            wire_waits: Vec::new(),
+            held: false,
         }
     }
 
@@ -145,12 +153,13 @@ impl State {
     fn turn(&mut self) -> Turn {
         let mut turn = Turn::default();
         let now = self.now();
+        self.held = self.account.activity_tasks_outstanding() > 0;
         for (call, result) in std::mem::take(&mut self.completions) {
             self.account.answer_task(&call, Some(result), now);
         }
         let until = match self.clock {
-            // A pending handler holds the virtual clock; a console deadline stops it.
-            Clock::Virtual if self.inflight > 0 => Some(now),
+            // A pending handler or activity task holds the virtual clock; a console deadline stops it.
+            Clock::Virtual if self.inflight > 0 || self.held => Some(now),
             Clock::Virtual => self.deadlines().min(),
             Clock::Real => Some(now),
         };
@@ -176,6 +185,7 @@ impl State {
             });
         }
         self.waiters.retain(|_, w| !w.is_empty());
+        self.resolve_wire_waits(now, &mut turn);
         self.collect_records(&mut turn);
         self.last = advance;
         turn
@@ -198,6 +208,23 @@ impl State {
                 }
             }
         }
+    }
+
+    /// Settles the request handler's waiting requests that the protocol can answer now.
+    fn resolve_wire_waits(&mut self, now: i64, turn: &mut Turn) {
+        let wall = js_sys::Date::now() as i64;
+        for (wait, resolve) in std::mem::take(&mut self.wire_waits) {
+            match crate::protocol::resume(&mut self.account, &wait, now, wall) {
+                Some(r) => turn.settles.push(Settle::Resolve(resolve, super::handler::http_response(&r))),
+                None => self.wire_waits.push((wait, resolve)),
+            }
+        }
+    }
+
+    /// The earliest deadline of a waiting request (a long poll), in wall-clock ms from now.
+    fn wire_deadline(&self) -> Option<f64> {
+        let wall = js_sys::Date::now();
+        self.wire_waits.iter().filter_map(|(w, _)| w.deadline()).map(|d| (d as f64 - wall).max(0.0)).reduce(f64::min)
     }
 
     /// New log records for the subscribers (positions count every record ever written, so that
@@ -252,21 +279,25 @@ impl State {
             return Next::Again;
         }
         let running = self.account.running_count() > 0;
+        self.held = self.account.activity_tasks_outstanding() > 0;
+        // A long poll of the request handler ends at its deadline (wall clock) whatever the clock does.
+        let poll = self.wire_deadline();
         match self.clock {
-            Clock::Virtual if self.inflight > 0 => Next::Wait(None),
+            Clock::Virtual if self.inflight > 0 || self.held => Next::Wait(poll),
             // The account stopped at a console deadline with timers still to come.
             Clock::Virtual if self.last.wake_at.is_some() => Next::Again,
-            Clock::Virtual if running => Next::Wait(None),
+            Clock::Virtual if running => Next::Wait(poll),
             Clock::Real => {
                 let next = self.last.wake_at.into_iter().chain(self.deadlines()).min();
                 let now = self.now();
                 match next {
                     Some(t) if t <= now => Next::Again,
-                    Some(t) => Next::Wait(Some((t - now) as f64)),
-                    None if running || self.inflight > 0 => Next::Wait(None),
+                    Some(t) => Next::Wait(Some(poll.map_or((t - now) as f64, |p| p.min((t - now) as f64)))),
+                    None if running || self.inflight > 0 || poll.is_some() => Next::Wait(poll),
                     None => self.exit(),
                 }
             }
+            Clock::Virtual if poll.is_some() => Next::Wait(poll),
             Clock::Virtual => self.exit(),
         }
     }

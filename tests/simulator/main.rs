@@ -544,3 +544,39 @@ fn success(token: &str, output: &str) -> SendTaskSuccessInput {
 fn heartbeat(token: &str) -> SendTaskHeartbeatInput {
     SendTaskHeartbeatInput { task_token: token.into() }
 }
+
+/// A Standard execution past its machine's `TimeoutSeconds` is `TIMED_OUT` with no `error` or
+/// `cause` in DescribeExecution (as recorded on AWS), while its `ExecutionTimedOut` event names
+/// `States.Timeout`.
+#[test]
+fn a_standard_timeout_has_no_error_in_its_description() {
+    let mut sim = sim();
+    let def = r#"{"TimeoutSeconds": 5, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}}"#;
+    let m = create(&mut sim, "Slow", def, "STANDARD", None);
+    let exec = sim.start_execution(&start(&m, "{}"), 0).unwrap();
+    assert_eq!(sim.run_to_end(&exec, &mut |_| None), 5_000);
+    let d = describe(&sim, &exec);
+    assert_eq!(d["status"], "TIMED_OUT");
+    assert!(d.get("error").is_none() && d.get("cause").is_none(), "{d}");
+    let h = sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: exec, ..Default::default() }).unwrap();
+    let last = h["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["type"], "ExecutionTimedOut");
+    assert_eq!(last["executionTimedOutEventDetails"]["error"], "States.Timeout");
+}
+
+/// `$$.Execution.RedriveCount` is 0 in an Express execution started with `StartExecution` and
+/// absent from one started with `StartSyncExecution` (as recorded on AWS; issue 14).
+#[test]
+fn express_redrive_count_depends_on_how_it_started() {
+    let mut sim = sim();
+    let def = r#"{"StartAt": "C", "States": {"C": {"Type": "Pass", "Parameters": {"e.$": "$$.Execution"}, "OutputPath": "$.e", "End": true}}}"#;
+    let m = create(&mut sim, "Ctx", def, "EXPRESS", None);
+    let context = |sim: &mut Simulator, arn: &str| -> Value {
+        sim.run_to_end(arn, &mut |_| None);
+        serde_json::from_str(sim.sync_output(arn, false).unwrap()["output"].as_str().unwrap()).unwrap()
+    };
+    let asynchronous = sim.start_execution(&start(&m, "{}"), 0).unwrap();
+    assert_eq!(context(&mut sim, &asynchronous)["RedriveCount"], 0);
+    let synchronous = sim.start_sync_execution(&start(&m, "{}"), 0).unwrap();
+    assert!(context(&mut sim, &synchronous).get("RedriveCount").is_none());
+}

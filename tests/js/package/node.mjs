@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { assertEqual, check, project, readJson, run, write } from './harness.mjs';
 
-const NAMES = ['Simulator', 'jsonRoundTrip', 'version'];
+const NAMES = ['RequestHandler', 'Simulator', 'jsonRoundTrip', 'version'];
 
 // A Standard machine whose day-long Wait takes no time, a task answered by a handler, a log.
 const RUN_ESM = `
