@@ -164,12 +164,13 @@ pub(super) fn register_guards(ev: &mut Evaluator, limits: Limits) {
         })
     });
     // jsonata-core slices a date/time picture's component marker (`[Y]`) after its first byte,
-    // which panics when that character is not ASCII (found by the `jsonata` fuzz target). No
-    // component is: such a marker gets the error an unknown component gets.
+    // and before its last comma, which panics when that character is not ASCII or that comma is
+    // first (found by the `jsonata` fuzz target). A component is a letter: any other marker gets
+    // the error an unknown component gets, before jsonata-core reads it.
     let _ = ev.register_fn(PICTURE, |a: &[JValue]| {
         let v = first(a);
         if let JValue::String(picture) = &v {
-            if let Some(c) = non_ascii_component(picture) {
+            if let Some(c) = unknown_component(picture) {
                 return Err(EvaluatorError::EvaluationError(format!("D3132: {c}")));
             }
         }
@@ -205,9 +206,9 @@ fn over(which: Trip) -> Result<JValue, EvaluatorError> {
     Err(EvaluatorError::EvaluationError(OVER_BUDGET.to_string()))
 }
 
-/// The first component marker of a date/time picture whose component (its first character after
-/// `[`, spaces aside) is not ASCII.
-fn non_ascii_component(picture: &str) -> Option<char> {
+/// The component of the first marker of a date/time picture whose component (its first character
+/// after `[`, spaces aside) is not an ASCII letter.
+fn unknown_component(picture: &str) -> Option<char> {
     let mut chars = picture.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '[' {
@@ -218,7 +219,7 @@ fn non_ascii_component(picture: &str) -> Option<char> {
             continue;
         }
         let component = chars.by_ref().take_while(|c| *c != ']').find(|c| !c.is_whitespace());
-        if let Some(c) = component.filter(|c| !c.is_ascii()) {
+        if let Some(c) = component.filter(|c| !c.is_ascii_alphabetic()) {
             return Some(c);
         }
     }
