@@ -51,6 +51,8 @@ EXPRESSIONS = ["$states.input.a + 1", "$sum([1..10])", "$string($states.input)",
 JSONATA_CRASHES = [
     "${'a': [0.." + "3" * 54 + "].($ % 4)}\0a",
     "($I(-nn := function()<nnotn\u0111\u050fa:?+V93))(f\0ar@))eInl9\0\0\x16e}",
+    '$now("ht$..]h[\u054d\u0324]z")\0:{0d/',
+    "$now(\"ht[@\u017fss.] 0,1103[,113[$.2N.3over the simulator's bfromMi\rp\x7fnaw\u017f G]2)%z\")\0",
 ]
 
 RULES = [{"Variable": "$.a", "NumericEquals": 1}, {"Variable": "$.s", "StringMatches": "a*c"},

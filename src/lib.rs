@@ -47,7 +47,9 @@
 //! in isolation), and [`error`] (AWS's error names, for failures and for the API).
 //! The JS bindings (`wasm`, wasm32 only) and the `asl-sim` command line are drivers over
 //! [`simulator`]; [`protocol`] speaks AWS's wire protocol over it (for the JS request handler and
-//! for `serve`, the native HTTP server).
+//! for `serve`, the native HTTP server). [`meter`] is the metering allocator that bounds JSONata
+//! evaluations (the wasm build and the command line install it; install it too for the same
+//! budgets natively), and `simulator::lifecycle` the budgets and retention of every run.
 
 // One `unsafe` item only: the metering allocator's `GlobalAlloc` impl, which forwards each call.
 #![deny(unsafe_code)]

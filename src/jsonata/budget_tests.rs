@@ -120,3 +120,17 @@ fn signatures_with_characters_outside_ascii_do_not_panic() {
     assert_eq!(eval("($xfunction := function($v){ $v }; $xfunction(1) < 2 ? 'é>' : 'b')"), Ok(json!("é>")));
     assert_eq!(super::syntax::ascii_signatures("λ($x)<é:n>{1} & 'é'"), "λ($x)<:n>{1} & 'é'");
 }
+
+/// Found by the `jsonata` fuzz target: a date/time picture whose component is not ASCII made
+/// jsonata-core slice inside a character. It gets the unknown component's error now.
+#[test]
+fn date_pictures_with_a_component_outside_ascii_do_not_panic() {
+    for expr in ["$now(\"ht$..]h[\u{54d}\u{324}]z\")", "$fromMillis(0, '[ \u{54d}]')", "$toMillis('2020', '[\u{54d}]')"]
+    {
+        let e = eval(expr).unwrap_err();
+        assert_eq!(e.error, "States.QueryEvaluationError", "{expr}");
+        assert!(e.cause.contains("D3132"), "{expr}: {}", e.cause);
+    }
+    assert_eq!(eval("$fromMillis(0, '[Y]-[[é]]')"), Ok(json!("1970-[é]")));
+    assert_eq!(eval("$fromMillis(0, '[D1é]')"), Ok(json!("1é")));
+}

@@ -1,7 +1,8 @@
 //! Guards for the built-in functions that can build a huge value in one call, before the
 //! evaluation's next step could stop it: `$pad` (a width of 9e18), `$string` and `&` (a value that
 //! repeats one large part many times), `$join`, `$replace` and `$distinct` (quadratic time), and
-//! the bounds of a range (`[0..1e60]`), which jsonata-core's arithmetic cannot take.
+//! the bounds of a range (`[0..1e60]`), which jsonata-core's arithmetic cannot take, and
+//! date/time pictures whose component is not ASCII, which its picture parser cannot.
 //!
 //! At load, each such call gets its arguments wrapped in a host function that passes them
 //! through unchanged after checking what the call will build against the evaluation's budgets
@@ -30,6 +31,7 @@ const JOIN_SEPARATOR: &str = "aws guard join separator";
 const REPLACEMENT: &str = "aws guard replacement";
 const DISTINCT: &str = "aws guard distinct";
 const RANGE_BOUND: &str = "aws guard range bound";
+const PICTURE: &str = "aws guard date picture";
 
 /// The message of a guard's error; the evaluation reports the budget instead.
 const OVER_BUDGET: &str = "U9001: over the simulator's budget";
@@ -57,6 +59,8 @@ fn guard_node(node: &mut AstNode) {
                 ("join", 2..) => &[(0, PUSH), (1, JOIN_SEPARATOR)],
                 ("replace", 3..) => &[(0, PUSH), (1, PATTERN), (2, REPLACEMENT)],
                 ("distinct", 1..) => &[(0, DISTINCT)],
+                ("fromMillis" | "toMillis", 2..) => &[(1, PICTURE)],
+                ("now", 1..) => &[(0, PICTURE)],
                 _ => &[],
             };
             for (i, guard) in wraps {
@@ -159,6 +163,19 @@ pub(super) fn register_guards(ev: &mut Evaluator, limits: Limits) {
             v => v,
         })
     });
+    // jsonata-core slices a date/time picture's component marker (`[Y]`) after its first byte,
+    // and before its last comma, which panics when that character is not ASCII or that comma is
+    // first (found by the `jsonata` fuzz target). A component is a letter: any other marker gets
+    // the error an unknown component gets, before jsonata-core reads it.
+    let _ = ev.register_fn(PICTURE, |a: &[JValue]| {
+        let v = first(a);
+        if let JValue::String(picture) = &v {
+            if let Some(c) = unknown_component(picture) {
+                return Err(EvaluatorError::EvaluationError(format!("D3132: {c}")));
+            }
+        }
+        Ok(v)
+    });
     let _ = ev.register_fn(DISTINCT, move |a: &[JValue]| {
         let v = first(a);
         let n = match &v {
@@ -187,6 +204,26 @@ fn check(ok: bool, v: JValue) -> Result<JValue, EvaluatorError> {
 fn over(which: Trip) -> Result<JValue, EvaluatorError> {
     meter::trip(which);
     Err(EvaluatorError::EvaluationError(OVER_BUDGET.to_string()))
+}
+
+/// The component of the first marker of a date/time picture whose component (its first character
+/// after `[`, spaces aside) is not an ASCII letter.
+fn unknown_component(picture: &str) -> Option<char> {
+    let mut chars = picture.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '[' {
+            continue;
+        }
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            continue;
+        }
+        let component = chars.by_ref().take_while(|c| *c != ']').find(|c| !c.is_whitespace());
+        if let Some(c) = component.filter(|c| !c.is_ascii_alphabetic()) {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// Whether an evaluation error is a guard's (the budget is then reported instead).
