@@ -26,7 +26,6 @@ export const CHECKS = [
     const { page } = p;
     await page.selectOption('#caller', 'sdk');
     for (const ex of EXAMPLES) {
-      if (ex.expect === 'RUNNING') continue;
       await loadExample(page, ex.name);
       const modes = ex.type === 'STANDARD' ? ['#run-async'] : ['#run-sync', '#run-async'];
       for (const button of modes) {
@@ -159,14 +158,17 @@ export const CHECKS = [
     await finish(p);
   }],
 
-  ['Stop (and Escape) ends the runaway loop, and the next run works', async (env) => {
+  ['Stop (and Escape) ends a run on the real clock; a runaway loop ends on its budget; the next run works', async (env) => {
     const p = await openPage(env);
     const { page } = p;
-    await loadExample(page, 'Runaway loop (press Stop)');
+    await setEditor(page, 'definition', '{"StartAt": "Long", "States": {"Long": {"Type": "Wait", "Seconds": 120, "End": true}}}');
+    await setEditor(page, 'input', '{}');
+    await page.click('#run-bar summary');
+    await page.selectOption('#clock', 'real');
     await page.click('#run-sync');
     await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('running'));
-    await page.waitForTimeout(1500);
-    assertEqual(await page.textContent('#status').then((t) => t.startsWith('running')), true, 'still running after 1.5 s');
+    await page.waitForTimeout(1000);
+    assertEqual(await page.textContent('#status').then((t) => t.startsWith('running')), true, 'a 120 s Wait on the real clock still running after 1 s');
     await page.click('#stop');
     await page.waitForFunction(() => document.getElementById('status').textContent === 'stopped');
     assertEqual(await page.isDisabled('#stop'), true, 'Stop disabled after stopping');
@@ -176,6 +178,12 @@ export const CHECKS = [
     await page.waitForTimeout(500);
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => document.getElementById('status').textContent === 'stopped');
+    await page.selectOption('#clock', 'virtual');
+    await loadExample(page, 'Runaway loop (a budget ends it)');
+    await page.click('#run-sync');
+    assertEqual(await waitDone(page, 60_000), 'FAILED', 'the runaway loop');
+    const result = await page.textContent('#result');
+    assert(result.includes('States.Runtime') && result.includes('budget of 67108864 bytes'), `the budget's error in the result: ${result.slice(0, 400)}`);
     await loadExample(page, 'Hello world');
     await page.click('#run-sync');
     assertEqual(await waitDone(page), 'SUCCEEDED', 'a run after Stop');

@@ -143,13 +143,13 @@ export const EXAMPLES = [
     consoleTimeout: true,
   },
   {
-    name: 'Runaway loop (press Stop)',
-    definition: { Comment: 'Never ends by itself: Stop (or Escape) ends it.', StartAt: 'Count', States: {
+    name: 'Runaway loop (a budget ends it)',
+    definition: { Comment: 'Never ends by itself. On AWS it would time out at the Express limit of 5 minutes; here no time passes between states, so the simulator ends it when its history reaches the budget (64 MiB), with States.Runtime.', StartAt: 'Count', States: {
       Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Again?' },
       'Again?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: -1, Next: 'Count' }], Default: 'Never' },
       Never: { Type: 'Succeed' } } },
     input: { n: 0 },
-    expect: 'RUNNING',
+    expect: 'FAILED',
   },
   {
     name: 'Express 5-minute limit',
