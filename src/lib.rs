@@ -56,6 +56,7 @@
 #![warn(missing_docs)]
 
 pub mod choice;
+pub mod dmap;
 pub mod error;
 pub mod exec;
 pub mod history;
@@ -68,6 +69,7 @@ pub mod mock;
 pub mod model;
 pub mod protocol;
 pub mod resource;
+pub mod s3;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod serve;
 pub mod simulator;

@@ -278,6 +278,8 @@ pub struct MapSpec {
     pub distributed: bool,
     /// `Label`: names a Distributed Map's Map Run.
     pub label: Option<String>,
+    /// `ItemReader`, `ItemBatcher` and `ResultWriter`.
+    pub dist: crate::dmap::Spec,
 }
 
 impl Kind {
@@ -597,7 +599,7 @@ fn load_state(
             default: string_field(s, "Default", at)?.map(|d| resolve(&d, &format!("{at}/Default"))).transpose()?,
         },
         "Parallel" => Kind::Parallel { branches: load_branches(s, at, machine_lang)? },
-        "Map" => Kind::Map(Box::new(load_map(s, at, machine_lang)?)),
+        "Map" => Kind::Map(Box::new(load_map(s, at, machine_lang, lang)?)),
         "Task" => Kind::Task(Box::new(TaskSpec {
             resource: string_field(s, "Resource", at)?.ok_or_else(|| format!("Resource is required at {at}"))?,
             credentials: s.get("Credentials").cloned(),
@@ -785,11 +787,12 @@ fn load_wait(s: &Map<String, Value>, at: &str) -> Result<WaitFor> {
     Err(format!("a Wait state needs Seconds, SecondsPath, Timestamp or TimestampPath at {at}"))
 }
 
-fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage) -> Result<MapSpec> {
+fn load_map(s: &Map<String, Value>, at: &str, lang: QueryLanguage, own: QueryLanguage) -> Result<MapSpec> {
     let proc_key = if s.contains_key("ItemProcessor") { "ItemProcessor" } else { "Iterator" };
     let proc = s.get(proc_key).ok_or_else(|| format!("ItemProcessor is required at {at}"))?;
     let processor = Arc::new(load_at(proc, &format!("{at}/{proc_key}"), false, lang)?);
     let distributed =
         proc.get("ProcessorConfig").and_then(|c| c.get("Mode")).and_then(Value::as_str) == Some("DISTRIBUTED");
-    Ok(MapSpec { processor, distributed, label: string_field(s, "Label", at)? })
+    let dist = crate::dmap::spec::load(s, at, own, distributed)?;
+    Ok(MapSpec { processor, distributed, label: string_field(s, "Label", at)?, dist })
 }

@@ -1,5 +1,13 @@
 //! Whole-machine fixtures: each file in `tests/machines/` is one execution with its exact
 //! expected result, event types and (optionally) stop time on the virtual clock.
+//!
+//! Fields: `definition`, `input`, `type` (`EXPRESS`), `max_transitions`, `mocks` (state name ->
+//! responses in invocation order); `s3`, objects in the account's store before the run,
+//! `{"<bucket>": {"<key>": <body>}}` (a string body is the object's text, any other JSON value
+//! its JSON text); `expected` (`status`, `output`, `error`, `cause`), `history`, `event_count`,
+//! `last_events`, `stop_date`; `expected_s3`, objects the run wrote, in the same form (a JSON
+//! value is compared with the object's parsed text). In `expected` and `expected_s3`, `<run>`
+//! stands for the id of the execution's first Map Run (the last part of its ARN).
 
 use std::path::PathBuf;
 
@@ -17,6 +25,13 @@ fn run_fixture(path: &std::path::Path) -> Result<(), String> {
     let (mut sim, mut machine) = common::account(&case["definition"], machine_type, 0)?;
     if let Some(n) = case["max_transitions"].as_u64() {
         sim.budgets.max_transitions = n;
+    }
+    for (bucket, objects) in case.get("s3").and_then(Value::as_object).into_iter().flatten() {
+        sim.s3.create_bucket(bucket);
+        for (key, body) in objects.as_object().into_iter().flatten() {
+            let text = body.as_str().map_or_else(|| body.to_string(), str::to_string);
+            sim.s3.put(bucket, key, text.into_bytes(), None, 0).map_err(|e| e.message)?;
+        }
     }
     let mut input = case["input"].clone();
     if let Some(rep) = case.get("input_repeat") {
@@ -42,7 +57,16 @@ fn run_fixture(path: &std::path::Path) -> Result<(), String> {
     let arn = common::run_in(&mut sim, &machine, &input, &mut |_| None)?;
     let resp = sim.sync_output(&arn, false).map_err(|e| e.to_string())?;
     let exec = sim.execution(&arn).ok_or("no execution")?;
-    let want = &case["expected"];
+    let run_id = exec
+        .events()
+        .iter()
+        .find(|e| e.kind == "MapRunStarted")
+        .and_then(|e| e.details())
+        .and_then(|(_, d)| d["mapRunArn"].as_str().and_then(|a| a.rsplit(':').next()).map(str::to_string))
+        .unwrap_or_default();
+    let with_run =
+        |v: &Value| -> Value { serde_json::from_str(&v.to_string().replace("<run>", &run_id)).unwrap_or(Value::Null) };
+    let want = &with_run(&case["expected"]);
     let mut problems = Vec::new();
     if resp["status"] != want["status"] {
         problems.push(format!("status {} != {}", resp["status"], want["status"]));
@@ -77,6 +101,25 @@ fn run_fixture(path: &std::path::Path) -> Result<(), String> {
         let want: Vec<&str> = last.iter().filter_map(Value::as_str).collect();
         if got != want {
             problems.push(format!("last events {got:?} != {want:?}"));
+        }
+    }
+    for (bucket, objects) in
+        case.get("expected_s3").map(&with_run).as_ref().and_then(Value::as_object).into_iter().flatten()
+    {
+        for (key, body) in objects.as_object().into_iter().flatten() {
+            match sim.s3.get(bucket, key) {
+                Err(e) => problems.push(format!("s3://{bucket}/{key}: {}", e.message)),
+                Ok(o) => {
+                    let text = o.text();
+                    let same = match body {
+                        Value::String(s) => *s == text,
+                        v => serde_json::from_str::<Value>(&text).ok().as_ref() == Some(v),
+                    };
+                    if !same {
+                        problems.push(format!("s3://{bucket}/{key} holds {text}, not {body}"));
+                    }
+                }
+            }
         }
     }
     if let Some(stop) = case.get("stop_date") {
@@ -123,6 +166,7 @@ macro_rules! fixtures {
 fixtures!(
     choice_no_match,
     data_limit_exceeded,
+    dmap_reader_csv_first_row,
     express_five_minute_limit,
     jsonpath_unquoted_word_filter,
     map_items_context,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 use super::dataflow::{self, jsonata, path};
+use super::dmap::DistRun;
 use super::state::{float_field, integer_field};
 use super::{Execution, Fault, FrameId, Phase, Status};
 use crate::error::{ErrorName, Failure};
@@ -53,11 +54,24 @@ pub(super) struct Join {
     pub(super) tolerated_count: Option<u64>,
     pub(super) tolerated_percentage: Option<f64>,
     /// The state's effective input (after InputPath), for ItemSelector.
-    effective_input: Value,
+    pub(super) effective_input: Value,
     pub(super) done: bool,
     started_event: u64,
     /// A Distributed Map's Map Run, for `DescribeMapRun`.
     pub(super) run: Option<super::maprun::MapRun>,
+    /// A Distributed Map's reader, batcher and writer.
+    pub(super) dist: Option<Box<DistRun>>,
+}
+
+impl Join {
+    /// The Map's items (or batches), once known: every slot pending.
+    pub(super) fn reset_items(&mut self, inputs: Vec<Value>) {
+        let n = inputs.len();
+        self.results = vec![Value::Null; n];
+        self.remaining = n;
+        self.total = n;
+        self.pending_items = inputs.into_iter().enumerate().collect();
+    }
 }
 
 impl Execution {
@@ -100,6 +114,9 @@ impl Execution {
                     let d = Body::Iteration { key: "mapIterationSucceededEventDetails", name, index: slot };
                     self.emit_frame(f, "MapIterationSucceeded", d);
                 }
+                if self.joins[j].kind == JoinKind::DistributedMap {
+                    self.record_child(j, slot, Some(Ok(out.clone())));
+                }
                 let join = &mut self.joins[j];
                 if let Some(run) = &mut join.run {
                     run.succeeded += 1;
@@ -125,6 +142,9 @@ impl Execution {
                     let name = self.state(parent).name.clone();
                     let d = Body::Iteration { key: "mapIterationFailedEventDetails", name, index: slot };
                     self.emit_frame(f, "MapIterationFailed", d);
+                    if self.joins[j].kind == JoinKind::DistributedMap {
+                        self.record_child(j, slot, Some(Err(failure.clone())));
+                    }
                     let join = &mut self.joins[j];
                     join.failures += 1;
                     join.remaining -= 1;
@@ -146,6 +166,9 @@ impl Execution {
                         failure
                     };
                     self.abort_join(j);
+                    if self.write_results(j, Some(failure.clone())) {
+                        return;
+                    }
                     let parent = self.joins[j].frame;
                     self.frames[parent].phase = Phase::Run;
                     self.state_failed(parent, Fault::Failure(failure));
@@ -186,6 +209,7 @@ impl Execution {
             done: false,
             started_event: started,
             run: None,
+            dist: None,
         });
         self.frames[f].join = Some(j);
         j
@@ -209,6 +233,7 @@ impl Execution {
 
     pub(super) fn abort_join(&mut self, j: usize) {
         self.joins[j].done = true;
+        self.drop_dist_request(j);
         let children = self.joins[j].children.clone();
         let is_map = self.joins[j].kind.is_map();
         let parent = self.joins[j].frame;
@@ -269,6 +294,9 @@ impl Execution {
         if let Some(run) = &mut self.joins[j].run {
             run.finish(super::maprun::MapRunStatus::Succeeded, now);
         }
+        if self.write_results(j, None) {
+            return;
+        }
         let f = self.joins[j].frame;
         let results = std::mem::take(&mut self.joins[j].results);
         self.frames[f].phase = Phase::Run;
@@ -285,6 +313,7 @@ impl Execution {
                 let (items, max_concurrency, count, percentage) = self.with_flow(f, st, |env| {
                     let states = jsonata::states(input, env.context, &[]);
                     let items = match &j.items {
+                        _ if spec.dist.reader.is_some() => Value::Array(Vec::new()),
                         Some(t) => {
                             let v = jsonata::eval(t, &states, "Items", env)?;
                             if !v.is_array() {
@@ -316,7 +345,8 @@ impl Execution {
                     Ok((items, max, count, percentage))
                 })?;
                 self.frames[f].input = input.clone();
-                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, input.clone());
+                let dist = if spec.distributed { Some(self.plan_dist(f, st, spec, input)?) } else { None };
+                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, input.clone(), dist);
                 Ok(())
             }
         }
@@ -333,6 +363,9 @@ impl Execution {
         let (eff, items, max_concurrency) = self.with_flow(f, st, |env| {
             let eff = path::input_path(p, input, env)?.into_owned();
             let items = match (&p.items_path, &p.items) {
+                // With a reader, ItemsPath selects nothing (recorded on AWS: LocalStack's snapshots
+                // `test_map_item_reader_base_json_with_items_path[*]` read the object's items).
+                _ if spec.dist.reader.is_some() => Value::Array(Vec::new()),
                 (Some(ip), _) => path::select(ip, &eff, env)?,
                 (None, Some(v)) => v.clone(),
                 (None, None) => eff.clone(),
@@ -376,7 +409,8 @@ impl Execution {
         });
         match tolerance {
             Ok((count, percentage)) => {
-                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, eff);
+                let dist = if spec.distributed { Some(self.plan_dist(f, st, spec, &eff)?) } else { None };
+                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, eff, dist);
                 Ok(())
             }
             Err(fault) => {
@@ -399,7 +433,9 @@ impl Execution {
         tolerated_count: Option<u64>,
         tolerated_percentage: Option<f64>,
         eff: Value,
+        dist: Option<DistRun>,
     ) {
+        // A reader's items are not counted here (recorded on AWS: `length` 0).
         let d = json!({"length": items.len()});
         let started = self.emit_frame(f, "MapStateStarted", Some(("mapStateStartedEventDetails", d)));
         let mut run = None;
@@ -428,6 +464,10 @@ impl Execution {
         join.tolerated_count = tolerated_count;
         join.tolerated_percentage = tolerated_percentage;
         join.pending_items = items.into_iter().enumerate().collect();
+        join.dist = dist.map(Box::new);
+        if self.start_dist(j) {
+            return;
+        }
         if n == 0 {
             self.join_finished(j);
         } else {
@@ -445,9 +485,10 @@ impl Execution {
             Flow::JsonPath(p) => p.item_selector.is_some(),
             Flow::Jsonata(j) => j.item_selector.is_some(),
         };
-        let iter_input = if selects {
+        let prepared = self.joins[j].dist.as_ref().is_some_and(|d| d.prepared);
+        let iter_input = if selects && !prepared {
             let mut ctx = self.context(f);
-            ctx["Map"] = json!({"Item": {"Index": index, "Value": map_item.1}});
+            ctx["Map"] = self.map_item_context(j, index, &map_item.1);
             let eff = std::mem::take(&mut self.joins[j].effective_input);
             let r = self.with_context(f, &ctx, |env| dataflow::item_input(st, &eff, &map_item.1, env));
             self.joins[j].effective_input = eff;
@@ -481,6 +522,7 @@ impl Execution {
         let child = self.spawn(proc, start, iter_input, Some((j, index)), started, Some(map_item));
         let d = Body::Iteration { key: "mapIterationStartedEventDetails", name: st.name.clone(), index };
         self.emit_frame(child, "MapIterationStarted", d);
+        self.record_child(j, index, None);
         let join = &mut self.joins[j];
         join.children.push(child);
         join.running += 1;

@@ -20,6 +20,7 @@ use serde_json::{json, Map, Value};
 mod budget;
 mod config;
 pub mod dataflow;
+mod dmap;
 mod events;
 mod failure;
 mod join;
@@ -37,6 +38,7 @@ pub use config::{
     MAX_STANDARD_EVENTS, STREAM_FLUSH_BYTES,
 };
 pub use dataflow::eval_template;
+pub use dmap::TaskPurpose;
 pub use failure::{error_matches, Fault};
 pub use maprun::{MapRunInfo, MapRunStatus};
 pub use task::{is_activity, payload_size};
@@ -100,6 +102,8 @@ pub struct TaskRequest {
     pub heartbeat_seconds: Option<f64>,
     /// When the task was scheduled (epoch ms).
     pub timestamp: i64,
+    /// A Task state's work, or a Distributed Map's reader or writer request (see [`TaskPurpose`]).
+    pub purpose: TaskPurpose,
 }
 
 /// What the executor needs from its driver.
@@ -437,6 +441,9 @@ impl Execution {
         }
         let Some(task) = self.tasks.remove(&id) else { return };
         let f = task.frame;
+        if task.internal {
+            return self.internal_answered(f, result);
+        }
         if self.frames[f].phase != Phase::Blocked || self.frames[f].task != Some(id) {
             return;
         }

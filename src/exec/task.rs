@@ -43,6 +43,22 @@ pub(super) struct PendingTask {
     pub(super) heartbeat_ms: Option<i64>,
     /// Bumped by each heartbeat, so only the latest heartbeat timer counts.
     pub(super) heartbeat_seq: u64,
+    /// A Distributed Map's reader or writer request, not a Task state's.
+    pub(super) internal: bool,
+}
+
+impl PendingTask {
+    /// A Distributed Map's reader or writer request of frame `f`.
+    pub(super) fn internal(f: FrameId, resource: &str) -> PendingTask {
+        PendingTask {
+            frame: f,
+            kind: TaskKind::Service,
+            resource: resource.into(),
+            heartbeat_ms: None,
+            heartbeat_seq: 0,
+            internal: true,
+        }
+    }
 }
 
 impl Execution {
@@ -147,7 +163,14 @@ impl Execution {
         let heartbeat_ms = heartbeat_seconds.map(|s| (s * 1000.0).min(1e15) as i64);
         self.tasks.insert(
             id,
-            PendingTask { frame: f, kind, resource: spec.resource.clone(), heartbeat_ms, heartbeat_seq: 0 },
+            PendingTask {
+                frame: f,
+                kind,
+                resource: spec.resource.clone(),
+                heartbeat_ms,
+                heartbeat_seq: 0,
+                internal: false,
+            },
         );
         if let Some(hb) = heartbeat_ms {
             self.timer_seq += 1;
@@ -169,6 +192,7 @@ impl Execution {
             timeout_seconds,
             heartbeat_seconds,
             timestamp: self.now,
+            purpose: super::TaskPurpose::State,
         });
     }
 

@@ -62,6 +62,7 @@ pub mod quotas;
 pub mod registry;
 pub mod requests;
 pub mod responses;
+pub mod s3tasks;
 pub mod step;
 pub mod tags;
 mod tokens;
@@ -171,6 +172,9 @@ pub struct Simulator {
     cursor: u64,
     /// Versions, aliases, tags, activities and CloudWatch Logs state of the API ([`registry`]).
     api: registry::ApiState,
+    /// The account's S3 objects: Distributed Map readers and writers and S3 tasks use them
+    /// ([`s3tasks`]); drivers fill and read it.
+    pub s3: crate::s3::Store,
 }
 
 /// A parent task waiting for a child execution (`.sync`, `.sync:2`, `aws-sdk:sfn:startSyncExecution`).
@@ -208,6 +212,7 @@ impl Simulator {
             now: 0,
             cursor: 0,
             api: registry::ApiState::default(),
+            s3: crate::s3::Store::default(),
         }
     }
 

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 use super::nested::{self, Integration};
 use super::{ApiError, ExecutionInput, Simulator};
 use crate::error::{ErrorName, Failure};
-use crate::exec::{Poll, Status, TaskId, TaskRequest};
+use crate::exec::{Poll, Status, TaskId, TaskPurpose, TaskRequest};
 use crate::mock::Mocked;
 
 /// A task for one of the driver's handlers: call it with [`HandlerCall::request`]'s input and
@@ -315,6 +315,18 @@ impl Simulator {
         now: i64,
         calls: &mut Vec<HandlerCall>,
     ) {
+        // A Distributed Map's reader or writer: the S3 store answers, never a handler.
+        match req.purpose {
+            TaskPurpose::State => {}
+            TaskPurpose::ItemReader(kind) => {
+                let answer = crate::dmap::fetch::read(&self.s3, kind, &req.input);
+                return self.complete_task(exec_arn, req.id, answer, now);
+            }
+            TaskPurpose::ResultWriter => {
+                let answer = crate::dmap::fetch::write(&mut self.s3, &req.input, now);
+                return self.complete_task(exec_arn, req.id, answer, now);
+            }
+        }
         if let Some(answer) = self.mock_answer(exec_arn, &req) {
             return self.complete_task(exec_arn, req.id, answer, now);
         }
@@ -328,13 +340,15 @@ impl Simulator {
 
     /// A task with no mocked answer and no handler: a nested-workflow resource starts the child
     /// machine (see [`nested`]); a `.waitForTaskToken` task waits for its token (nobody was told the
-    /// token, but it is in the task's parameters and history); any other task fails with
-    /// `States.TaskFailed`.
+    /// token, but it is in the task's parameters and history); an S3 call is answered by the
+    /// account's store ([`super::s3tasks`]); any other task fails with `States.TaskFailed`.
     fn answer_unhandled(&mut self, exec_arn: &str, req: &TaskRequest, now: i64) {
         if let Some(how) = Integration::of(&req.resource) {
             self.start_nested(exec_arn, req, how, now);
         } else if crate::exec::is_activity(&req.resource) {
             self.schedule_activity_task(exec_arn, req);
+        } else if let Some(answer) = super::s3tasks::answer(&mut self.s3, &req.resource, &req.input, now) {
+            self.complete_task(exec_arn, req.id, answer, now);
         } else if req.task_token.is_none() {
             self.complete_task(exec_arn, req.id, Err(no_handler(req)), now);
         }
