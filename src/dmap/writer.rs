@@ -31,6 +31,13 @@ impl ChildRecord {
     /// The `NONE` transformation's record: the execution's description.
     fn described(&self, state_machine_arn: &str) -> Value {
         let mut m = Map::new();
+        if self.end.is_none() {
+            // No execution ran for a pending item: its input and status only.
+            m.insert("Input".into(), json!(history::json_text(&self.input)));
+            m.insert("InputDetails".into(), json!({"Included": true}));
+            m.insert("Status".into(), json!("PENDING"));
+            return Value::Object(m);
+        }
         let name = self.arn.rsplit(':').next().unwrap_or("");
         if let Some((_, Err(f))) = &self.end {
             m.insert("Cause".into(), json!(f.cause));
@@ -46,14 +53,12 @@ impl ChildRecord {
                 m.insert("OutputDetails".into(), json!({"Included": true}));
                 "SUCCEEDED"
             }
-            Some((_, Err(_))) => "FAILED",
-            None => "PENDING",
+            _ => "FAILED",
         };
         m.insert("RedriveCount".into(), json!(0));
         let (redrive, why) = match status {
             "FAILED" => ("REDRIVABLE", None),
-            "SUCCEEDED" => ("NOT_REDRIVABLE", Some("Execution is SUCCEEDED and cannot be redriven")),
-            _ => ("NOT_REDRIVABLE", Some("Execution is RUNNING and cannot be redriven")),
+            _ => ("NOT_REDRIVABLE", Some("Execution is SUCCEEDED and cannot be redriven")),
         };
         m.insert("RedriveStatus".into(), json!(redrive));
         if let Some(why) = why {

@@ -105,6 +105,7 @@ impl Validator {
             "MaxItems",
             "MaxItemsPath",
             "ManifestType",
+            "ItemsPointer",
         ];
         self.unsupported_fields(c, loc, FIELDS);
         let input_type = c.get("InputType").and_then(Value::as_str);
