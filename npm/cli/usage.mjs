@@ -4,7 +4,8 @@
 export const USAGE = `usage:
   asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
           [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
-          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [BUDGETS]
+          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [--s3-dir DIR]
+          [BUDGETS]
   asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
   asl-sim test-state REQUEST.json
 
@@ -15,7 +16,11 @@ BUDGETS (each execution; past one it fails with States.Runtime): --max-transitio
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
-machine named Child), for nested workflows (states:startExecution) to start.`;
+machine named Child), for nested workflows (states:startExecution) to start.
+
+--s3-dir DIR: the account's S3 objects are the files DIR/<bucket>/<key> (Distributed Map
+ItemReaders read them, s3 and aws-sdk:s3 tasks read and write them); objects the run writes or
+changes (ResultWriter files, putObject tasks) are written back there when it ends.`;
 
 /** A mistake in the command line or its files: printed as `asl-sim: <message>`, exit status 2. */
 export class UsageError extends Error {}

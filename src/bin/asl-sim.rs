@@ -3,7 +3,7 @@
 //! ```text
 //! asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
 //!         [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
-//!         [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [BUDGETS]
+//!         [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [--s3-dir DIR] [BUDGETS]
 //! asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
 //! asl-sim test-state REQUEST.json
 //! asl-sim serve [--host 127.0.0.1] [--port 8083] [--mock-config FILE] [--clock real|virtual]
@@ -28,7 +28,8 @@ use asl_sim::simulator::{self, ApiError, Budgets, CreateStateMachineInput, Simul
 const USAGE: &str = "usage:
   asl-sim run DEFINITION.json [MORE.json | DIR ...] [--input FILE | --input-json TEXT]
           [--mock-config FILE] [--state-machine-arn ARN[#TestCase]] [--execution-name NAME]
-          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [BUDGETS]
+          [--role-arn ARN] [--type STANDARD|EXPRESS] [--seed N] [--history] [--s3-dir DIR]
+          [BUDGETS]
   asl-sim validate DEFINITION.json [--type STANDARD|EXPRESS]
   asl-sim test-state REQUEST.json
 
@@ -39,7 +40,11 @@ BUDGETS (each execution; past one it fails with States.Runtime): --max-transitio
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
-machine named Child), for nested workflows (states:startExecution) to start.";
+machine named Child), for nested workflows (states:startExecution) to start.
+
+--s3-dir DIR: the account's S3 objects are the files DIR/<bucket>/<key> (Distributed Map
+ItemReaders read them, s3 and aws-sdk:s3 tasks read and write them); objects the run writes or
+changes (ResultWriter files, putObject tasks) are written back there when it ends.";
 
 /// Metered, so that JSONata evaluations run under their budgets (see `asl_sim::meter`).
 #[cfg(not(target_arch = "wasm32"))] // the library's own, in wasm
@@ -73,6 +78,7 @@ struct Opts {
     seed: u64,
     history: bool,
     budgets: Budgets,
+    s3_dir: Option<String>,
 }
 
 fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
@@ -89,6 +95,7 @@ fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
         seed: 0,
         history: false,
         budgets: Budgets::default(),
+        s3_dir: None,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -100,6 +107,7 @@ fn parse_opts(args: &[String], multi: bool) -> Result<Opts, String> {
             "--state-machine-arn" => o.state_machine_arn = Some(value("--state-machine-arn")?),
             "--execution-name" => o.execution_name = Some(value("--execution-name")?),
             "--role-arn" => o.role_arn = Some(value("--role-arn")?),
+            "--s3-dir" => o.s3_dir = Some(value("--s3-dir")?),
             "--type" => {
                 let name = value("--type")?;
                 o.machine_type = MachineType::from_api(&name)
@@ -141,6 +149,69 @@ fn budget_flag(b: &mut Budgets, flag: &str, value: Option<&str>) -> Result<bool,
         _ => b.jsonata.fuel = number(v)?,
     }
     Ok(true)
+}
+
+/// `--s3-dir DIR`: the account's S3 store as files, `DIR/<bucket>/<key>`.
+mod s3_dir {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+
+    use asl_sim::s3::Store;
+
+    /// Each object loaded, with its ETag, so that only new or changed objects are written back.
+    pub type Loaded = HashMap<(String, String), String>;
+
+    /// Puts every file under `DIR/<bucket>/` into the store, keyed by its path below the bucket.
+    pub fn load(store: &mut Store, dir: &Path) -> Result<Loaded, String> {
+        let mut loaded = Loaded::new();
+        let buckets = std::fs::read_dir(dir).map_err(|e| format!("cannot read --s3-dir {}: {e}", dir.display()))?;
+        for b in buckets {
+            let b = b.map_err(|e| e.to_string())?.path();
+            let Some(bucket) = b.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+            if !b.is_dir() {
+                continue;
+            }
+            store.create_bucket(&bucket);
+            let mut todo = vec![b.clone()];
+            while let Some(d) = todo.pop() {
+                for entry in std::fs::read_dir(&d).map_err(|e| format!("cannot read {}: {e}", d.display()))? {
+                    let path = entry.map_err(|e| e.to_string())?.path();
+                    if path.is_dir() {
+                        todo.push(path);
+                        continue;
+                    }
+                    let rel = path.strip_prefix(&b).map_err(|e| e.to_string())?;
+                    let key: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+                    let key = key.join("/");
+                    let body = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                    let etag = store
+                        .put(&bucket, &key, body, None, super::START)
+                        .map_err(|e| format!("--s3-dir {}: s3://{bucket}/{key}: {}", dir.display(), e.message))?;
+                    loaded.insert((bucket.clone(), key), etag);
+                }
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// Writes the objects that are not as loaded back under `dir` (keys that would leave it,
+    /// with `..` or an empty segment, are refused).
+    pub fn write_back(store: &Store, dir: &Path, loaded: &Loaded) -> Result<(), String> {
+        for (bucket, key, o) in store.objects() {
+            if loaded.get(&(bucket.to_string(), key.to_string())) == Some(&o.etag) {
+                continue;
+            }
+            if key.split('/').any(|s| s.is_empty() || s == "." || s == "..") || bucket.contains(['/', '\\']) {
+                return Err(format!("cannot write s3://{bucket}/{key} under --s3-dir: the key is no plain path"));
+            }
+            let path: PathBuf = dir.join(bucket).join(key);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            std::fs::write(&path, &o.body).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok(())
+    }
 }
 
 fn read_json(path: &str, what: &str) -> Result<Value, String> {
@@ -307,6 +378,10 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
             return Ok(api_failure(p, &e));
         }
     }
+    let loaded = match &o.s3_dir {
+        Some(dir) => s3_dir::load(&mut sim.s3, Path::new(dir))?,
+        None => Default::default(),
+    };
     let input = match (&o.input, &o.input_json) {
         (Some(p), _) => read(p, "input")?,
         (None, Some(text)) => text.clone(),
@@ -330,6 +405,9 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
         Err(e) => return Ok(api_failure("start", &e)),
     };
     sim.run_to_end(&arn, &mut |_| None);
+    if let Some(dir) = &o.s3_dir {
+        s3_dir::write_back(&sim.s3, Path::new(dir), &loaded)?;
+    }
     let mut resp = sim.sync_output(&arn, false).map_err(|e| e.to_string())?;
     for key in DATE_KEYS {
         if let Some(ms) = resp.get(*key).and_then(Value::as_i64) {

@@ -27,6 +27,9 @@ pub enum TaskPurpose {
     ResultWriter,
 }
 
+/// A `ResultWriter` evaluated: the bucket and prefix when it exports, the transformation, JSONL.
+type WritePlan = (Option<(String, String)>, Transformation, bool);
+
 /// A Distributed Map's run beyond its iterations, kept with its join.
 #[derive(Debug, Default)]
 pub(super) struct DistRun {
@@ -37,7 +40,7 @@ pub(super) struct DistRun {
     /// `MaxItemsPerBatch`, `MaxInputBytesPerBatch`, `BatchInput`.
     batch: Option<(u64, u64, Option<Value>)>,
     /// `ResultWriter`: the bucket and prefix when it exports, and how it transforms.
-    writer: Option<(Option<(String, String)>, Transformation, bool)>,
+    writer: Option<WritePlan>,
     /// Each child execution, for the writer.
     children: Vec<ChildRecord>,
     /// The reader's or writer's request not answered yet.

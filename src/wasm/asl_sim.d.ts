@@ -230,6 +230,16 @@ export interface DescribeExecutionOutput {
   redriveStatusReason?: string;
 }
 
+/** `putObject`: an object for the account's S3 store (its bucket is created if needed). */
+export interface PutObjectInput { Bucket: string; Key: string; Body?: string | Uint8Array; ContentType?: string; }
+export interface PutObjectOutput { ETag: string; }
+export interface GetObjectInput { Bucket: string; Key: string; }
+/** `getObject`: the body as text. Throws `NoSuchBucket` or `NoSuchKey`. */
+export interface GetObjectOutput { Body: string; ContentLength: number; ContentType: string; ETag: string; LastModified: Date; }
+export interface ListObjectsV2Input { Bucket: string; Prefix?: string; }
+export interface S3ObjectSummary { Key: string; Size: number; ETag: string; LastModified: Date; StorageClass: 'STANDARD'; }
+/** `listObjectsV2`: every object under `Prefix`, in key order, in one page. */
+export interface ListObjectsV2Output { Name: string; Prefix: string; KeyCount: number; IsTruncated: false; Contents: S3ObjectSummary[]; }
 export interface StopExecutionInput { executionArn: string; error?: string; cause?: string; }
 export interface StopExecutionOutput { stopDate: Date; }
 

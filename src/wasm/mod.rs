@@ -32,6 +32,7 @@ use crate::simulator::{self as account, ApiError};
 mod convert;
 mod handler;
 mod lifecycle;
+mod s3;
 mod scheduler;
 
 #[doc(hidden)]
