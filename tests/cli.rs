@@ -175,3 +175,35 @@ fn help_on_every_command() {
         assert!(String::from_utf8_lossy(&out.stdout).contains("asl-sim run DEFINITION.json"), "{cmd}");
     }
 }
+
+#[test]
+fn run_with_an_s3_dir_reads_objects_and_writes_results_back() {
+    let d = tmp("s3");
+    let s3 = d.join("s3");
+    std::fs::create_dir_all(s3.join("in/data")).unwrap();
+    std::fs::write(s3.join("in/data/items.json"), "[1, 2]").unwrap();
+    let def = write(
+        &d,
+        "def.json",
+        &json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "in", "Key": "data/items.json"},
+                           "ReaderConfig": {"InputType": "JSON"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                              "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "out", "Prefix": "runs"},
+                             "WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSON"}},
+            "End": true}}}),
+    );
+    let (code, out, err) = run(&["run", &def, "--s3-dir", &s3.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let output: Value = serde_json::from_str(out["output"].as_str().unwrap()).unwrap();
+    let key = output["ResultWriterDetails"]["Key"].as_str().unwrap();
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(s3.join("out").join(key)).unwrap()).unwrap();
+    let results = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"].as_str().unwrap();
+    assert_eq!(std::fs::read_to_string(s3.join("out").join(results)).unwrap(), "[1,2]");
+    // The objects it read are left as they were.
+    assert_eq!(std::fs::read_to_string(s3.join("in/data/items.json")).unwrap(), "[1, 2]");
+    let (code, _, err) = run(&["run", &def, "--s3-dir", &d.join("nope").to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot read --s3-dir"), "{err}");
+}

@@ -9,6 +9,7 @@ const VALUED = {
   '--state-machine-arn': 'stateMachineArn',
   '--execution-name': 'executionName',
   '--role-arn': 'roleArn',
+  '--s3-dir': 's3Dir',
 };
 const U64_MAX = 2n ** 64n - 1n;
 // The budget flags and the Simulator options they set.

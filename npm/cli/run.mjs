@@ -5,6 +5,7 @@ import { Simulator } from '../node.mjs';
 import { executionHistory } from '../testing.js';
 import { moreMachines, readJsonText, readText } from './files.mjs';
 import { target } from './options.mjs';
+import { loadS3Dir, writeS3Dir } from './s3dir.mjs';
 
 const START = Date.UTC(2024, 0, 1);
 const DATE_KEYS = ['creationDate', 'startDate', 'stopDate', 'timestamp'];
@@ -43,6 +44,7 @@ export async function run(o, io) {
       return apiFailure(o.mockConfig, e, io);
     }
   }
+  const loaded = o.s3Dir === undefined ? undefined : loadS3Dir(sim, o.s3Dir);
   const input = o.input !== undefined ? readText(o.input, 'input') : (o.inputJson ?? '{}');
   const stateMachineArn = t.testCase === undefined ? machineArn : `${machineArn}#${t.testCase}`;
   const request = { stateMachineArn, input, name: o.executionName };
@@ -52,6 +54,7 @@ export async function run(o, io) {
   } catch (e) {
     return apiFailure('start', e, io);
   }
+  if (loaded !== undefined) writeS3Dir(sim, o.s3Dir, loaded);
   const response = isoDates(result);
   if (o.history) response.events = executionHistory(sim, result.executionArn).map(isoDates);
   io.out(JSON.stringify(response));

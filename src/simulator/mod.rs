@@ -288,10 +288,21 @@ impl Simulator {
         limits::check_length("definition", &input.definition, 1, limits::MAX_DEFINITION, true)?;
         let machine_type = parse_type(input.machine_type.as_deref())?;
         let diags = crate::validate::validate_text(&input.definition, machine_type);
-        let ok = !diags.iter().any(|d| d.severity == crate::validate::Severity::Error);
+        let mut ok = !diags.iter().any(|d| d.severity == crate::validate::Severity::Error);
+        let mut diagnostics: Vec<Value> =
+            diags.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect();
+        // What AWS accepts but the simulator does not model (a PARQUET reader, ...) is refused here
+        // too, as CreateStateMachine refuses it, with the field named: never run as if absent.
+        let loaded = serde_json::from_str::<Value>(&input.definition).map(|def| crate::model::load(&def));
+        if let (true, Ok(Err(message))) = (ok, loaded) {
+            ok = false;
+            let location = message.rsplit_once(" at ").map_or("", |(_, at)| at).to_string();
+            diagnostics.push(json!({"severity": "ERROR", "code": "SIMULATOR_UNSUPPORTED", "message": message,
+                                    "location": location}));
+        }
         Ok(json!({
             "result": if ok { "OK" } else { "FAIL" },
-            "diagnostics": diags.iter().map(|d| serde_json::to_value(d).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+            "diagnostics": diagnostics,
             "truncated": false,
         }))
     }

@@ -236,6 +236,7 @@ export interface PutObjectOutput { ETag: string; }
 export interface GetObjectInput { Bucket: string; Key: string; }
 /** `getObject`: the body as text. Throws `NoSuchBucket` or `NoSuchKey`. */
 export interface GetObjectOutput { Body: string; ContentLength: number; ContentType: string; ETag: string; LastModified: Date; }
+export interface ListBucketsOutput { Buckets: { Name: string }[]; }
 export interface ListObjectsV2Input { Bucket: string; Prefix?: string; }
 export interface S3ObjectSummary { Key: string; Size: number; ETag: string; LastModified: Date; StorageClass: 'STANDARD'; }
 /** `listObjectsV2`: every object under `Prefix`, in key order, in one page. */

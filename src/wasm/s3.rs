@@ -1,4 +1,4 @@
-//! The account's S3 object store from JS: `putObject`, `getObject` and `listObjectsV2`, with the
+//! The account's S3 object store from JS: `putObject`, `getObject`, `listObjectsV2` and `listBuckets`, with the
 //! AWS SDK's request and response names (`Bucket`, `Key`, `Body`, `ETag`, `LastModified` as a
 //! `Date`). Errors are thrown with S3's code as their `name` (`NoSuchBucket`, `NoSuchKey`).
 
@@ -87,6 +87,14 @@ impl Simulator {
             "ETag": o.etag,
             "LastModified": o.last_modified,
         }))
+    }
+
+    /// `ListBuckets` of the account's S3 store: `{Buckets: [{Name}]}`, by name.
+    #[wasm_bindgen(js_name = listBuckets, unchecked_return_type = "ListBucketsOutput")]
+    pub fn list_buckets(&self) -> Result<JsValue, JsValue> {
+        let st = self.shared.borrow()?;
+        let names: Vec<Value> = st.account.s3.bucket_names().map(|n| json!({ "Name": n })).collect();
+        to_js(&json!({ "Buckets": names }))
     }
 
     /// `ListObjectsV2` of the account's S3 store: every object whose key starts with `Prefix`, in

@@ -657,4 +657,5 @@ mod edges;
 mod hostile;
 mod hostile_cases;
 mod robust;
+mod s3;
 mod tokens;
