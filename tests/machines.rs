@@ -137,6 +137,9 @@ fixtures!(
     standard_history_limit,
     step_budget_runaway,
     task_failed_not_timeout,
+    task_heartbeat_path_not_integer,
+    task_timeout_jsonata_negative,
+    task_timeout_path_not_positive,
     wait_hour_virtual_clock,
 );
 
