@@ -11,7 +11,7 @@
 //! let mut s3 = Store::default();
 //! s3.put("b", "data/a.json", b"[1,2]".to_vec(), None, 0).unwrap();
 //! s3.put("b", "data/b.json", b"[3]".to_vec(), None, 0).unwrap();
-//! assert_eq!(s3.get("b", "data/a.json").unwrap().body, b"[1,2]");
+//! assert_eq!(&s3.get("b", "data/a.json").unwrap().body[..], b"[1,2]");
 //! let keys: Vec<&str> = s3.list("b", "data/").unwrap().iter().map(|o| o.0).collect();
 //! assert_eq!(keys, ["data/a.json", "data/b.json"]);
 //! ```
