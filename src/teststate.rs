@@ -20,8 +20,8 @@
 //! `States.TaskFailed`), and the generated context object uses a fixed clock and a seeded
 //! identity, so the same request gives the same answer.
 //!
-//! Stages: [`request`] parses, `prepare` finds and validates the state and checks the mock and
-//! the context object, `run` runs the state's data flow (the executor's own, from
+//! Stages: [`request`] parses, `prepare` finds and validates the state, `rules` checks the
+//! request against it (mock, role, context object, state configuration), `run` runs the state's data flow (the executor's own, from
 //! [`crate::exec::dataflow`], with an [`Inspection`](crate::exec::dataflow::Inspection) noting
 //! each step) on the mocked results and then Retry and Catch, `map` handles a Map state's
 //! items, and `shapes` checks mocked results against the integrations' response shapes.
@@ -51,13 +51,14 @@ use serde_json::Value;
 mod map;
 mod prepare;
 pub mod request;
+mod rules;
 mod run;
 mod shapes;
 
-pub use request::{ApiError, InspectionLevel, Mock, Request, StateConfiguration};
+pub use request::{ApiError, FieldValidationMode, InspectionLevel, Mock, Request, StateConfiguration};
 
 use crate::model;
-use prepare::{check_context, check_mock, generated_context, resolve_state, seed_of, wrap};
+use prepare::{generated_context, resolve_state, seed_of, wrap};
 use run::Run;
 
 /// The name AWS gives the tested state in the context object (and in a one-state definition).
@@ -76,13 +77,10 @@ pub fn test_state(req: &Request) -> Result<Value, ApiError> {
         model::load(&machine).map_err(|m| ApiError::definition(format!("Invalid State Machine Definition: '{m}'")))?;
     let st = &machine.states[machine.start_at];
     let names: Vec<String> = machine.states.iter().map(|s| s.name.clone()).collect();
-    check_mock(req, st, &state_json)?;
+    rules::check(req, st, &state_json)?;
     let ctx = match &req.context {
-        Some(c) => {
-            check_context(c)?;
-            c.clone()
-        }
-        None => generated_context(req, &state_json),
+        Some(c) => c.clone(),
+        None => generated_context(req, st, &state_json),
     };
     let mut run = Run {
         req,
