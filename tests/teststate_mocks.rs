@@ -98,7 +98,9 @@ fn present_mode_checks_present_fields_and_none_checks_nothing() {
         "Arguments": {"Input": "{% $states.input.targetInput %}", "StateMachineArn": "{% $states.input.stateMachineArn %}", "Name": "{% $states.input.name %}"},
         "Output": {"targetExecutionResult": "{% $states.result %}"}, "End": true});
     let input = json!({"stateMachineArn": "arn:aws:states:us-east-1:111111111111:stateMachine:T", "targetInput": null, "name": "n"});
-    let r = parsed_response(json!({"definition": def, "input": input, "mock": {"result": {}, "fieldValidationMode": "NONE"}}));
+    let r = parsed_response(
+        json!({"definition": def, "input": input, "mock": {"result": {}, "fieldValidationMode": "NONE"}}),
+    );
     assert_eq!(r, json!({"status": "SUCCEEDED", "output": {"targetExecutionResult": {}}}));
 }
 
@@ -111,7 +113,10 @@ fn names_are_matched_as_step_functions_writes_them() {
     let sfn = "arn:aws:states:::aws-sdk:sfn:startExecution";
     let lower = json!({"executionArn": "a", "startDate": "d"});
     assert_eq!(error(mocked(sfn, lower.clone(), None)), schema_error("Required field 'ExecutionArn' is missing"));
-    assert_eq!(parsed_response(mocked(sfn, lower.clone(), Some("PRESENT"))), json!({"status": "SUCCEEDED", "output": lower}));
+    assert_eq!(
+        parsed_response(mocked(sfn, lower.clone(), Some("PRESENT"))),
+        json!({"status": "SUCCEEDED", "output": lower})
+    );
     let extra = json!({"ExecutionArn": "a", "StartDate": "d", "Extra": [1]});
     assert_eq!(parsed_response(mocked(sfn, extra.clone(), None)), json!({"status": "SUCCEEDED", "output": extra}));
 }
@@ -150,9 +155,7 @@ fn retrying(count: u32) -> Value {
 /// at it, FAILED, still naming the retrier.
 #[test]
 fn retries_until_max_attempts_then_fails() {
-    let inspection = |details: Value| {
-        json!({"afterArguments": {"FunctionName": "foo", "Payload": "bar"}, "errorDetails": details, "input": {"Values": [1]}})
-    };
+    let inspection = |details: Value| json!({"afterArguments": {"FunctionName": "foo", "Payload": "bar"}, "errorDetails": details, "input": {"Values": [1]}});
     assert_eq!(
         parsed_response(retrying(4)),
         json!({"status": "RETRIABLE", "error": "MockException", "cause": "Mock the cause of the error.",
@@ -216,13 +219,17 @@ fn a_map_over_its_tolerated_failures_is_retried_or_caught() {
         json!({"definition": d, "input": {"Values": ["a", "b", "c"]}, "inspectionLevel": "DEBUG",
                "stateConfiguration": {"mapIterationFailureCount": 2}, "mock": {"result": [0, 0, 1]}})
     };
-    let retry = def(json!({"Retry": [{"ErrorEquals": ["MockException"], "MaxAttempts": 3}, {"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "MaxAttempts": 2}]}));
+    let retry = def(
+        json!({"Retry": [{"ErrorEquals": ["MockException"], "MaxAttempts": 3}, {"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "MaxAttempts": 2}]}),
+    );
     assert_eq!(
         parsed_response(req(retry)),
         json!({"status": "RETRIABLE", "error": "States.ExceedToleratedFailureThreshold", "cause": "The specified tolerated failure threshold was exceeded",
                "inspectionData": {"errorDetails": {"retryBackoffIntervalSeconds": 1, "retryIndex": 1}, "input": {"Values": ["a", "b", "c"]}, "maxConcurrency": 0, "toleratedFailureCount": 1}})
     );
-    let catch = def(json!({"Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "Output": "{% $states.errorOutput %}", "Next": "H"}]}));
+    let catch = def(
+        json!({"Catch": [{"ErrorEquals": ["States.ExceedToleratedFailureThreshold"], "Output": "{% $states.errorOutput %}", "Next": "H"}]}),
+    );
     assert_eq!(
         parsed_response(req(catch)),
         json!({"status": "CAUGHT_ERROR", "error": "States.ExceedToleratedFailureThreshold", "cause": "The specified tolerated failure threshold was exceeded", "nextState": "H",

@@ -16,7 +16,7 @@ mod common_teststate;
 
 use serde_json::json;
 
-use common_teststate::{answer, error, parsed_response, LAMBDA};
+use common_teststate::{error, parsed_response, LAMBDA};
 
 // ---- request validation ----
 
@@ -31,7 +31,9 @@ fn a_task_without_a_mock_needs_a_role() {
         ("ValidationException".into(), "RoleArn must be specified when testing a Task state".into())
     );
     // With a mock the role is optional.
-    let r = parsed_response(json!({"definition": def, "input": {"FunctionName": "f", "Payload": null}, "mock": {"result": {"StatusCode": 200}}}));
+    let r = parsed_response(
+        json!({"definition": def, "input": {"FunctionName": "f", "Payload": null}, "mock": {"result": {"StatusCode": 200}}}),
+    );
     assert_eq!(r, json!({"status": "SUCCEEDED", "output": {"StatusCode": 200}}));
     // Other state types need no role.
     let r = parsed_response(json!({"definition": {"Type": "Pass", "End": true}, "input": {"a": 1}}));
@@ -43,7 +45,10 @@ fn a_task_without_a_mock_needs_a_role() {
 #[test]
 fn a_mock_has_a_result_or_an_error_not_both() {
     let def = json!({"Type": "Task", "Resource": LAMBDA, "Parameters": {"FunctionName": "f"}, "End": true});
-    let want = ("ValidationException".to_string(), "A test mock should have only one of the following fields: [result, errorOutput].".to_string());
+    let want = (
+        "ValidationException".to_string(),
+        "A test mock should have only one of the following fields: [result, errorOutput].".to_string(),
+    );
     let both = json!({"result": {"mock": "response"}, "errorOutput": {"error": "Error", "cause": "Cause"}});
     assert_eq!(error(json!({"definition": def, "inspectionLevel": "TRACE", "mock": both})), want);
     // Neither: not recorded; the same message (it asks for exactly one).
@@ -63,11 +68,17 @@ fn only_task_map_and_parallel_states_take_a_mock() {
         (json!({"Type": "Succeed"}), "Succeed"),
         (json!({"Type": "Pass", "End": true}), "Pass"),
         (json!({"Type": "Wait", "Seconds": 1, "End": true}), "Wait"),
-        (json!({"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": true, "Next": "A"}], "Default": "B"}), "Choice"),
+        (
+            json!({"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": true, "Next": "A"}], "Default": "B"}),
+            "Choice",
+        ),
     ] {
         for mock in [&error_output, &result] {
             let want = format!("State type '{name}' is not supported when a mock is specified");
-            assert_eq!(error(json!({"definition": def, "inspectionLevel": "TRACE", "mock": mock})), ("ValidationException".into(), want));
+            assert_eq!(
+                error(json!({"definition": def, "inspectionLevel": "TRACE", "mock": mock})),
+                ("ValidationException".into(), want)
+            );
         }
     }
 }
@@ -102,7 +113,10 @@ fn a_map_failure_count_needs_a_mock() {
     let req = json!({"definition": def, "roleArn": "arn:aws:iam::111111111111:role/r", "stateConfiguration": {"mapIterationFailureCount": 0}});
     assert_eq!(
         error(req),
-        ("ValidationException".into(), "TestState does not support MapIterationFailureCount when a mock is not specified.".into())
+        (
+            "ValidationException".into(),
+            "TestState does not support MapIterationFailureCount when a mock is not specified.".into()
+        )
     );
 }
 

@@ -86,15 +86,11 @@ fn check_mock(req: &Request, mock: &Mock, st: &State, raw: &Value) -> Result<(),
     match &st.kind {
         // A Map with a `ResultWriter` ends with the writer's summary (an object); without one,
         // with the results array (both recorded).
-        Kind::Map(_) if raw.get("ResultWriter").is_some() => {
-            if !result.is_object() {
-                return Err(ApiError::validation("Mocked result must be a JSON object."));
-            }
+        Kind::Map(_) if raw.get("ResultWriter").is_some() && !result.is_object() => {
+            return Err(ApiError::validation("Mocked result must be a JSON object."));
         }
-        Kind::Map(_) => {
-            if !result.is_array() {
-                return Err(ApiError::validation("Mocked result must be an array."));
-            }
+        Kind::Map(_) if raw.get("ResultWriter").is_none() && !result.is_array() => {
+            return Err(ApiError::validation("Mocked result must be an array."));
         }
         Kind::Parallel { branches } => match result {
             Value::Array(items) if items.len() == branches.len() => {}

@@ -32,17 +32,38 @@ pub(super) enum Shape {
     /// A structure: its members in the model's order.
     Struct(&'static [Member]),
     /// A list of `item`, with a length range.
-    List { item: u16, min: Option<u64>, max: Option<u64> },
+    List {
+        item: u16,
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     /// A map whose values are `value` (keys are strings in JSON).
-    Map { value: u16, min: Option<u64>, max: Option<u64> },
+    Map {
+        value: u16,
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     /// A string with a length range (UTF-16 units, as Java counts) and its enum values, if any.
-    Str { min: Option<u64>, max: Option<u64>, enums: &'static [&'static str] },
+    Str {
+        min: Option<u64>,
+        max: Option<u64>,
+        enums: &'static [&'static str],
+    },
     /// Binary data, base64 text in JSON; the range is of its bytes.
-    Blob { min: Option<u64>, max: Option<u64> },
+    Blob {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     /// An `integer` or `long` with a value range.
-    Int { min: Option<i64>, max: Option<i64> },
+    Int {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     /// A `float` or `double` with a value range.
-    Float { min: Option<f64>, max: Option<f64> },
+    Float {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     Bool,
     /// A date, which Step Functions hands over as text.
     Timestamp,
