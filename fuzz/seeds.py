@@ -53,6 +53,7 @@ JSONATA_CRASHES = [
     "($I(-nn := function()<nnotn\u0111\u050fa:?+V93))(f\0ar@))eInl9\0\0\x16e}",
     '$now("ht$..]h[\u054d\u0324]z")\0:{0d/',
     "$now(\"ht[@\u017fss.] 0,1103[,113[$.2N.3over the simulator's bfromMi\rp\x7fnaw\u017f G]2)%z\")\0",
+    '$now("ht\u017f[simulc\x1900000,0000000000205052565846374626]G)%z")\x00',
 ]
 
 RULES = [{"Variable": "$.a", "NumericEquals": 1}, {"Variable": "$.s", "StringMatches": "a*c"},

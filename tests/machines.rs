@@ -121,7 +121,10 @@ macro_rules! fixtures {
 }
 
 fixtures!(
+    assign_after_output_path,
     choice_no_match,
+    choice_state_assign_rule_without_assign,
+    choice_state_assign_with_rule_assign,
     data_limit_exceeded,
     express_five_minute_limit,
     jsonpath_unquoted_word_filter,
@@ -134,6 +137,9 @@ fixtures!(
     standard_history_limit,
     step_budget_runaway,
     task_failed_not_timeout,
+    task_heartbeat_path_not_integer,
+    task_timeout_jsonata_negative,
+    task_timeout_path_not_positive,
     wait_hour_virtual_clock,
 );
 

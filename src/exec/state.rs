@@ -100,18 +100,26 @@ impl Execution {
                     let params = dataflow::work_input(st, input, env)?;
                     let (timeout, heartbeat) = match &st.flow {
                         Flow::JsonPath(p) => (
-                            p.timeout.as_ref().map(|t| float_field(t, "TimeoutSecondsPath", input, env)).transpose()?,
+                            p.timeout
+                                .as_ref()
+                                .map(|t| seconds_field(t, "TimeoutSecondsPath", input, env))
+                                .transpose()?,
                             p.heartbeat
                                 .as_ref()
-                                .map(|h| float_field(h, "HeartbeatSecondsPath", input, env))
+                                .map(|h| seconds_field(h, "HeartbeatSecondsPath", input, env))
                                 .transpose()?,
                         ),
                         Flow::Jsonata(j) => {
                             let states = jsonata::states(input, env.context, &[]);
-                            let mut number =
-                                |t: &crate::jsonata::Template, field: &str| jsonata::number(t, &states, field, env);
-                            let timeout = j.timeout.as_ref().map(|t| number(t, "TimeoutSeconds")).transpose()?;
-                            (timeout, j.heartbeat.as_ref().map(|t| number(t, "HeartbeatSeconds")).transpose()?)
+                            let mut seconds = |t: &crate::jsonata::Template, field: &str| {
+                                let v = jsonata::eval(t, &states, field, env)?;
+                                match v.as_i64() {
+                                    Some(n) if n > 0 => Ok(n as f64),
+                                    _ => Err(jsonata::unexpected_type(t, field, "integer", &v)),
+                                }
+                            };
+                            let timeout = j.timeout.as_ref().map(|t| seconds(t, "TimeoutSeconds")).transpose()?;
+                            (timeout, j.heartbeat.as_ref().map(|t| seconds(t, "HeartbeatSeconds")).transpose()?)
                         }
                     };
                     Ok::<_, Fault>((params, timeout, heartbeat))
@@ -249,6 +257,24 @@ pub(super) fn integer_field(n: &NumberField, field: &str, eff: &Value, env: &Env
             p.text()
         ))
     })
+}
+
+/// A Task's `TimeoutSecondsPath` or `HeartbeatSecondsPath`: a positive integer (the ASL
+/// specification's rule for both fields), or the state fails with `States.Runtime`. The wording
+/// for a number that is not positive follows AWS's recorded one for values that are not numbers;
+/// AWS's own for this case is not recorded.
+fn seconds_field(n: &NumberField, field: &str, eff: &Value, env: &Env<'_>) -> Result<f64, Fault> {
+    let seconds = integer_field(n, field, eff, env)?;
+    if seconds <= 0 {
+        return Err(Fault::Runtime(format!(
+            "The {field} field refers to value \"{seconds}\" which is not a positive integer: {}",
+            match n {
+                NumberField::Path(p) => p.text(),
+                NumberField::Value(_) => field,
+            }
+        )));
+    }
+    Ok(seconds as f64)
 }
 
 /// A number field of a JSONPath state (`TimeoutSeconds`, `ToleratedFailurePercentage`), literal

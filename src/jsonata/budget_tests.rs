@@ -134,3 +134,14 @@ fn date_pictures_with_a_component_outside_ascii_do_not_panic() {
     assert_eq!(eval("$fromMillis(0, '[Y]-[[é]]')"), Ok(json!("1970-[é]")));
     assert_eq!(eval("$fromMillis(0, '[D1é]')"), Ok(json!("1é")));
 }
+
+/// Found by the `jsonata` fuzz target: a width modifier of 10^27 made jsonata-core allocate the
+/// padding and run out of memory. Past the text budget it stops on the memory budget; ordinary
+/// widths pad as before.
+#[test]
+fn date_picture_widths_past_the_text_budget_stop_on_the_memory_budget() {
+    out_of_memory("$fromMillis(0, '[Y,0000000000205052565846374626]')");
+    out_of_memory("$now('[s,1-99999999999]')");
+    assert_eq!(eval("$fromMillis(0, '[Y,6]')"), Ok(json!("001970")));
+    assert_eq!(eval("$fromMillis(0, '[M01,2-2]')"), Ok(json!("01")));
+}

@@ -167,11 +167,17 @@ pub(super) fn register_guards(ev: &mut Evaluator, limits: Limits) {
     // and before its last comma, which panics when that character is not ASCII or that comma is
     // first (found by the `jsonata` fuzz target). A component is a letter: any other marker gets
     // the error an unknown component gets, before jsonata-core reads it.
-    let _ = ev.register_fn(PICTURE, |a: &[JValue]| {
+    // A marker's width modifier (`[Y,4-6]`) pads to as many characters as it says: one past the
+    // text budget goes over it before jsonata-core allocates the padding (a width of 10^27 ran a
+    // fuzz run out of memory).
+    let _ = ev.register_fn(PICTURE, move |a: &[JValue]| {
         let v = first(a);
         if let JValue::String(picture) = &v {
             if let Some(c) = unknown_component(picture) {
                 return Err(EvaluatorError::EvaluationError(format!("D3132: {c}")));
+            }
+            if widest_width(picture) > max_text as u64 {
+                return over(Trip::Memory);
             }
         }
         Ok(v)
@@ -224,6 +230,21 @@ fn unknown_component(picture: &str) -> Option<char> {
         }
     }
     None
+}
+
+/// The largest number in the width modifiers (after a marker's last comma) of a date/time
+/// picture's markers, saturating.
+fn widest_width(picture: &str) -> u64 {
+    let mut widest = 0u64;
+    for marker in picture.split('[').skip(1) {
+        let inside = marker.split(']').next().unwrap_or_default();
+        let Some((_, width)) = inside.rsplit_once(',') else { continue };
+        for digits in width.split(|c: char| !c.is_ascii_digit()) {
+            let n = digits.bytes().fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')));
+            widest = widest.max(n);
+        }
+    }
+    widest
 }
 
 /// Whether an evaluation error is a guard's (the budget is then reported instead).

@@ -349,7 +349,11 @@ impl Simulator {
         let input_text = input.input.as_deref().unwrap_or("{}");
         limits::check_length("input", input_text, 0, limits::MAX_DATA, true)?;
         let input_value: Value = crate::java::parse_json(input_text).map_err(|e| {
-            ApiError::new(ApiErrorKind::InvalidExecutionInput, format!("Invalid State Machine Execution Input: '{e}'"))
+            let message = crate::validate::input_parse_message(input_text, e);
+            ApiError::new(
+                ApiErrorKind::InvalidExecutionInput,
+                format!("Invalid State Machine Execution Input: '{message}'"),
+            )
         })?;
         if let Some(tc) = &test_case {
             let Some(cfg) = &self.mocks else {

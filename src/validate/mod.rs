@@ -110,6 +110,17 @@ pub fn validate(definition: &Value, machine_type: MachineType) -> Vec<Diagnostic
     v.finish()
 }
 
+/// Why `text` is not a JSON value, in AWS's words for an execution input (`StartExecution`'s
+/// `InvalidExecutionInput`): Jackson's message (`Unrecognized token 'not': was expecting ...`), or
+/// `Invalid execution input.` for an empty text; `fallback` when Jackson would read it.
+pub fn input_parse_message(text: &str, fallback: impl std::fmt::Display) -> String {
+    match jackson::first_value_end(text) {
+        Err(e) => e.message,
+        Ok(None) => "Invalid execution input.".into(),
+        Ok(Some(_)) => fallback.to_string(),
+    }
+}
+
 /// Like [`validate`], for the request text: invalid JSON gives AWS's (Jackson's) parse message.
 /// As AWS's parser does, only the first JSON value of the text is read.
 pub fn validate_text(definition_text: &str, machine_type: MachineType) -> Vec<Diagnostic> {

@@ -234,6 +234,20 @@ fn api_errors_carry_aws_exception_names() {
     let missing = "arn:aws:states:us-east-1:123456789012:stateMachine:Nope";
     assert_eq!(sim.start_execution(&start(missing, "{}"), 0).unwrap_err().name(), "StateMachineDoesNotExist");
     assert_eq!(sim.start_execution(&start(&standard, "{"), 0).unwrap_err().name(), "InvalidExecutionInput");
+    // What AWS answered to StartExecution with these inputs (LocalStack's recorded snapshot
+    // test_sfn_api.py::TestSnfApi::test_invalid_start_execution_input): Jackson's messages, and
+    // its own words for an empty input.
+    for (input, message) in [
+        (
+            "not some json",
+            "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')",
+        ),
+        ("{'not': 'json'", "Unexpected character (''' (code 39)): was expecting double-quote to start field name"),
+        ("", "Invalid execution input."),
+    ] {
+        let e = sim.start_execution(&start(&standard, input), 0).unwrap_err();
+        assert_eq!((e.name(), e.to_string()), ("InvalidExecutionInput", format!("InvalidExecutionInput: Invalid State Machine Execution Input: '{message}'")), "{input}");
+    }
     let none = ExecutionInput { execution_arn: format!("{missing}:x"), included_data: None };
     assert_eq!(sim.describe_execution(&none).unwrap_err().name(), "ExecutionDoesNotExist");
 

@@ -70,8 +70,9 @@ pub fn finish(f: &JsonataFields, raw: &Value, result: Option<Value>, env: &mut E
     Ok(out)
 }
 
-/// A Choice state: the first rule whose `Condition` is true gives the target, `Assign` and
-/// `Output` (the state's with `default`); the output is the raw input by default.
+/// A Choice state: the first rule whose `Condition` is true gives the target (`default` when
+/// none is); the state's `Assign` and the rule's apply; the rule's `Output`, else the state's,
+/// else the raw input, is the output.
 pub fn choose(
     f: &JsonataFields,
     default: Option<usize>,
@@ -90,15 +91,23 @@ pub fn choose(
             other => return Err(unexpected_type(&rule.condition, "Condition", "boolean", &other)),
         }
     }
-    let (next, assign, output) = match (chosen, default) {
-        (Some(c), _) => c,
-        (None, Some(d)) => (d, f.assign.as_ref(), f.output.as_ref()),
+    // The state's Assign applies whichever way the state goes, with a matching rule's (see
+    // `path::choose`); a rule's Output replaces the state's.
+    let (next, rule_assign, output) = match (chosen, default) {
+        (Some((next, assign, output)), _) => (next, assign, output.or(f.output.as_ref())),
+        (None, Some(d)) => (d, None, f.output.as_ref()),
         (None, None) => return Err(super::no_choice_matched()),
     };
-    let assigned = match assign {
+    let mut assigned = match &f.assign {
         Some(t) => Some(eval(t, &states, "Assign", env)?),
         None => None,
     };
+    if let Some(t) = rule_assign {
+        match (eval(t, &states, "Assign", env)?, &mut assigned) {
+            (Value::Object(rule), Some(Value::Object(state))) => state.extend(rule),
+            (rule, _) => assigned = Some(rule),
+        }
+    }
     let out = match output {
         Some(t) => eval(t, &states, "Output", env)?,
         None => raw.clone(),

@@ -73,12 +73,20 @@ pub fn eval(t: &Template, input: &Value, env: &mut Env<'_>) -> Result<Value, Fau
     eval_template(t, input, env.context, &*env.vars, env.rng)
 }
 
-/// `Assign` over `doc`: every value computed first, then all stored.
-pub fn assign(t: &Template, doc: &Value, env: &mut Env<'_>) -> Result<(), Fault> {
-    if let Value::Object(values) = eval(t, doc, env)? {
+/// `Assign` over `doc`: every value computed, none stored yet (see [`commit`]).
+pub fn assigned(t: &Template, doc: &Value, env: &mut Env<'_>) -> Result<Option<Map<String, Value>>, Fault> {
+    match eval(t, doc, env)? {
+        Value::Object(values) => Ok(Some(values)),
+        _ => Ok(None),
+    }
+}
+
+/// Stores what [`assigned`] computed: after the state's `OutputPath`, which (like every field of
+/// the state) still reads the variables' values from before it.
+fn commit(values: Option<Map<String, Value>>, env: &mut Env<'_>) {
+    if let Some(values) = values {
         env.assign(values);
     }
-    Ok(())
 }
 
 /// A state's result to its output: `ResultSelector` (noted as `afterResultSelector`), `Assign`,
@@ -90,9 +98,10 @@ pub fn shape_result(f: &PathFields, raw: &mut Value, result: Value, env: &mut En
         None => result,
     };
     env.note("afterResultSelector", &result);
-    if let Some(a) = &f.assign {
-        assign(a, &result, env)?;
-    }
+    let values = match &f.assign {
+        Some(a) => assigned(a, &result, env)?,
+        None => None,
+    };
     let combined = match &f.result_path {
         ResultPath::Replace => result,
         ResultPath::Discard => std::mem::take(raw),
@@ -104,16 +113,21 @@ pub fn shape_result(f: &PathFields, raw: &mut Value, result: Value, env: &mut En
         }
     };
     env.note("afterResultPath", &combined);
-    output_path(f, combined, env)
+    let out = output_path(f, combined, env)?;
+    commit(values, env);
+    Ok(out)
 }
 
 /// The output of a state with no result (Succeed, Wait): `InputPath`, `Assign`, `OutputPath`.
 pub fn pass_through(f: &PathFields, raw: &Value, env: &mut Env<'_>) -> Result<Value, Fault> {
     let eff = input_path(f, raw, env)?;
-    if let Some(a) = &f.assign {
-        assign(a, &eff, env)?;
-    }
-    output_path(f, eff.into_owned(), env)
+    let values = match &f.assign {
+        Some(a) => assigned(a, &eff, env)?,
+        None => None,
+    };
+    let out = output_path(f, eff.into_owned(), env)?;
+    commit(values, env);
+    Ok(out)
 }
 
 /// `OutputPath` over a document of ours: the selected part is moved out of it.
@@ -162,8 +176,8 @@ fn result_path_failure(p: &JsonPath, raw: &Value) -> Fault {
     ))
 }
 
-/// A Choice state: the first matching rule's target, its `Assign` (the state's with
-/// `default`), and `OutputPath` over the effective input.
+/// A Choice state: the first matching rule's target (`default` when none matches), the state's
+/// `Assign` and the rule's, and `OutputPath` over the effective input.
 pub fn choose(f: &PathFields, default: Option<usize>, raw: &Value, env: &mut Env<'_>) -> Result<(usize, Value), Fault> {
     let eff = input_path(f, raw, env)?;
     let mut picked = None;
@@ -192,16 +206,28 @@ pub fn choose(f: &PathFields, default: Option<usize>, raw: &Value, env: &mut Env
             }
         }
     }
-    // A matching rule's Assign replaces the state's, which goes with Default.
-    let (next, assign_with) = match (picked, default) {
+    // The state's Assign applies whichever way the state goes, a matching rule's with it (AWS's
+    // Choice state page: each rule "can have its own Assign block ... You can also specify an
+    // Assign block at the state level, which applies regardless of which choice rule matches").
+    // Where both assign a variable the rule's value wins: not recorded on AWS, the more specific
+    // of the two.
+    let (next, rule_assign) = match (picked, default) {
         (Some(c), _) => (c.next, c.assign.as_ref()),
-        (None, Some(d)) => (d, f.assign.as_ref()),
+        (None, Some(d)) => (d, None),
         (None, None) => return Err(super::no_choice_matched()),
     };
-    if let Some(a) = assign_with {
-        assign(a, &eff, env)?;
+    let mut values = match &f.assign {
+        Some(a) => assigned(a, &eff, env)?,
+        None => None,
+    };
+    if let Some(a) = rule_assign {
+        if let Some(rule_values) = assigned(a, &eff, env)? {
+            values.get_or_insert_with(Map::new).extend(rule_values);
+        }
     }
-    Ok((next, output_path(f, eff.into_owned(), env)?))
+    let out = output_path(f, eff.into_owned(), env)?;
+    commit(values, env);
+    Ok((next, out))
 }
 
 /// A Fail state: its error and cause, read from the effective input.

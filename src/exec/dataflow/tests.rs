@@ -87,17 +87,19 @@ fn pass_through_applies_input_path_assign_and_output_path() {
 }
 
 #[test]
-fn path_choice_takes_the_rule_assign_or_the_state_assign_with_default() {
-    let state = json!({"Type": "Choice", "Assign": {"via": "default"}, "Default": "B",
-        "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "A", "Assign": {"via": "rule"}}]});
+fn path_choice_applies_the_state_assign_always_and_a_matching_rule_assign_over_it() {
+    let state = json!({"Type": "Choice", "Assign": {"via": "state", "always": 1}, "Default": "B",
+        "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "A", "Assign": {"via": "rule"}},
+                    {"Variable": "$.n", "NumericEquals": 3, "Next": "A"}]});
     let pick = |n: i64| {
         let r = ran(state.clone(), json!({}), |st, env| {
             choose(st, &json!({"n": n}), env).map(|(next, out)| json!([next, out]))
         });
-        (r.out.unwrap(), r.vars["via"].clone())
+        (r.out.unwrap(), r.vars["via"].clone(), r.vars["always"].clone())
     };
-    assert_eq!(pick(1), (json!([1, {"n": 1}]), json!("rule")));
-    assert_eq!(pick(2), (json!([2, {"n": 2}]), json!("default")));
+    assert_eq!(pick(1), (json!([1, {"n": 1}]), json!("rule"), json!(1)));
+    assert_eq!(pick(3), (json!([1, {"n": 3}]), json!("state"), json!(1)));
+    assert_eq!(pick(2), (json!([2, {"n": 2}]), json!("state"), json!(1)));
     let none = json!({"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "A"}]});
     let r = ran(none, json!({}), |st, env| choose(st, &json!({"n": 2}), env).map(|(_, out)| out));
     assert_eq!(error_of(r.out), ("States.NoChoiceMatched".into(), "No Matches!".into()));
@@ -209,4 +211,17 @@ fn no_inspection_notes_nothing() {
     let mut env = Env::new(&Value::Null, &mut vars, &mut rng, 0);
     assert_eq!(work_input(&m.states[0], &json!({"a": 1}), &mut env).unwrap(), json!(1));
     assert!(env.inspect.is_none());
+}
+
+#[test]
+fn path_output_path_reads_the_variables_from_before_the_state_assigns() {
+    // AWS's variables page: "Assign ... takes effect after the state"; the state's own fields
+    // read the values from before it.
+    let state = json!({"Type": "Pass", "Assign": {"x": "new"}, "OutputPath": "$x", "End": true});
+    let r = ran(state, json!({"x": "old"}), |st, env| output(st, &mut json!({}), json!({}), env));
+    assert_eq!(r.out.unwrap(), json!("old"));
+    assert_eq!(r.vars["x"], json!("new"));
+    let wait = json!({"Type": "Wait", "Seconds": 1, "Assign": {"x": "new"}, "OutputPath": "$x", "End": true});
+    let r = ran(wait, json!({"x": "old"}), |st, env| pass_through(st, &json!({}), env));
+    assert_eq!((r.out.unwrap(), r.vars["x"].clone()), (json!("old"), json!("new")));
 }
