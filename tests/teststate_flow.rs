@@ -144,7 +144,9 @@ fn every_state_type_assigns_variables() {
         json!({"definition": choice, "input": {"a": 1}, "variables": {"v": 0}, "inspectionLevel": "DEBUG"}),
     );
     assert_eq!(r["nextState"], "One");
-    assert_eq!(r["inspectionData"]["variables"], json!({"v": 0, "c": 1}));
+    // The Choice state's own Assign applies whichever way it goes, a matching rule's over it (the
+    // executor's rule, from the Choice state page of the developer guide).
+    assert_eq!(r["inspectionData"]["variables"], json!({"v": 0, "s": 1, "c": 1}));
     let branch = json!({"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}});
     let parallel = jsonata(
         json!({"Type": "Parallel", "Branches": [branch], "Assign": {"p": "{% $states.result[0] %}"}, "End": true}),
