@@ -43,7 +43,9 @@ impl Execution {
     }
 
     /// The state's work: `Some(result)` when it has its result at once, `None` when it moved
-    /// on itself (blocked on a timer, a task or a join, or went to its next state).
+    /// on itself (blocked on a timer, a task or a join, or went to its next state). A state that
+    /// waits (Wait, Task, Parallel, Map) puts its raw input back in the frame, for its exit or its
+    /// catchers; one that ends at once (Pass, Succeed, Fail, Choice) has no catcher to need it.
     fn run_kind(&mut self, f: FrameId, st: &State, input: &Value) -> Result<Option<Value>, Fault> {
         match &st.kind {
             Kind::Pass => match &st.flow {
@@ -53,20 +55,17 @@ impl Execution {
                 },
                 Flow::Jsonata(_) => {
                     let out = self.with_flow(f, st, |env| dataflow::pass_through(st, input, env))?;
-                    self.frames[f].input = input.clone();
                     self.finish_with_output(f, out);
                     Ok(None)
                 }
             },
             Kind::Succeed => {
                 let out = self.with_flow(f, st, |env| dataflow::pass_through(st, input, env))?;
-                self.frames[f].input = input.clone();
                 self.finish_with_output(f, out);
                 Ok(None)
             }
             Kind::Fail => {
                 let failure = self.with_flow(f, st, |env| dataflow::fail(st, input, env))?;
-                self.frames[f].input = input.clone();
                 self.thread_failed(f, failure);
                 Ok(None)
             }
