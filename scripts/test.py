@@ -20,6 +20,7 @@ Steps, in order (each one's output streams through):
   npm package            tests/js/npm_package.mjs: the tarball installed offline and used from Node
                          (ESM, CommonJS, npx asl-sim, node:test, Vitest), TypeScript and Chromium
   api shapes             scripts/api_shapes.py --check: src/protocol/shapes.rs is botocore's models
+  mock shapes            scripts/mock_shapes.py --check: src/teststate/shapes/models.rs is too
   sdk (node)             tests/js/sdk.mjs: the AWS SDK v3 clients through sim.requestHandler()
   sdk (chromium)         tests/js/sdk_browser.mjs: the same, bundled by esbuild, in headless Chromium
   serve (boto3, aws cli) tests/py/test_serve.py: boto3 and the AWS CLI against `asl-sim serve`
@@ -157,6 +158,7 @@ def main():
         Step("package", ["node", "scripts/package.mjs"], 5 * MINUTE, needs=tuple(f"build {name}" for name in builds)),
         Step("npm package", ["node", "tests/js/npm_package.mjs"], 10 * MINUTE, "plain", suites=1, needs=("package",)),
         Step("api shapes", [python, "scripts/api_shapes.py", "--check"], 1 * MINUTE),
+        Step("mock shapes", [python, "scripts/mock_shapes.py", "--check"], 1 * MINUTE),
         Step("sdk (node)", ["node", "tests/js/sdk.mjs"], 3 * MINUTE, "plain", suites=1, needs=("build nodejs",)),
         Step("sdk (chromium)", ["node", "tests/js/sdk_browser.mjs"], 3 * MINUTE, "plain", suites=1,
              needs=("build web",)),

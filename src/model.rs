@@ -111,6 +111,8 @@ pub struct PathFields {
     pub tolerated_failure_percentage: Option<NumberField>,
     /// Each catcher's `ResultPath`, in the order of [`State::catch`].
     pub catch: Vec<ResultPath>,
+    /// Each catcher's `Assign`, over the error output, in the order of [`State::catch`].
+    pub catch_assign: Vec<Option<Template>>,
 }
 
 /// A JSONPath Choice rule: its condition, its target, and the `Assign` it replaces the state's with.
@@ -630,6 +632,10 @@ fn load_path_fields(
         output_path: path_field(s, "OutputPath", at)?,
         assign: template("Assign")?,
         catch: catchers.iter().map(|(c, cat)| result_path(c.get("ResultPath"), cat)).collect::<Result<_>>()?,
+        catch_assign: catchers
+            .iter()
+            .map(|(c, cat)| c.get("Assign").map(|a| Template::parse(a, &format!("{cat}/Assign"))).transpose())
+            .collect::<Result<_>>()?,
         ..PathFields::default()
     };
     match kind {

@@ -165,6 +165,7 @@ macro_rules! fixtures {
 
 fixtures!(
     assign_after_output_path,
+    catch_assign_jsonpath,
     choice_no_match,
     choice_state_assign_rule_without_assign,
     choice_state_assign_with_rule_assign,

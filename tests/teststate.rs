@@ -153,10 +153,12 @@ fn state_name_finds_states_inside_branches() {
 
 #[test]
 fn the_context_object_is_the_requests_or_a_fresh_one() {
-    let def = json!({"Type": "Pass", "Parameters": {"c.$": "$$"}, "End": true});
+    // A context object needs a mock, which needs a Task (or Map, or Parallel) state.
+    let task = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "ResultSelector": {"c.$": "$$"}, "End": true});
     let ctx = json!({"Execution": {"Name": "e"}, "State": {"Name": "S", "RetryCount": 0}});
-    let r = answer(json!({"definition": def, "context": ctx})).unwrap();
+    let r = answer(json!({"definition": task, "context": ctx, "mock": {"result": {}}})).unwrap();
     assert_eq!(parsed(&r["output"]), json!({"c": ctx}));
+    let def = json!({"Type": "Pass", "Parameters": {"c.$": "$$"}, "End": true});
     let r = answer(json!({"definition": def, "input": {"k": 1}})).unwrap();
     let c = &parsed(&r["output"])["c"];
     assert_eq!(c["State"]["Name"], "StateName");
@@ -164,7 +166,7 @@ fn the_context_object_is_the_requests_or_a_fresh_one() {
     assert!(c["Execution"]["Id"].as_str().unwrap().contains(":express:"));
     // The same request gets the same identity.
     assert_eq!(answer(json!({"definition": def, "input": {"k": 1}})).unwrap(), r);
-    let e = answer(json!({"definition": def, "context": {"Map": {}}})).unwrap_err();
+    let e = answer(json!({"definition": task, "context": {"Map": {}}, "mock": {"result": {}}})).unwrap_err();
     assert_eq!(e.1, "Invalid Context object provided: 'Map' field is not supported when mocking a Context object");
 }
 

@@ -1,10 +1,9 @@
-//! Before the state runs: find and validate it, check the mock and the context object against
-//! it (with AWS's messages), and make the context object when the request has none.
+//! Before the state runs: find and validate it, and make the context object when the request has
+//! none.
 
 use serde_json::{json, Map, Value};
 
 use super::request::{ApiError, Request};
-use super::shapes;
 use super::{START_ISO, STATE_NAME};
 use crate::model::{self, Kind, QueryLanguage, State};
 
@@ -91,94 +90,6 @@ pub(super) fn wrap(state: &Value, lang: QueryLanguage) -> Value {
     m
 }
 
-pub(super) fn type_name(st: &State) -> &'static str {
-    st.kind.event_prefix()
-}
-
-/// The request's mock against the state type, in the order AWS checks them.
-pub(super) fn check_mock(req: &Request, st: &State, raw: &Value) -> Result<(), ApiError> {
-    let is_fanout = matches!(st.kind, Kind::Map(_) | Kind::Parallel { .. });
-    match &req.mock {
-        Some(mock) => {
-            if req.reveal_secrets {
-                return Err(ApiError::validation("TestState does not support RevealSecrets when a mock is specified."));
-            }
-            if !is_fanout && !matches!(st.kind, Kind::Task(_)) {
-                return Err(ApiError::validation(format!(
-                    "State type '{}' is not supported when a mock is specified",
-                    type_name(st)
-                )));
-            }
-            // A Map with a ResultWriter ends with the writer's summary, not the results array
-            // (the recorded message names the case "without result writer").
-            let writes = raw.get("ResultWriter").is_some();
-            if let (true, false, Some(result)) = (is_fanout, writes, &mock.result) {
-                let Value::Array(items) = result else {
-                    return Err(ApiError::validation("Mocked result must be an array."));
-                };
-                if let Kind::Parallel { branches } = &st.kind {
-                    if items.len() != branches.len() {
-                        return Err(ApiError::validation(
-                            "Mocked result must contain the same number of items as number of Parallel branches.",
-                        ));
-                    }
-                }
-            }
-            if let (Kind::Task(task), Some(result)) = (&st.kind, &mock.result) {
-                let mode = mock.field_validation_mode.as_deref().unwrap_or("STRICT");
-                if let (true, Some(shape)) = (mode != "NONE", shapes::response_shape(&task.resource)) {
-                    shapes::check(&shape, result, mode == "STRICT")
-                        .map_err(|m| ApiError::validation(format!("Mock result schema validation error: {m}")))?;
-                }
-            }
-            Ok(())
-        }
-        None if is_fanout => Err(ApiError::definition(
-            "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]",
-        )),
-        None => Ok(()),
-    }
-}
-
-/// The fields a mocked context object may have (`Map` is refused: a tested state runs outside
-/// any Map iteration).
-pub(super) fn check_context(ctx: &Value) -> Result<(), ApiError> {
-    let bad = |m: String| Err(ApiError::validation(format!("Invalid Context object provided: {m}")));
-    let Value::Object(top) = ctx else {
-        return bad("Context object must be a JSON object".into());
-    };
-    let allowed: &[(&str, &[&str])] = &[
-        ("Execution", &["Id", "Input", "Name", "RoleArn", "StartTime", "RedriveCount", "RedriveTime"]),
-        ("State", &["EnteredTime", "Name", "RetryCount"]),
-        ("StateMachine", &["Id", "Name"]),
-        ("Task", &["Token"]),
-    ];
-    for (key, value) in top {
-        if key == "Map" {
-            return bad("'Map' field is not supported when mocking a Context object".into());
-        }
-        let Some((_, fields)) = allowed.iter().find(|(k, _)| k == key) else {
-            return bad(format!("Field '{key}' is not allowed"));
-        };
-        let Value::Object(obj) = value else {
-            return bad(format!("{key} must be an object"));
-        };
-        for (f, v) in obj {
-            if !fields.contains(&f.as_str()) {
-                return bad(format!("Field '{f}' is not allowed"));
-            }
-            let numeric = matches!(f.as_str(), "RetryCount" | "RedriveCount");
-            if f != "Input" && numeric && !v.is_number() {
-                return bad(format!("{key}.{f} must be a number"));
-            }
-            if f != "Input" && !numeric && !v.is_string() {
-                return bad(format!("{key}.{f} must be a string"));
-            }
-        }
-    }
-    Ok(())
-}
-
 pub(super) fn seed_of(req: &Request) -> u64 {
     // FNV-1a over the request's definition and input: a fixed identity per request.
     let text = format!("{}{}", req.definition, req.input);
@@ -186,7 +97,12 @@ pub(super) fn seed_of(req: &Request) -> u64 {
 }
 
 /// The context of a fresh Express execution with a random identity, as TestState makes one.
-pub(super) fn generated_context(req: &Request, state: &Value) -> Value {
+///
+/// `Execution.RoleArn` is the request's `roleArn`, null without one (recorded on AWS:
+/// test_state_with_variables, a request with no role). `State.RetryCount` is there for the
+/// states that can retry (Task, Map, Parallel), as in an execution's context object: recorded
+/// with it for mocked Map and Task states, without it for a Pass state.
+pub(super) fn generated_context(req: &Request, st: &State, state: &Value) -> Value {
     let mut rng = fastrand::Rng::with_seed(seed_of(req));
     let hex = |rng: &mut fastrand::Rng, n: usize| {
         (0..n).map(|_| char::from_digit(rng.u32(0..16), 16).unwrap_or('0')).collect::<String>()
@@ -207,7 +123,7 @@ pub(super) fn generated_context(req: &Request, state: &Value) -> Value {
         hex(&mut rng, 4),
         hex(&mut rng, 12)
     );
-    let role = req.role_arn.clone().unwrap_or_else(|| format!("arn:aws:iam::{account}:role/TestStateRole"));
+    let role = req.role_arn.as_deref().map_or(Value::Null, |r| json!(r));
     let mut ctx = json!({
         "Execution": {
             "Id": format!("arn:aws:states:us-east-1:{account}:express:{machine}:{exec}"),
@@ -217,8 +133,11 @@ pub(super) fn generated_context(req: &Request, state: &Value) -> Value {
             "StartTime": START_ISO,
         },
         "StateMachine": {"Id": format!("arn:aws:states:us-east-1:{account}:stateMachine:{machine}"), "Name": machine},
-        "State": {"Name": STATE_NAME, "EnteredTime": START_ISO, "RetryCount": req.state_configuration.retrier_retry_count},
+        "State": {"Name": STATE_NAME, "EnteredTime": START_ISO},
     });
+    if matches!(st.kind, Kind::Task(_) | Kind::Map(_) | Kind::Parallel { .. }) {
+        ctx["State"]["RetryCount"] = json!(req.state_configuration.retrier_retry_count);
+    }
     if state.get("Resource").and_then(Value::as_str).is_some_and(|r| r.ends_with(".waitForTaskToken")) {
         ctx["Task"] = json!({"Token": hex(&mut rng, 64)});
     }

@@ -23,9 +23,22 @@ pub struct Mock {
     pub result: Option<Value>,
     /// `errorOutput`: the error and cause the state fails with instead.
     pub error_output: Option<Failure>,
-    /// `STRICT` (the default), `PRESENT` or `NONE`. The simulator has no service models, so it
-    /// does not check mocked results against them.
-    pub field_validation_mode: Option<String>,
+    /// How strictly a Task's mocked result is checked against the service's response shape.
+    pub field_validation_mode: FieldValidationMode,
+}
+
+/// `mock.fieldValidationMode` (API reference, MockInput): how a mocked Task result is checked
+/// against its API's response shape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FieldValidationMode {
+    /// "All required fields must be present, and all present fields must conform to the API's
+    /// schema." The default.
+    #[default]
+    Strict,
+    /// "All present fields must conform to the API's schema."
+    Present,
+    /// "No validation is performed."
+    None,
 }
 
 /// `stateConfiguration`.
@@ -66,6 +79,34 @@ pub struct Request {
     pub state_configuration: StateConfiguration,
 }
 
+/// The request against `TestStateInput` in the service model, as the server checks every request
+/// (enum values, ranges and lengths with AWS's "1 validation error detected" texts), so the CLI and
+/// the JS API refuse the same requests. JSON-text members given as JSON values are checked as
+/// their text.
+fn check_wire_shape(req: &Value) -> Result<(), ApiError> {
+    let Some((_, shape)) = crate::protocol::shapes::SFN_OPERATIONS.iter().find(|(op, _)| *op == "TestState") else {
+        return Ok(());
+    };
+    let mut wire = req.clone();
+    let as_text = |v: &mut Value, key: &str| {
+        if let Some(x) = v.get_mut(key) {
+            if !x.is_string() && !x.is_null() {
+                *x = Value::String(x.to_string());
+            }
+        }
+    };
+    for key in ["definition", "input", "variables", "context"] {
+        as_text(&mut wire, key);
+    }
+    if let Some(m) = wire.get_mut("mock") {
+        as_text(m, "result");
+    }
+    if let Some(c) = wire.get_mut("stateConfiguration") {
+        as_text(c, "mapItemReaderData");
+    }
+    crate::protocol::check(shape, &wire, crate::error::ApiErrorKind::ValidationException)
+}
+
 fn text_field(req: &Value, key: &str) -> Option<Result<Value, String>> {
     match req.get(key)? {
         Value::String(s) => Some(crate::java::parse_json(s).map_err(|e| e.to_string())),
@@ -78,6 +119,7 @@ impl Request {
     /// `mock.result` and `stateConfiguration.mapItemReaderData` as JSON text).
     pub fn from_json(req: &Value) -> Result<Request, ApiError> {
         use crate::simulator::limits::{check_length, MAX_DATA, MAX_DEFINITION, MAX_NAME};
+        check_wire_shape(req)?;
         for (field, min, max) in [
             ("definition", 1, MAX_DEFINITION),
             ("input", 0, MAX_DATA),
@@ -130,7 +172,11 @@ impl Request {
                     let text = |key: &str| e.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
                     Failure::custom(text("error"), text("cause"))
                 });
-                let mode = m.get("fieldValidationMode").and_then(Value::as_str).map(str::to_string);
+                let mode = match m.get("fieldValidationMode").and_then(Value::as_str) {
+                    Some("PRESENT") => FieldValidationMode::Present,
+                    Some("NONE") => FieldValidationMode::None,
+                    _ => FieldValidationMode::Strict,
+                };
                 Some(Mock { result, error_output, field_validation_mode: mode })
             }
         };

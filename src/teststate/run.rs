@@ -216,24 +216,57 @@ impl Run<'_> {
 
     /// RETRIABLE when a retrier matches and `retrierRetryCount` is below its `MaxAttempts`;
     /// CAUGHT_ERROR when a catcher matches; false when the state fails.
+    ///
+    /// `inspectionData.errorDetails` names the handlers ("An object containing data about a handled
+    /// exception in the tested state", API reference, InspectionErrorDetails): `retryIndex` and
+    /// `retryBackoffIntervalSeconds` for a retry, `catchIndex` for a catch. A retrier whose
+    /// attempts are used up still shows its `retryIndex` (recorded on AWS:
+    /// test_state_configuration_retrier_retry_count, `exceeds_tolerated_retry_count`, FAILED with
+    /// `{"retryIndex": 0}`); when a catcher then handles the error, both indexes are shown (not
+    /// recorded).
     fn retry_or_catch(&mut self, failure: &Failure, resp: &mut Map<String, Value>) -> bool {
         let st = self.st;
         let count = self.req.state_configuration.retrier_retry_count;
+        let mut details = Map::new();
         if let Some((i, r)) = st.retry.iter().enumerate().find(|(_, r)| error_matches(&r.error_equals, &failure.error))
         {
+            details.insert("retryIndex".into(), json!(i));
             if count < r.max_attempts {
-                let mut delay = r.interval_seconds * r.backoff_rate.powi(i32::try_from(count).unwrap_or(i32::MAX));
-                if let Some(m) = r.max_delay_seconds {
-                    delay = delay.min(m);
-                }
-                self.insp.data.insert(
-                    "errorDetails".into(),
-                    json!({"retryBackoffIntervalSeconds": number(delay), "retryIndex": i}),
-                );
+                details.insert("retryBackoffIntervalSeconds".into(), json!(self.backoff(r, count)));
+                self.insp.data.insert("errorDetails".into(), Value::Object(details));
                 resp.insert("status".into(), json!("RETRIABLE"));
                 return true;
             }
         }
+        let caught = self.catch(failure, resp, &mut details);
+        if !details.is_empty() {
+            self.insp.data.insert("errorDetails".into(), Value::Object(details));
+        }
+        caught
+    }
+
+    /// The delay before retry number `count + 1`: `IntervalSeconds × BackoffRate^count`, at most
+    /// `MaxDelaySeconds`, a random part of it with `JitterStrategy: FULL` (concepts-error-handling).
+    /// The API gives whole seconds (`RetryBackoffIntervalSeconds` is an integer); AWS's rounding
+    /// of a fractional delay is not recorded, so it is truncated here.
+    fn backoff(&mut self, r: &crate::model::Retrier, count: u32) -> u64 {
+        let mut delay = r.interval_seconds * r.backoff_rate.powi(i32::try_from(count).unwrap_or(i32::MAX));
+        if let Some(m) = r.max_delay_seconds {
+            delay = delay.min(m);
+        }
+        if r.jitter_full {
+            delay *= self.rng.f64();
+        }
+        if delay.is_finite() {
+            delay.clamp(0.0, 1e15) as u64
+        } else {
+            1_000_000_000_000_000
+        }
+    }
+
+    /// CAUGHT_ERROR with the catcher's output and `Next` when one matches.
+    fn catch(&mut self, failure: &Failure, resp: &mut Map<String, Value>, details: &mut Map<String, Value>) -> bool {
+        let st = self.st;
         let Some((i, c)) = st.catch.iter().enumerate().find(|(_, c)| error_matches(&c.error_equals, &failure.error))
         else {
             return false;
@@ -241,7 +274,7 @@ impl Run<'_> {
         let input = self.req.input.clone();
         match dataflow::catch_output(st, i, input, failure, &mut self.env()) {
             Ok(out) => {
-                self.insp.data.insert("errorDetails".into(), json!({"catchIndex": i}));
+                details.insert("catchIndex".into(), json!(i));
                 resp.insert("status".into(), json!("CAUGHT_ERROR"));
                 resp.insert("output".into(), text(&out));
                 if let Some(n) = self.names.get(c.next) {

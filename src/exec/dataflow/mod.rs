@@ -209,10 +209,23 @@ pub fn catch_output(
 ) -> Result<Value, Fault> {
     let error_output = json!({"Error": failure.error, "Cause": failure.cause});
     match &st.flow {
-        Flow::JsonPath(p) => match p.catch.get(index) {
-            Some(rp) => path::result_path(rp, raw, error_output),
-            None => Ok(error_output),
-        },
+        Flow::JsonPath(p) => {
+            // The catcher's Assign reads the error output as `$` (the ASL specification's JSONPath
+            // Catchers: "the interpreter evaluates the matching Catcher's "Assign" field"), and
+            // takes effect after the catcher's ResultPath.
+            let values = match p.catch_assign.get(index).and_then(Option::as_ref) {
+                Some(a) => path::assigned(a, &error_output, env)?,
+                None => None,
+            };
+            let out = match p.catch.get(index) {
+                Some(rp) => path::result_path(rp, raw, error_output)?,
+                None => error_output,
+            };
+            if let Some(values) = values {
+                env.assign(values);
+            }
+            Ok(out)
+        }
         Flow::Jsonata(j) => jsonata::catch_output(j, index, &raw, error_output, env),
     }
 }

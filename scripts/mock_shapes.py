@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Writes src/teststate/shapes/models.rs: the response shapes `TestState` checks a mocked Task result
+against (`mock.fieldValidationMode`), read from botocore's service models
+(`botocore/data/<service>/<version>/service-2.json.gz`), the authority for AWS's API shapes.
+
+It carries every operation's output of the services in SERVICES (reached as
+`arn:aws:states:::aws-sdk:<service>:<action>`) and the optimized integrations in OPTIMIZED
+(`arn:aws:states:::<service>:<action>`), with each member's type, required members, enum values,
+length and value ranges. Member names are written as Step Functions returns them, first letter
+upper-cased (SFN `executionArn` is `ExecutionArn` in a task result).
+
+    .venv/bin/python scripts/mock_shapes.py          # rewrites src/teststate/shapes/models.rs
+    .venv/bin/python scripts/mock_shapes.py --check  # exits 1 if the file is not what it would write
+
+The virtual environment is the one scripts/setup.sh makes (boto3 brings botocore).
+"""
+
+import gzip
+import json
+import os
+import pathlib
+import sys
+
+import botocore
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUT = ROOT / "src" / "teststate" / "shapes" / "models.rs"
+DATA = pathlib.Path(botocore.__file__).parent / "data"
+
+# botocore service folders whose every operation is carried for `aws-sdk:<name>:<action>`, where
+# <name> is the service id in lower case without spaces (AWS SDK for Java 2.x client names).
+SERVICES = ["lambda", "s3", "dynamodb", "sqs", "sns", "events", "stepfunctions", "kms", "secretsmanager",
+            "sts"]
+# Optimized integrations: (resource action, botocore service, operation, members whose value
+# Step Functions hands over as JSON rather than the API's blob).
+OPTIMIZED = [
+    ("lambda:invoke", "lambda", "Invoke", ["Payload"]),
+    ("sns:publish", "sns", "Publish", []),
+    ("sqs:sendMessage", "sqs", "SendMessage", []),
+    ("dynamodb:getItem", "dynamodb", "GetItem", []),
+    ("dynamodb:putItem", "dynamodb", "PutItem", []),
+    ("dynamodb:updateItem", "dynamodb", "UpdateItem", []),
+    ("dynamodb:deleteItem", "dynamodb", "DeleteItem", []),
+    ("events:putEvents", "events", "PutEvents", []),
+    ("states:startExecution", "stepfunctions", "StartExecution", []),
+    ("ecs:runTask", "ecs", "RunTask", []),
+    ("batch:submitJob", "batch", "SubmitJob", []),
+    ("athena:startQueryExecution", "athena", "StartQueryExecution", []),
+    ("athena:stopQueryExecution", "athena", "StopQueryExecution", []),
+    ("athena:getQueryExecution", "athena", "GetQueryExecution", []),
+    ("athena:getQueryResults", "athena", "GetQueryResults", []),
+    ("glue:startJobRun", "glue", "StartJobRun", []),
+    ("codebuild:startBuild", "codebuild", "StartBuild", []),
+    ("codebuild:stopBuild", "codebuild", "StopBuild", []),
+    ("bedrock:invokeModel", "bedrock-runtime", "InvokeModel", ["Body"]),
+    ("s3:getObject", "s3", "GetObject", []),
+    ("s3:putObject", "s3", "PutObject", []),
+]
+# Constraints where TestState, as recorded on AWS, still follows an older model than botocore's:
+# (service, shape) -> fields to replace. Lambda's MemorySize: 10241 "exceeds the maximum value"
+# (conformance case test_strict_mode_aws_sdk_lambda_get_function_task[integer_more_than_maximum_allowed],
+# recorded December 2025); botocore has since raised the maximum to 32768.
+RECORDED = {
+    ("lambda", "MemorySize"): {"max": 10240},
+}
+
+
+def model(service):
+    folder = DATA / service
+    version = sorted(os.listdir(folder))[-1]
+    with gzip.open(folder / version / "service-2.json.gz") as f:
+        return json.load(f)
+
+
+def sdk_name(m):
+    return m["metadata"]["serviceId"].lower().replace(" ", "").replace("-", "")
+
+
+def sfn_cased(name):
+    return name[:1].upper() + name[1:]
+
+
+def rust_str(s):
+    return json.dumps(s)
+
+
+def opt(v):
+    return "None" if v is None else f"Some({v})"
+
+
+class Emitter:
+    def __init__(self):
+        self.rows = []  # Rust expressions, by index
+        self.index = {}  # (service, shape, json overrides) -> index
+
+    def shape(self, service, shapes, name, json_members=()):
+        key = (service, name, tuple(json_members))
+        if key in self.index:
+            return self.index[key]
+        i = len(self.rows)
+        self.index[key] = i
+        self.rows.append(None)
+        s = dict(shapes[name], **RECORDED.get((service, name), {}))
+        t = s["type"]
+        if t == "structure":
+            required = set(s.get("required", []))
+            members = []
+            for mname, m in s.get("members", {}).items():
+                if mname in json_members:
+                    sub = self.document()
+                else:
+                    sub = self.shape(service, shapes, m["shape"])
+                members.append(f"Member({rust_str(sfn_cased(mname))}, {sub}, {str(mname in required).lower()})")
+            self.rows[i] = f"Shape::Struct(&[{', '.join(members)}])"
+        elif t == "list":
+            item = self.shape(service, shapes, s["member"]["shape"])
+            self.rows[i] = f"Shape::List {{ item: {item}, min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+        elif t == "map":
+            value = self.shape(service, shapes, s["value"]["shape"])
+            self.rows[i] = f"Shape::Map {{ value: {value}, min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+        elif t == "string":
+            enums = ", ".join(rust_str(e) for e in s.get("enum", []))
+            self.rows[i] = (f"Shape::Str {{ min: {opt(s.get('min'))}, max: {opt(s.get('max'))}, "
+                            f"enums: &[{enums}] }}")
+        elif t == "blob":
+            self.rows[i] = f"Shape::Blob {{ min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+        elif t in ("integer", "long"):
+            self.rows[i] = f"Shape::Int {{ min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+        elif t in ("float", "double"):
+            fmin = None if s.get("min") is None else f"{float(s['min'])!r}"
+            fmax = None if s.get("max") is None else f"{float(s['max'])!r}"
+            self.rows[i] = f"Shape::Float {{ min: {opt(fmin)}, max: {opt(fmax)} }}"
+        elif t == "boolean":
+            self.rows[i] = "Shape::Bool"
+        elif t == "timestamp":
+            self.rows[i] = "Shape::Timestamp"
+        else:  # document, and anything newer
+            self.rows[i] = "Shape::Document"
+        return i
+
+    def document(self):
+        key = ("", "document", ())
+        if key not in self.index:
+            self.index[key] = len(self.rows)
+            self.rows.append("Shape::Document")
+        return self.index[key]
+
+
+def packed(items, width=640):
+    """Items on as few lines as fit `width` (the file stays short enough to page through)."""
+    lines, line = [], ""
+    for item in items:
+        if line and len(line) + 1 + len(item) > width:
+            lines.append("    " + line)
+            line = item
+        else:
+            line = f"{line} {item}" if line else item
+    if line:
+        lines.append("    " + line)
+    return lines
+
+
+def generate():
+    em = Emitter()
+    operations = {}
+    versions = {}
+    for service in SERVICES:
+        m = model(service)
+        versions[service] = m["metadata"]["apiVersion"]
+        prefix = f"aws-sdk:{sdk_name(m)}:"
+        for op_name, op in sorted(m["operations"].items()):
+            if "output" not in op:
+                continue
+            operations[prefix + op_name[:1].lower() + op_name[1:]] = em.shape(service, m["shapes"],
+                                                                              op["output"]["shape"])
+    for action, service, op_name, json_members in OPTIMIZED:
+        m = model(service)
+        versions[service] = m["metadata"]["apiVersion"]
+        op = m["operations"][op_name]
+        operations[action] = em.shape(service, m["shapes"], op["output"]["shape"], json_members)
+    out = [
+        f"//! The response shapes of the integrations `TestState` checks mocks against (generated by",
+        f"//! `scripts/mock_shapes.py` from botocore {botocore.__version__}; do not edit).",
+        "//!",
+        "//! Services: " + ", ".join(f"{s} {versions[s]}" for s in sorted(versions)) + ".",
+        "",
+        "use super::{Member, Shape};",
+        "",
+        "/// Each integration (`aws-sdk:<service>:<action>` or an optimized `<service>:<action>`) and the",
+        "/// index of its output shape in [`SHAPES`], sorted by name.",
+        "#[rustfmt::skip]",
+        "pub(super) static OPERATIONS: &[(&str, u16)] = &[",
+    ]
+    out += packed(f"({rust_str(name)}, {operations[name]})," for name in sorted(operations))
+    out += [
+        "];",
+        "",
+        "/// Every shape, by index.",
+        "#[rustfmt::skip]",
+        "pub(super) static SHAPES: &[Shape] = &[",
+    ]
+    out += packed(f"{row}," for row in em.rows)
+    out += ["];", ""]
+    assert len(em.rows) < 65536
+    return "\n".join(out)
+
+
+def main():
+    text = generate()
+    if "--check" in sys.argv[1:]:
+        current = OUT.read_text() if OUT.exists() else ""
+        if current != text:
+            print(f"{OUT.relative_to(ROOT)} is not what scripts/mock_shapes.py writes; run it", file=sys.stderr)
+            sys.exit(1)
+        print(f"{OUT.relative_to(ROOT)} is up to date")
+        return
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text)
+    print(f"wrote {OUT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
