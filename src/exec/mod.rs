@@ -275,7 +275,7 @@ impl Execution {
         let deadline = timeout.map(|s| now.saturating_add((s as i64).saturating_mul(1000)));
         let year_end = (config.machine_type == MachineType::Standard)
             .then(|| now.saturating_add(STANDARD_MAX_SECONDS as i64 * 1000))
-            .filter(|end| deadline.is_none_or(|d| d > *end));
+            .filter(|end| deadline.map_or(true, |d| d > *end));
         let mut ex = Execution {
             rng: fastrand::Rng::with_seed(config.seed),
             config,
