@@ -198,12 +198,14 @@ fixtures!(
     retry_max_attempts_zero,
     retry_max_delay,
     standard_history_limit,
+    standard_one_year_limit,
     step_budget_runaway,
     task_failed_not_timeout,
     task_heartbeat_path_not_integer,
     task_timeout_jsonata_negative,
     task_timeout_path_not_positive,
     wait_hour_virtual_clock,
+    wait_timestamp_truncates_milliseconds,
 );
 
 #[test]

@@ -53,6 +53,10 @@ pub enum HistoryMode {
     Discard,
 }
 
+/// The longest a Standard execution runs: one year of 365 days ("Maximum execution time: Standard
+/// Workflows 1 year", the developer guide's service quotas).
+pub const STANDARD_MAX_SECONDS: u64 = 365 * 24 * 3600;
+
 /// In [`HistoryMode::Stream`], a poll returns once the unwritten events hold this many bytes.
 pub const STREAM_FLUSH_BYTES: usize = 1 << 20;
 
@@ -134,7 +138,9 @@ pub struct Config {
     pub state_cost_ms: u64,
     /// The budgets of each JSONata evaluation (memory and work).
     pub jsonata: crate::jsonata::Limits,
-    /// The execution times out after this many seconds (besides the machine's `TimeoutSeconds`).
+    /// The execution times out after this many seconds (besides the machine's `TimeoutSeconds`):
+    /// 300 for Express. (A Standard execution's year, [`STANDARD_MAX_SECONDS`], is kept apart:
+    /// it ends a run only when the clock passes it for another reason.)
     pub timeout_seconds: Option<u64>,
     /// The most states one call of [`Execution::poll`](super::Execution::poll) enters before it returns
     /// `Poll::WakeAt(now)`, so a driver on a single thread (a browser) can yield in between.

@@ -35,7 +35,7 @@ mod vars;
 pub use budget::log_budget_cause;
 pub use config::{
     Config, HistoryMode, Identity, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS, MAX_PAYLOAD_BYTES,
-    MAX_STANDARD_EVENTS, STREAM_FLUSH_BYTES,
+    MAX_STANDARD_EVENTS, STANDARD_MAX_SECONDS, STREAM_FLUSH_BYTES,
 };
 pub use dataflow::eval_template;
 pub use dmap::TaskPurpose;
@@ -252,6 +252,11 @@ pub struct Execution {
     history_bytes: usize,
     /// When the execution times out (its `TimeoutSeconds` or the configured limit), if ever.
     deadline: Option<i64>,
+    /// When a Standard execution's year ends ([`STANDARD_MAX_SECONDS`]): it times out there only
+    /// if the clock passes it for another reason (a longer Wait, say). An execution that waits
+    /// for the outside (a task token, an activity) is not woken by it, so that a virtual clock
+    /// does not jump a year ahead of the caller who is about to answer.
+    year_end: Option<i64>,
     scopes: Vec<VarScope>,
     now: i64,
     status: Status,
@@ -272,6 +277,9 @@ impl Execution {
             (a, b) => a.or(b),
         };
         let deadline = timeout.map(|s| now.saturating_add((s as i64).saturating_mul(1000)));
+        let year_end = (config.machine_type == MachineType::Standard)
+            .then(|| now.saturating_add(STANDARD_MAX_SECONDS as i64 * 1000))
+            .filter(|end| deadline.map_or(true, |d| d > *end));
         let mut ex = Execution {
             rng: fastrand::Rng::with_seed(config.seed),
             config,
@@ -288,6 +296,7 @@ impl Execution {
             last_event: (0, now),
             history_bytes: 0,
             deadline,
+            year_end,
             scopes: vec![VarScope::default()],
             now,
             status: Status::Running,
@@ -380,6 +389,10 @@ impl Execution {
             if self.status != Status::Running {
                 return Poll::Done;
             }
+            if self.year_end.is_some_and(|end| self.now >= end) {
+                self.time_out();
+                continue;
+            }
             if let Some(req) = self.outgoing.pop_front() {
                 return Poll::Task(Box::new(req));
             }
@@ -412,11 +425,9 @@ impl Execution {
                     }
                 }
                 Some((&(t, _), _)) => {
-                    if self.tasks.is_empty() {
-                        return Poll::WakeAt(t);
-                    }
-                    // Tasks outstanding: the driver answers them or wakes us at t.
-                    return Poll::WakeAt(t);
+                    // Tasks outstanding or not, the driver wakes us at t (or answers them first);
+                    // a Standard execution's year may end before.
+                    return Poll::WakeAt(self.year_end.map_or(t, |end| end.min(t)));
                 }
                 None => {
                     if self.tasks.is_empty() {

@@ -272,7 +272,7 @@ pub(super) fn wait_until(st: &State, input: &Value, env: &mut Env<'_>) -> Result
     let eff = path::input_path(fields, input, env)?;
     match wait {
         WaitFor::Seconds(s) => Ok(now.saturating_add(s.saturating_mul(1000))),
-        WaitFor::Timestamp(t) => Ok(*t),
+        WaitFor::Timestamp(t) => Ok(whole_seconds(*t)),
         WaitFor::SecondsPath(p) => {
             let v = path::select_opt(p, &eff, env)?.ok_or_else(|| {
                 Fault::Runtime(format!("The SecondsPath parameter does not reference an input value: {}", p.text()))
@@ -302,7 +302,7 @@ pub(super) fn wait_until(st: &State, input: &Value, env: &mut Env<'_>) -> Result
             let v = path::select_opt(p, &eff, env)?.ok_or_else(|| {
                 Fault::Runtime(format!("The TimestampPath parameter does not reference an input value: {}", p.text()))
             })?;
-            v.as_str().and_then(parse_timestamp).ok_or_else(|| {
+            v.as_str().and_then(parse_timestamp).map(whole_seconds).ok_or_else(|| {
                 Fault::Runtime(format!(
                     "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
                     p.text(),
@@ -311,6 +311,13 @@ pub(super) fn wait_until(st: &State, input: &Value, env: &mut Env<'_>) -> Result
             })
         }
     }
+}
+
+/// A Wait's timestamp to the second below: "if you specify the wait time as a timestamp, Step
+/// Functions considers the time value up to seconds and truncates milliseconds" (the developer
+/// guide's Wait state page).
+fn whole_seconds(ms: i64) -> i64 {
+    ms - ms.rem_euclid(1000)
 }
 
 /// A JSONata Wait state's end: `Seconds` (a non-negative integer) or `Timestamp`; now without either.
@@ -325,7 +332,7 @@ fn jsonata_wait_until(j: &JsonataFields, input: &Value, env: &mut Env<'_>) -> Re
     }
     if let Some(t) = &j.timestamp {
         let v = jsonata::eval(t, &states, "Timestamp", env)?;
-        return v.as_str().and_then(parse_timestamp).ok_or_else(|| {
+        return v.as_str().and_then(parse_timestamp).map(whole_seconds).ok_or_else(|| {
             Fault::Query(format!(
                 "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
                 text_of(v)

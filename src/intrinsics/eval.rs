@@ -136,17 +136,17 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             Ok(Value::Array(array.into_iter().filter(|v| seen.insert(canonical(v))).collect()))
         }
         Function::Base64Encode => {
-            let text = string_arg(f, take(0), "the argument")?;
+            let text = at_most_10k(f, string_arg(f, take(0), "the argument")?, "the argument")?;
             Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(text.as_bytes())))
         }
         Function::Base64Decode => {
-            let text = string_arg(f, take(0), "the argument")?;
+            let text = at_most_10k(f, string_arg(f, take(0), "the argument")?, "the argument")?;
             let bytes =
                 lenient_base64().decode(text.as_bytes()).map_err(|_| invalid(f, "the argument is not valid base64"))?;
             Ok(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         }
         Function::Hash => {
-            let data = string_arg(f, take(0), "the data")?;
+            let data = at_most_10k(f, string_arg(f, take(0), "the data")?, "the data")?;
             let algorithm = string_arg(f, take(1), "the algorithm")?;
             hash(&data, &algorithm).map(Value::String).ok_or_else(|| {
                 invalid(f, format!("unsupported algorithm '{algorithm}'; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512"))
@@ -187,8 +187,15 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             Ok(Value::from(n))
         }
         Function::MathAdd => {
-            let a = rounded_arg(f, &take(0), "the first argument")?;
-            let b = rounded_arg(f, &take(1), "the second argument")?;
+            // "You must specify integer values in the range of -2147483648 and 2147483647"
+            // (the developer guide's intrinsic functions page, States.MathAdd).
+            let int32 = |what: &str, n: i64| {
+                i32::try_from(n).map(i64::from).map_err(|_| {
+                    invalid(f, format!("{what} must be an integer between -2147483648 and 2147483647, but was {n}"))
+                })
+            };
+            let a = int32("the first argument", rounded_arg(f, &take(0), "the first argument")?)?;
+            let b = int32("the second argument", rounded_arg(f, &take(1), "the second argument")?)?;
             a.checked_add(b).map(Value::from).ok_or_else(|| invalid(f, "the sum is out of range"))
         }
         Function::StringSplit => {
@@ -209,6 +216,17 @@ fn apply(f: Function, mut args: Vec<Evaluated>, rng: &mut fastrand::Rng) -> Resu
             Ok(Value::String(uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()))
         }
     }
+}
+
+/// A string of at most 10,000 characters, the limit of the data of `States.Base64Encode`,
+/// `States.Base64Decode` ("a data string of up to 10,000 characters") and `States.Hash` ("10,000
+/// characters or less"), as the developer guide's intrinsic functions page gives them.
+fn at_most_10k(f: Function, s: String, what: &str) -> Result<String, Failure> {
+    let n = s.chars().count();
+    if n > 10_000 {
+        return Err(invalid(f, format!("{what} has {n} characters, more than the limit of 10000")));
+    }
+    Ok(s)
 }
 
 fn string_arg(f: Function, v: Value, what: &str) -> Result<String, Failure> {

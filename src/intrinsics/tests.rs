@@ -98,6 +98,15 @@ fn encodings_and_hashes() {
     give(json!({}), "States.Hash('input data', 'SHA-1')", json!("aaff4a450a104cd177d28d18d74485e8cae074b7"));
     fail(json!({}), "States.Hash('x', 'SHA-3')", IF, "Invalid arguments in States.Hash: unsupported algorithm 'SHA-3'; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512");
     fail(json!({}), "States.Hash(1, 'MD5')", IF, "Invalid arguments in States.Hash: the data must be a string, but was 1");
+    // The developer guide's intrinsic functions page: Base64Encode/Base64Decode take "a data string
+    // of up to 10,000 characters", Hash data "containing 10,000 characters or less".
+    let (at_limit, past) = ("é".repeat(10_000), "a".repeat(10_001));
+    assert!(run(json!({"s": at_limit}), "States.Hash($.s, 'MD5')").is_ok());
+    assert!(run(json!({"s": "QUFB".repeat(2_500)}), "States.Base64Decode($.s)").is_ok());
+    for f in ["States.Base64Encode($.s)", "States.Base64Decode($.s)", "States.Hash($.s, 'MD5')"] {
+        let (name, what) = f.split_once('(').map(|(n, _)| (n, if n == "States.Hash" { "the data" } else { "the argument" })).unwrap();
+        fail(json!({"s": past}), f, IF, &format!("Invalid arguments in {name}: {what} has 10001 characters, more than the limit of 10000"));
+    }
 }
 
 #[test]
@@ -108,7 +117,12 @@ fn math() {
     give(json!({}), "States.MathAdd(-0.5, 0.5)", json!(1));
     give(json!({}), "States.MathAdd($n, -1)", json!(4));
     fail(json!({}), "States.MathAdd('1', 2)", IF, "Invalid arguments in States.MathAdd: the first argument must be a number, but was \"1\"");
-    fail(json!({}), "States.MathAdd(9223372036854775807, 1)", IF, "Invalid arguments in States.MathAdd: the sum is out of range");
+    // "You must specify integer values in the range of -2147483648 and 2147483647" (the developer
+    // guide's intrinsic functions page); the sum of two such values may go past it.
+    give(json!({}), "States.MathAdd(2147483647, 1)", json!(2147483648i64));
+    give(json!({}), "States.MathAdd(-2147483648, -1)", json!(-2147483649i64));
+    fail(json!({"v": 2147483648i64}), "States.MathAdd($.v, -1)", IF, "Invalid arguments in States.MathAdd: the first argument must be an integer between -2147483648 and 2147483647, but was 2147483648");
+    fail(json!({}), "States.MathAdd(0, -2147483649)", IF, "Invalid arguments in States.MathAdd: the second argument must be an integer between -2147483648 and 2147483647, but was -2147483649");
     let r = run(json!({}), "States.MathRandom(5, 8)").unwrap().as_i64().unwrap();
     assert!((5..8).contains(&r));
     let seeded = |seed| run(json!({}), &format!("States.MathRandom(0, 1000000, {seed})")).unwrap();
