@@ -192,6 +192,8 @@ fixtures!(
     express_five_minute_limit,
     jsonpath_unquoted_word_filter,
     map_items_context,
+    map_jsonata_max_concurrency_negative,
+    map_jsonata_tolerated_percentage_out_of_range,
     parallel_branch_fails,
     resource_with_region_and_account,
     retry_backoff_then_catch,

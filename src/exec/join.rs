@@ -329,17 +329,35 @@ impl Execution {
                             history::json_text(&items)
                         )));
                     };
-                    let mut number = |t: &Template, field: &str| jsonata::number(t, &states, field, env);
+                    // MaxConcurrency and ToleratedFailureCount "MUST evaluate to non-negative
+                    // integers", ToleratedFailurePercentage to a number from 0 to 100, else
+                    // States.QueryEvaluationError (the ASL specification's JSONata runtime
+                    // errors), in the words AWS records for their JSONPath paths.
+                    let mut count_of = |t: &Template, field: &str| -> Result<u64, Fault> {
+                        let v = jsonata::eval(t, &states, field, env)?;
+                        match integer_value(&v) {
+                            Some(n) if n >= 0 => Ok(n as u64),
+                            Some(_) => Err(Fault::Query(format!("{field} cannot be negative."))),
+                            None => Err(jsonata::unexpected_type(t, field, "integer", &v)),
+                        }
+                    };
                     let max = match &j.max_concurrency {
-                        Some(t) => number(t, "MaxConcurrency")?.max(0.0) as usize,
+                        Some(t) => count_of(t, "MaxConcurrency")? as usize,
                         None => 0,
                     };
                     let count = match &j.tolerated_count {
-                        Some(t) => Some(number(t, "ToleratedFailureCount")?.max(0.0) as u64),
+                        Some(t) => Some(count_of(t, "ToleratedFailureCount")?),
                         None => None,
                     };
                     let percentage = match &j.tolerated_percentage {
-                        Some(t) => Some(number(t, "ToleratedFailurePercentage")?),
+                        Some(t) => match jsonata::number(t, &states, "ToleratedFailurePercentage", env)? {
+                            p if (0.0..=100.0).contains(&p) => Some(p),
+                            _ => {
+                                return Err(Fault::Query(
+                                    "ToleratedFailurePercentage must be between 0 and 100.".into(),
+                                ))
+                            }
+                        },
                         None => None,
                     };
                     Ok((items, max, count, percentage))
@@ -527,4 +545,10 @@ impl Execution {
         join.children.push(child);
         join.running += 1;
     }
+}
+
+/// A JSON number that is a whole number (`3`, `3.0`), as an `i64`.
+fn integer_value(v: &Value) -> Option<i64> {
+    let n = v.as_number()?;
+    n.as_i64().or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9.0e15).map(|x| x as i64))
 }
