@@ -48,7 +48,7 @@ export async function tarballChecks({ root, tarball, work }) {
     if (size > MAX_PACKED_BYTES) throw new Error(`${size} bytes packed, more than ${MAX_PACKED_BYTES}`);
   });
 
-  await check('the tarball holds exactly the package files: the .wasm, and the lite build's in lite/', async () => {
+  await check('the tarball holds exactly the package files: the .wasm, and the lite build in lite/', async () => {
     const listing = run('tar', ['tzf', tarball], work).trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
     assertEqual(listing, FILES, 'files');
     manifest = JSON.parse(run('tar', ['xzOf', tarball, 'package/package.json'], work));
