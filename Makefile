@@ -21,14 +21,15 @@ bench: setup
 setup:
 	@bash scripts/setup.sh
 
-# The wasm builds of wasm-pack.toml: www/pkg (web, the playground's), pkg/node (nodejs).
+# The wasm builds of wasm-pack.toml: www/pkg (web, the playground's), pkg/node (nodejs), www/pkg-lite
+# (web-lite: no JSONata).
 build: setup
 	@bash scripts/build.sh
 
-# The npm package asl-sim: dist/asl-sim-<version>.tgz, assembled from both builds and npm/.
+# The npm package asl-sim: dist/asl-sim-<version>.tgz, assembled from the three builds and npm/.
 package: setup
-	@bash scripts/build.sh web nodejs
+	@bash scripts/build.sh web nodejs web-lite
 	@node scripts/package.mjs
 
 clean:
-	rm -rf www/pkg pkg dist
+	rm -rf www/pkg www/pkg-lite pkg dist

@@ -57,15 +57,23 @@ function sh(cmd, args, env = {}) {
 
 // ---------------------------------------------------------------------------- builds
 if (!process.env.BENCH_NO_BUILD) {
-  console.log('bench: building the nodejs and web packages (release) and the npm package');
-  sh('bash', ['scripts/build.sh', 'nodejs', 'web']);
+  console.log('bench: building the web, nodejs and web-lite packages (release) and the npm package');
+  sh('bash', ['scripts/build.sh', 'web', 'nodejs', 'web-lite']);
   sh('node', ['scripts/package.mjs']);
 }
 const sizes = {};
-// The npm package ships the web build's .wasm to Node and browsers alike (pkg/node's is not optimized).
-for (const [build, file] of [['npm package', 'dist/package/asl_sim_bg.wasm'], ['web', 'www/pkg/asl_sim_bg.wasm']]) {
-  const bytes = readFileSync(join(root, file));
-  sizes[build] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+// The npm package ships the web build's .wasm to Node and browsers alike (pkg/node's is not
+// optimized), and the web-lite build's (no JSONata) as asl-sim/lite. Targets: issue 11.
+for (const [build, file, target] of [
+  ['web (the playground, npm asl-sim)', 'www/pkg/asl_sim_bg.wasm', 700_000],
+  ['web-lite (no JSONata, npm asl-sim/lite)', 'www/pkg-lite/asl_sim_bg.wasm', 300_000],
+  ['npm package asl_sim_bg.wasm', 'dist/package/asl_sim_bg.wasm', 700_000],
+  ['npm package lite/asl_sim_bg.wasm', 'dist/package/lite/asl_sim_bg.wasm', 300_000],
+]) {
+  const path = join(root, file);
+  if (!existsSync(path)) continue;
+  const bytes = readFileSync(path);
+  sizes[build] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, target };
 }
 
 // ---------------------------------------------------------------------------- native
@@ -238,9 +246,12 @@ for (const w of names) {
   const cell = (x, r) => (r ? `${fmt(x)} (${r.min.toFixed(2)})` : '-');
   console.log(`| ${w} | ${manifest[w].expected_transitions} | ${cell(a, wasm[w])} | ${cell(p, peer[w])} | ${ratio} | ${cell(n, native[w])} |`);
 }
-console.log('\n| build | .wasm bytes | gzipped |');
-console.log('|---|---|---|');
-for (const [b, s] of Object.entries(sizes)) console.log(`| ${b} | ${s.raw} | ${s.gzip} |`);
+console.log('\n| build | .wasm bytes | gzipped (-9) | target (gzipped) |');
+console.log('|---|---|---|---|');
+for (const [b, s] of Object.entries(sizes)) {
+  const verdict = s.gzip < s.target ? 'met' : `missed by ${s.gzip - s.target}`;
+  console.log(`| ${b} | ${s.raw} | ${s.gzip} | < ${s.target}: ${verdict} |`);
+}
 console.log(`\ncold start, fresh Node.js process, import to first finished execution: median ${coldNode.median.toFixed(1)} ms (min ${coldNode.min.toFixed(1)})`);
 if (coldPage) console.log(`first run in Chromium after navigation (load, init, one execution): median ${coldPage.median.toFixed(0)} ms (min ${coldPage.min.toFixed(0)})`);
 console.log(`peak RSS (MiB): after 1,000 sequential executions ${memory.seq1000}, after 10,000 ${memory.seq10000}; then map_10000 ${memory.map10000}`);

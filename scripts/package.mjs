@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Assembles the npm package asl-sim from wasm-pack's outputs and the hand-written files of npm/,
 // and packs it: `node scripts/package.mjs` (or `make package`) writes dist/asl-sim-<version>.tgz.
-// Needs the builds `web` (www/pkg) and `nodejs` (pkg/node) of wasm-pack.toml (`bash scripts/build.sh
-// web nodejs`). The package has one .wasm, the web build's (optimized): wasm-bindgen writes the same
+// Needs the builds `web` (www/pkg), `web-lite` (www/pkg-lite) and `nodejs` (pkg/node) of
+// wasm-pack.toml (`bash scripts/build.sh web web-lite nodejs`). The lite build (no JSONata) goes
+// into lite/ as `asl-sim/lite`, with typings identical to the full build's. The package has one .wasm, the web build's (optimized): wasm-bindgen writes the same
 // .wasm for both targets, and this script checks that both glues give it the same imports.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const web = join(root, 'www', 'pkg');
+const lite = join(root, 'www', 'pkg-lite');
 const node = join(root, 'pkg', 'node');
 const npm = join(root, 'npm');
 const dist = join(root, 'dist');
@@ -22,11 +24,14 @@ const fail = (message) => {
 };
 const read = (...path) => readFileSync(join(...path), 'utf8');
 
-for (const [dir, build] of [[web, 'web'], [node, 'nodejs']]) {
+for (const [dir, build] of [[web, 'web'], [lite, 'web-lite'], [node, 'nodejs']]) {
   if (!existsSync(join(dir, 'asl_sim.js'))) fail(`${dir} is missing: run \`bash scripts/build.sh ${build}\` first`);
 }
 const version = JSON.parse(read(web, 'package.json')).version;
 if (JSON.parse(read(node, 'package.json')).version !== version) fail('www/pkg and pkg/node are of different versions');
+if (JSON.parse(read(lite, 'package.json')).version !== version) fail('www/pkg and www/pkg-lite are of different versions');
+// One public API: the lite build's typings are the full build's, byte for byte.
+if (read(lite, 'asl_sim.d.ts') !== read(web, 'asl_sim.d.ts')) fail('www/pkg-lite/asl_sim.d.ts differs from www/pkg/asl_sim.d.ts');
 
 // The import object that each glue hands to the .wasm, as text: equal means the node glue can
 // instantiate the web build's .wasm.
@@ -44,6 +49,7 @@ copy(join(web, 'asl_sim.d.ts'), 'asl_sim.d.ts');
 copy(join(node, 'asl_sim.js'), 'asl_sim.cjs');
 copy(join(node, 'asl_sim.d.ts'), 'asl_sim.d.cts');
 for (const name of readdirSync(npm)) if (name !== 'package.json') copy(join(npm, name), name);
+for (const name of ['asl_sim_bg.wasm', 'asl_sim.js', 'asl_sim.d.ts']) copy(join(lite, name), join('lite', name));
 
 // testing.js has only `export function`s: its CommonJS copy drops the keyword and lists them.
 const testing = read(npm, 'testing.js');

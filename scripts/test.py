@@ -4,7 +4,8 @@
 Steps, in order (each one's output streams through):
   setup                  scripts/setup.sh: installs what is missing (aborts the run if it fails)
   cargo fmt --check      the code is formatted (rustfmt.toml)
-  cargo clippy           every target natively, and the library for wasm32, with -D warnings
+  cargo clippy           every target natively, and the library for wasm32, with -D warnings; then
+                         both again without the default feature `jsonata` (the lite build)
   cargo test             the native tests, doctests included
   wasm-pack test --node --lib
                          src/wasm.rs's own #[wasm_bindgen_test]s, in Node.js
@@ -14,11 +15,13 @@ Steps, in order (each one's output streams through):
                          tests/web.rs, in Debian's headless Chromium (webdriver.json)
   wasm-pack test --headless --firefox --test web
                          tests/web.rs, in Debian's headless Firefox ESR (geckodriver)
-  build web|nodejs       the wasm builds of wasm-pack.toml (one check each)
+  build web|web-lite|nodejs
+                         the wasm builds of wasm-pack.toml (one check each)
   package                scripts/package.mjs: the npm package, dist/asl-sim-<version>.tgz
   e2e                    e2e/run.mjs: the playground in Chromium, driven by playwright-core
   npm package            tests/js/npm_package.mjs: the tarball installed offline and used from Node
-                         (ESM, CommonJS, npx asl-sim, node:test, Vitest), TypeScript and Chromium
+                         (ESM, CommonJS, asl-sim/lite, npx asl-sim, node:test, Vitest), TypeScript
+                         and Chromium
   api shapes             scripts/api_shapes.py --check: src/protocol/shapes.rs is botocore's models
   mock shapes            scripts/mock_shapes.py --check: src/teststate/shapes/models.rs is too
   sdk (node)             tests/js/sdk.mjs: the AWS SDK v3 clients through sim.requestHandler()
@@ -138,6 +141,13 @@ def main():
         Step("cargo clippy", ["cargo", "clippy", "--all-targets", "--", "-D", "warnings"], 20 * MINUTE),
         Step("cargo clippy --target wasm32",
              ["cargo", "clippy", "--target", "wasm32-unknown-unknown", "--lib", "--", "-D", "warnings"], 20 * MINUTE),
+        # The lite build's configuration (the crate feature `jsonata` off), natively and for wasm32.
+        Step("cargo clippy --no-default-features",
+             ["cargo", "clippy", "--lib", "--bins", "--tests", "--benches", "--no-default-features", "--", "-D", "warnings"],
+             20 * MINUTE),
+        Step("cargo clippy --target wasm32 --no-default-features",
+             ["cargo", "clippy", "--target", "wasm32-unknown-unknown", "--lib", "--no-default-features", "--", "-D",
+              "warnings"], 20 * MINUTE),
         Step("cargo test", ["cargo", "test", "--no-fail-fast"], 30 * MINUTE, "libtest", suites=1),
         # One wasm-pack run per test target: wasm-pack passes the extra arguments to `cargo build`
         # as well, which refuses --no-fail-fast, so one failing target would hide the next.

@@ -47,7 +47,10 @@ def build_args(spec):
     profile_args = [BUILTIN_PROFILES[profile]] if profile in BUILTIN_PROFILES else ["--profile", profile]
     # --mode no-install: use the wasm-bindgen on PATH or fail, never download or `cargo install` one.
     # --no-opt: scripts/build.sh runs wasm-opt itself with this file's flags.
-    return ["--mode", "no-install", "--no-opt", "--target", spec["target"], "--out-dir", spec["out-dir"], *profile_args]
+    # cargo-args (optional): passed on to `cargo build` after `--`, e.g. --no-default-features.
+    cargo_args = ["--", *spec["cargo-args"]] if spec.get("cargo-args") else []
+    return ["--mode", "no-install", "--no-opt", "--target", spec["target"], "--out-dir", spec["out-dir"], *profile_args,
+            *cargo_args]
 
 
 def lock_version(package):

@@ -23,6 +23,21 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+/// What a trip cancels: the token of a JSONata evaluation.
+#[cfg(feature = "jsonata")]
+pub type CancelToken = jsonata_core::evaluator::CancelToken;
+
+/// What a trip cancels: nothing, in a build without JSONata (the crate feature `jsonata`).
+#[cfg(not(feature = "jsonata"))]
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken;
+
+#[cfg(not(feature = "jsonata"))]
+impl CancelToken {
+    /// Does nothing: there is no evaluation to end.
+    pub fn cancel(&self) {}
+}
+
 /// A global allocator that meters the allocations of `A` (see the module doc).
 pub struct Metered<A>(pub A);
 
@@ -61,7 +76,7 @@ thread_local! {
         }
     };
     /// What a trip cancels. Read by the allocator only when a budget runs out.
-    static CANCEL: Cell<Option<jsonata_core::evaluator::CancelToken>> = const { Cell::new(None) };
+    static CANCEL: Cell<Option<CancelToken>> = const { Cell::new(None) };
 }
 
 /// Whether [`Metered`] is the global allocator (it has seen an allocation).
@@ -77,12 +92,7 @@ pub fn allocated() -> usize {
 /// Runs `f` under a budget of `max_held` bytes held at once and `max_fuel` units of work; once one
 /// runs out, `cancel` is cancelled. Returns `f`'s result and the budget that ran out, if any.
 /// Runs nest: the inner one's allocations count for it alone.
-pub fn run<T>(
-    max_held: usize,
-    max_fuel: u64,
-    cancel: Option<jsonata_core::evaluator::CancelToken>,
-    f: impl FnOnce() -> T,
-) -> (T, Option<Trip>) {
+pub fn run<T>(max_held: usize, max_fuel: u64, cancel: Option<CancelToken>, f: impl FnOnce() -> T) -> (T, Option<Trip>) {
     let saved = REGION.with(|r| {
         let saved = (r.active.get(), r.held.get(), r.fuel.get(), r.max_held.get(), r.max_fuel.get(), r.trip.get());
         r.held.set(0);

@@ -28,6 +28,7 @@ impl Default for Limits {
 
 /// The end of the cause when an evaluation went past a budget (after "The JSONata expression
 /// '...' specified for the field '...'"), naming it and how to raise it.
+#[cfg(feature = "jsonata")]
 pub(super) fn exceeded(trip: crate::meter::Trip, limits: &Limits) -> String {
     let (what, n, option, flag) = match trip {
         crate::meter::Trip::Memory => ("memory budget of", limits.memory as u64, "jsonataMemory", "--jsonata-memory"),

@@ -5,11 +5,6 @@ use jsonata_core::ast::{AstNode, BinaryOp, Stage};
 
 use super::functions::SURPLUS;
 
-/// Java's `String.trim`, which AWS applies to the text between `{%` and `%}`.
-pub(super) fn java_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c <= ' ')
-}
-
 /// A cheap upper estimate of how deeply jsonata-core's parser will recurse: two units for each
 /// open bracket and for each operator since the last `,` or `;` at each bracket level (a chain
 /// `1+1+1` nests as deeply as brackets do), outside string literals, names and comments. One pass

@@ -104,12 +104,26 @@ pub struct Tag {
     pub value: String,
 }
 
+/// Reads two shapes from one request body, as serde's `flatten` would, without its buffering
+/// deserializer (about 15 KB of the .wasm): through a [`Value`], which is what the wire protocol
+/// reads requests from anyway.
+pub(crate) fn read_both<'de, D, A, B>(d: D) -> Result<(A, B), D::Error>
+where
+    D: serde::Deserializer<'de>,
+    A: serde::de::DeserializeOwned,
+    B: serde::de::DeserializeOwned,
+{
+    use serde::de::Error;
+    let body = Value::deserialize(d)?;
+    let a = serde_json::from_value(body.clone()).map_err(D::Error::custom)?;
+    let b = serde_json::from_value(body).map_err(D::Error::custom)?;
+    Ok((a, b))
+}
+
 /// `CreateStateMachine`'s whole request, as the API takes it.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct CreateStateMachineRequest {
     /// Name, definition, type, role and logging.
-    #[serde(flatten)]
     pub base: CreateStateMachineInput,
     /// Tags for the machine.
     pub tags: Option<Vec<Tag>>,
@@ -121,6 +135,31 @@ pub struct CreateStateMachineRequest {
     pub version_description: Option<String>,
     /// `{type: AWS_OWNED_KEY}` only: the simulator has no KMS.
     pub encryption_configuration: Option<Value>,
+}
+
+/// What `CreateStateMachine`'s request has beyond [`CreateStateMachineInput`].
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CreateExtras {
+    tags: Option<Vec<Tag>>,
+    tracing_configuration: Option<Value>,
+    publish: Option<bool>,
+    version_description: Option<String>,
+    encryption_configuration: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for CreateStateMachineRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (base, more): (CreateStateMachineInput, CreateExtras) = read_both(d)?;
+        Ok(CreateStateMachineRequest {
+            base,
+            tags: more.tags,
+            tracing_configuration: more.tracing_configuration,
+            publish: more.publish,
+            version_description: more.version_description,
+            encryption_configuration: more.encryption_configuration,
+        })
+    }
 }
 
 /// `UpdateStateMachine`'s request.

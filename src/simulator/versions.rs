@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::arn;
-use super::registry::{ListInput, Revision};
+use super::registry::{read_both, ListInput, Revision};
 use super::{ApiError, ApiErrorKind, MachineEntry, Simulator};
 
 /// AWS's quota of versions per machine.
@@ -86,14 +86,26 @@ pub struct StateMachineAliasInput {
 }
 
 /// `ListStateMachineVersions`' and `ListStateMachineAliases`' request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ListForMachineInput {
     /// The machine.
     pub state_machine_arn: String,
     /// Paging.
-    #[serde(flatten)]
     pub page: ListInput,
+}
+
+/// [`ListForMachineInput`]'s own field.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MachineArn {
+    state_machine_arn: String,
+}
+
+impl<'de> Deserialize<'de> for ListForMachineInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (machine, page): (MachineArn, ListInput) = read_both(d)?;
+        Ok(ListForMachineInput { state_machine_arn: machine.state_machine_arn, page })
+    }
 }
 
 fn no_resource(arn: &str) -> ApiError {

@@ -240,6 +240,8 @@ struct Validator {
     labels: Vec<Diagnostic>,
     seen_state_names: HashSet<String>,
     too_deep: bool,
+    /// A build without JSONata has refused the definition already (see `crate::jsonata::AVAILABLE`).
+    jsonata_refused: bool,
 }
 
 impl Validator {
@@ -253,6 +255,7 @@ impl Validator {
             labels: Vec::new(),
             seen_state_names: HashSet::new(),
             too_deep: false,
+            jsonata_refused: false,
         }
     }
 

@@ -81,6 +81,12 @@ impl Validator {
 
     fn query_language_value(&mut self, value: &Value, loc: &str) {
         match value {
+            // A build without JSONata refuses it where it is chosen, once per definition.
+            Value::String(s) if s == "JSONata" && !crate::jsonata::AVAILABLE => {
+                if !std::mem::replace(&mut self.jsonata_refused, true) {
+                    self.error(loc, crate::jsonata::NOT_IN_THIS_BUILD);
+                }
+            }
             Value::String(s) if s == "JSONPath" || s == "JSONata" => {}
             Value::String(_) => self.error(loc, "Value should be one of the following: [JSONPath, JSONata]"),
             _ => self.error(loc, type_name("STRING")),
@@ -282,7 +288,7 @@ impl Validator {
                 }
             }
         }
-        if lang == Lang::Jsonata && !downgrade {
+        if lang == Lang::Jsonata && !downgrade && crate::jsonata::AVAILABLE {
             self.jsonata_expressions(st, loc);
         }
     }

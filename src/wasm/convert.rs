@@ -20,11 +20,20 @@ pub(super) fn set(target: &JsValue, key: &str, value: &JsValue) {
 }
 
 /// A request object as its Rust shape; a wrong shape is a `ValidationException`.
+///
+/// Through JSON text and a [`Value`], as the wire protocol reads the same shapes: each shape's
+/// deserializer exists once in the .wasm (for `Value`), not once more for JS values (measured:
+/// about 30 KB of code). `undefined` members and functions are left out, as absent.
 pub(super) fn from_js<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsValue> {
     if !v.is_object() || v.is_function() || Array::is_array(v) {
         return Err(validation(format!("{what} must be an object")));
     }
-    serde_wasm_bindgen::from_value(v.clone()).map_err(|e| {
+    let text = js_sys::JSON::stringify(v)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| validation(format!("{what} cannot be written as JSON")))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| validation(format!("{what}: {e}")))?;
+    serde_json::from_value(value).map_err(|e| {
         let hint = if e.to_string().contains("expected a string") {
             " (input and definition are JSON text: use JSON.stringify)"
         } else {
@@ -87,9 +96,43 @@ pub(super) fn quotas(v: Option<&Value>, region: &str) -> Result<Option<Quotas>, 
     }
 }
 
+/// `options[key]`, when it is set (neither `undefined` nor `null`).
+fn option(options: Option<&JsValue>, key: &str) -> Option<JsValue> {
+    options.and_then(|o| get(o, key)).filter(|v| !v.is_null())
+}
+
+/// A number option of `new Simulator({...})`. Read one by one rather than through serde: a
+/// deserializer for JS values would be a second copy of serde's code in the .wasm.
+pub(super) fn option_f64(options: Option<&JsValue>, key: &str) -> Result<Option<f64>, JsValue> {
+    option(options, key)
+        .map(|v| v.as_f64().ok_or_else(|| validation(format!("options: {key} must be a number"))))
+        .transpose()
+}
+
+/// A string option of `new Simulator({...})`.
+pub(super) fn option_string(options: Option<&JsValue>, key: &str) -> Result<Option<String>, JsValue> {
+    option(options, key)
+        .map(|v| v.as_string().ok_or_else(|| validation(format!("options: {key} must be a string"))))
+        .transpose()
+}
+
+/// A boolean option of `new Simulator({...})`.
+fn option_bool(options: Option<&JsValue>, key: &str) -> Result<Option<bool>, JsValue> {
+    option(options, key)
+        .map(|v| v.as_bool().ok_or_else(|| validation(format!("options: {key} must be true or false"))))
+        .transpose()
+}
+
+/// A JSON option of `new Simulator({...})` (such as `quotas`).
+pub(super) fn option_json(options: Option<&JsValue>, key: &str) -> Result<Option<Value>, JsValue> {
+    let Some(v) = option(options, key) else { return Ok(None) };
+    let text = js_sys::JSON::stringify(&v).ok().and_then(|t| t.as_string());
+    let value = text.and_then(|t| serde_json::from_str(&t).ok());
+    value.map(Some).ok_or_else(|| validation(format!("options: {key} cannot be written as JSON")))
+}
+
 /// The budget and retention options of `new Simulator({...})`, as JS gives them.
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[derive(Default)]
 pub(super) struct LimitOptions {
     max_transitions: Option<f64>,
     max_history_bytes: Option<f64>,
@@ -103,6 +146,21 @@ pub(super) struct LimitOptions {
 }
 
 impl LimitOptions {
+    /// Reads them from the options object.
+    pub(super) fn read(o: Option<&JsValue>) -> Result<LimitOptions, JsValue> {
+        Ok(LimitOptions {
+            max_transitions: option_f64(o, "maxTransitions")?,
+            max_history_bytes: option_f64(o, "maxHistoryBytes")?,
+            max_log_bytes: option_f64(o, "maxLogBytes")?,
+            state_cost_ms: option_f64(o, "stateCostMs")?,
+            express_history: option_bool(o, "expressHistory")?,
+            jsonata_memory: option_f64(o, "jsonataMemory")?,
+            jsonata_fuel: option_f64(o, "jsonataFuel")?,
+            keep_executions: option_f64(o, "keepExecutions")?,
+            keep_log_records: option_f64(o, "keepLogRecords")?,
+        })
+    }
+
     /// The budgets and retention, the defaults where an option is absent; `ValidationException`
     /// for a number that is not a whole number from 0 up (`Infinity` for no limit where that is
     /// allowed).

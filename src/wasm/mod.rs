@@ -22,7 +22,7 @@
 use std::fmt::Display;
 use std::rc::{Rc, Weak};
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Promise};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -38,7 +38,7 @@ mod scheduler;
 #[doc(hidden)]
 pub use lifecycle::panic_for_tests;
 
-use convert::{dates, from_js, get, quotas, set, to_js, to_js_dated};
+use convert::{dates, from_js, get, option_f64, option_json, option_string, quotas, set, to_js, to_js_dated};
 use scheduler::{Clock, Shared, State, Waiter, CONSOLE_SYNC_LIMIT_MS};
 
 /// Runs once when the module is instantiated: from then on a Rust panic also prints its message
@@ -117,19 +117,6 @@ pub struct Simulator {
     shared: Rc<Shared>,
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Options {
-    account_id: Option<String>,
-    region: Option<String>,
-    clock: Option<String>,
-    seed: Option<f64>,
-    start_date: Option<f64>,
-    quotas: Option<Value>,
-    #[serde(flatten)]
-    limits: convert::LimitOptions,
-}
-
 #[wasm_bindgen]
 impl Simulator {
     /// A new simulated account. Throws `ValidationException` on bad options.
@@ -151,38 +138,30 @@ impl Simulator {
                     .ok_or_else(|| validation("startDate must be a Date or epoch milliseconds"))?,
             ),
         };
-        let mut opts: Options = match &options {
-            Some(o) => {
-                let copy = Object::assign(&Object::new(), o.unchecked_ref());
-                let _ = Reflect::delete_property(&copy, &"startDate".into());
-                from_js(&copy.into(), "options")?
-            }
-            None => Options::default(),
-        };
-        opts.start_date = start_date;
-        let account = opts.account_id.unwrap_or_else(|| "123456789012".into());
+        let o = options.as_ref();
+        let account = option_string(o, "accountId")?.unwrap_or_else(|| "123456789012".into());
         if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
             return Err(validation(format!("accountId must be 12 digits, not '{account}'")));
         }
-        let region = opts.region.unwrap_or_else(|| "us-east-1".into());
+        let region = option_string(o, "region")?.unwrap_or_else(|| "us-east-1".into());
         if region.is_empty() || !region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
             return Err(validation(format!("region must look like 'us-east-1', not '{region}'")));
         }
-        let seed = match opts.seed {
+        let seed = match option_f64(o, "seed")? {
             None => 0,
             Some(s) if s.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&s) => s as u64,
             Some(s) => return Err(validation(format!("seed must be an integer from 0 to 2^53 - 1, not {s}"))),
         };
-        let clock = match opts.clock.as_deref() {
+        let clock = match option_string(o, "clock")?.as_deref() {
             None | Some("virtual") => {
-                let start = opts.start_date.unwrap_or_else(js_sys::Date::now);
+                let start = start_date.unwrap_or_else(js_sys::Date::now);
                 if !start.is_finite() || start.abs() > 8.64e15 {
                     return Err(validation("startDate is not a valid date"));
                 }
                 (Clock::Virtual, start as i64)
             }
             Some("real") => {
-                if opts.start_date.is_some() {
+                if start_date.is_some() {
                     return Err(validation("startDate is for the virtual clock only"));
                 }
                 (Clock::Real, js_sys::Date::now() as i64)
@@ -190,8 +169,8 @@ impl Simulator {
             Some(other) => return Err(validation(format!("clock must be 'virtual' or 'real', not '{other}'"))),
         };
         let mut sim = account::Simulator::new(&account, &region, seed);
-        sim.quotas = quotas(opts.quotas.as_ref(), &region)?;
-        (sim.budgets, sim.retention) = opts.limits.resolve()?;
+        sim.quotas = quotas(option_json(o, "quotas")?.as_ref(), &region)?;
+        (sim.budgets, sim.retention) = convert::LimitOptions::read(o)?.resolve()?;
         let (clock, start) = clock;
         sim.set_now(start);
         let state = State::new(sim, clock);

@@ -1,7 +1,8 @@
 // Tests the npm package as users get it: the tarball that `make package` writes
 // (dist/asl-sim-<version>.tgz), installed offline into empty folders and used from a Node ES
-// module and a CommonJS script, TypeScript (node16, nodenext, bundler), an esbuild bundle and a
-// page without a bundler in Chromium, `npx asl-sim`, and the README's node:test and Vitest suites.
+// module and a CommonJS script, `asl-sim/lite` (the build without JSONata), TypeScript (node16,
+// nodenext, bundler), an esbuild bundle and a page without a bundler in Chromium, `npx asl-sim`,
+// and the README's node:test and Vitest suites.
 // Prints one line per check, then `N passed, M failed`.
 //   node tests/js/npm_package.mjs          KEEP=1 keeps the temporary folder
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { browserChecks } from './package/browser.mjs';
 import { cliChecks } from './package/cli.mjs';
 import { check, summary } from './package/harness.mjs';
+import { liteChecks } from './package/lite.mjs';
 import { nodeChecks } from './package/node.mjs';
 import { runnerChecks } from './package/runners.mjs';
 import { tarballChecks } from './package/tarball.mjs';
@@ -29,6 +31,7 @@ if (tarballs.length !== 1) {
   const context = { root, work, tarball: join(dist, tarballs[0]) };
   await tarballChecks(context);
   await nodeChecks(context);
+  await liteChecks(context);
   await typeScriptChecks(context);
   await browserChecks(context);
   await cliChecks(context);

@@ -1,0 +1,55 @@
+// `asl-sim/lite`, the build without JSONata: JSONPath machines run as with the full package, and
+// every way into JSONata (a machine, a state, TestState) is refused with the message that names
+// the full build; the full package runs the same JSONata machine.
+import { join } from 'node:path';
+
+import { assertEqual, check, run, write } from './harness.mjs';
+
+/** The lite build's refusal, as `CreateStateMachine` words it. */
+const REFUSAL = 'JSONata is not in this build of asl-sim (the lite build runs JSONPath only): use the full build ' +
+  "(the npm package's 'asl-sim' rather than 'asl-sim/lite', or the crate with its default feature 'jsonata')";
+
+const program = (from) => `
+import { Simulator, version } from '${from}';
+const sim = new Simulator({ startDate: 0 });
+const attempt = (f) => { try { return f(); } catch (e) { return [e.name, e.message]; } };
+const path = sim.createStateMachine({ name: 'Path', type: 'EXPRESS', definition: JSON.stringify({ StartAt: 'P',
+  States: { P: { Type: 'Pass', Parameters: { 'sum.$': 'States.MathAdd($.a, 2)' }, End: true } } }) });
+const ran = await sim.startSyncExecution({ stateMachineArn: path.stateMachineArn, input: '{"a": 40}' });
+const jsonata = JSON.stringify({ QueryLanguage: 'JSONata', StartAt: 'J',
+  States: { J: { Type: 'Pass', Output: '{% $states.input.a + 2 %}', End: true } } });
+const machine = attempt(() => sim.createStateMachine({ name: 'Jsonata', type: 'EXPRESS', definition: jsonata }));
+const state = attempt(() => sim.createStateMachine({ name: 'State', definition: JSON.stringify({ StartAt: 'J',
+  States: { J: { Type: 'Pass', QueryLanguage: 'JSONata', Output: '{% 1 %}', End: true } } }) }));
+const validated = sim.validateStateMachineDefinition({ definition: jsonata });
+const tested = attempt(() => sim.testState({ definition: JSON.stringify({ Type: 'Pass', QueryLanguage: 'JSONata',
+  Output: '{% 1 %}', End: true }) }).status);
+console.log(JSON.stringify({ version: version(), ran: [ran.status, ran.output], machine, state,
+  validated: [validated.result, validated.diagnostics], tested }));
+`;
+
+export async function liteChecks({ work }) {
+  const esm = join(work, 'esm');
+
+  await check("`asl-sim/lite` runs JSONPath machines and refuses JSONata (machine, state, validation, TestState) " +
+    'with the message naming the full build', async () => {
+    write(esm, { 'lite.mjs': program('asl-sim/lite') });
+    const out = JSON.parse(run(process.execPath, ['lite.mjs'], esm));
+    const refused = (location) => ['InvalidDefinition',
+      `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ${REFUSAL} at ${location}'`];
+    assertEqual(out.ran, ['SUCCEEDED', '{"sum":42}'], 'the JSONPath machine');
+    assertEqual(out.machine, refused('/QueryLanguage'), 'a JSONata machine');
+    assertEqual(out.state, refused('/States/J/QueryLanguage'), 'a JSONata state');
+    assertEqual(out.validated, ['FAIL', [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: REFUSAL,
+      location: '/QueryLanguage' }]], 'ValidateStateMachineDefinition');
+    // TestState validates the state inside a one-state machine, under the name AWS gives it.
+    assertEqual(out.tested, refused('/States/StateName/QueryLanguage'), 'TestState');
+  });
+
+  await check('the full package runs the JSONata machine that `asl-sim/lite` refuses', async () => {
+    write(esm, { 'full.mjs': program('asl-sim') });
+    const out = JSON.parse(run(process.execPath, ['full.mjs'], esm));
+    assertEqual([out.machine.stateMachineArn !== undefined, out.validated[0], out.tested], [true, 'OK', 'SUCCEEDED'],
+      'the full build');
+  });
+}
