@@ -100,13 +100,14 @@ fn builds_cover_web_and_nodejs() {
             assert!(build.contains_key(key), "[{name}] lacks {key}");
         }
         targets.push(build["target"].clone());
-        if build["target"] == "web" {
-            // www/main.js imports ./pkg/asl_sim.js.
-            assert_eq!(build["out-dir"], "www/pkg", "[{name}] out-dir");
-        }
     }
+    // www/main.js imports ./pkg/asl_sim.js; the npm package's `asl-sim/lite` is www/pkg-lite.
+    let web = &tables["build.web"];
+    assert_eq!((web["target"].as_str(), web["out-dir"].as_str()), ("web", "www/pkg"));
+    let lite = &tables["build.web-lite"];
+    assert_eq!((lite["target"].as_str(), lite["out-dir"].as_str()), ("web", "www/pkg-lite"));
     targets.sort();
-    assert_eq!(targets, ["nodejs", "web"]);
+    assert_eq!(targets, ["nodejs", "web", "web"]);
 }
 
 #[test]
