@@ -61,6 +61,9 @@ fn main() {
     let manifest: Value = serde_json::from_str(&manifest).expect("manifest is JSON");
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let json_lines = std::env::var("BENCH_JSON").is_ok();
+    // As AWS: an Express execution that logs nothing keeps no history. BENCH_HISTORY=1 keeps it,
+    // as the simulator does by default (for getExecutionHistory and the playground).
+    let keep_history = std::env::var("BENCH_HISTORY").is_ok();
     if !json_lines {
         println!("{:18} {:>12} {:>10} {:>16}  output", "workload", "transitions", "median ms", "transitions/s");
     }
@@ -83,6 +86,7 @@ fn main() {
             // Through the account, as every user does: create, start, run to the end.
             let t = Instant::now();
             let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+            sim.budgets.express_history = keep_history;
             let machine = CreateStateMachineInput {
                 name: name.clone(),
                 definition: definition.clone(),

@@ -508,6 +508,12 @@ impl Execution {
         self.failure = Some(Failure::custom(error.unwrap_or(""), cause.unwrap_or("")));
     }
 
+    /// Whether the history events get their payload texts: not when the execution keeps no
+    /// history ([`HistoryMode::Discard`]), where nobody can read them.
+    fn keeps_text(&self) -> bool {
+        self.config.history != HistoryMode::Discard
+    }
+
     fn state(&self, f: FrameId) -> &State {
         let fr = &self.frames[f];
         &fr.machine.states[fr.state]
@@ -602,7 +608,8 @@ impl Execution {
             let kind = st.kind.entered_event();
             let payload: Arc<str> = match cached {
                 Some(payload) => payload,
-                None => history::json_text(&self.frames[f].input).into(),
+                None if self.keeps_text() => history::json_text(&self.frames[f].input).into(),
+                None => Arc::from(""),
             };
             (kind, Body::State { entered: true, name: st.name.clone(), payload })
         };

@@ -76,7 +76,8 @@ impl Execution {
                     Some(entered) if out == *input => (entered, true),
                     entered => {
                         self.frames[f].entered_text = entered;
-                        self.share_text(f, history::json_text(&out))
+                        let text = if self.keeps_text() { history::json_text(&out) } else { String::new() };
+                        self.share_text(f, text)
                     }
                 };
                 let d = Body::State { entered: false, name: st.name.clone(), payload: text.clone() };
@@ -185,9 +186,16 @@ impl Execution {
             self.thread_failed(f, Failure::new(ErrorName::Runtime, cause));
             return;
         }
-        // The output's JSON text serves the size check, this exit event and the next entry.
-        let text = history::json_text(&out);
-        if !matches!(st.kind, Kind::Choice { .. }) && text.len() > MAX_PAYLOAD_BYTES {
+        // The output's JSON text serves the size check, this exit event and the next entry. An
+        // execution that keeps no history only measures it.
+        let (text, len) = if self.keeps_text() {
+            let text = history::json_text(&out);
+            let len = text.len();
+            (text, len)
+        } else {
+            (String::new(), history::json_len(&out))
+        };
+        if !matches!(st.kind, Kind::Choice { .. }) && len > MAX_PAYLOAD_BYTES {
             let fail = Failure::new(ErrorName::DataLimitExceeded, data_limit_cause(&st.name));
             self.state_failed(f, Fault::Failure(fail));
             return;

@@ -134,3 +134,30 @@ fn a_cost_per_state_reaches_the_express_limit() {
     assert_eq!(exec.transitions(), 300_000 / 7 + 1);
     assert!(exec.events().is_empty());
 }
+
+/// An execution that keeps no history builds no payload text, but its states' outputs are still
+/// held to 256 KiB: exactly 262,144 bytes of JSON pass, one more fails with
+/// States.DataLimitExceeded ("The maximum payload size for a state's input and output is 256 KiB",
+/// the developer guide's service quotas).
+#[test]
+fn an_execution_without_history_still_checks_the_payload_size() {
+    // `{"s":"…"}` is 8 bytes around the string.
+    let machine = |len: usize| json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"s": "x".repeat(len)}, "End": true}}});
+    for (len, status) in [(262_144 - 8, Status::Succeeded), (262_144 - 7, Status::Failed)] {
+        let mut c = config(MachineType::Express);
+        c.history = HistoryMode::Discard;
+        let exec = run_alone(machine(len), c);
+        assert_eq!(exec.status(), status, "{len}");
+        assert!(exec.events().is_empty());
+        if status == Status::Failed {
+            let failure = exec.failure().unwrap();
+            assert_eq!(failure.error, "States.DataLimitExceeded");
+            assert_eq!(
+                failure.cause,
+                "The state/task 'P' returned a result with a size exceeding the maximum number of bytes service limit."
+            );
+        } else {
+            assert_eq!(exec.output().unwrap()["s"].as_str().unwrap().len(), len);
+        }
+    }
+}
