@@ -32,8 +32,8 @@ pub enum Body {
     State {
         /// `true` for `stateEnteredEventDetails`, `false` for `stateExitedEventDetails`.
         entered: bool,
-        /// The state's name.
-        name: String,
+        /// The state's name (shared with the machine's model).
+        name: Arc<str>,
         /// The state's input (entered) or output (exited), as JSON text.
         payload: Arc<str>,
     },
@@ -42,7 +42,7 @@ pub enum Body {
         /// The member's key, such as `mapIterationStartedEventDetails`.
         key: &'static str,
         /// The Map state's name.
-        name: String,
+        name: Arc<str>,
         /// The iteration's index: its item's position in the Map state's items.
         index: usize,
     },
@@ -97,6 +97,12 @@ impl Event {
 
 /// About how many bytes a JSON value holds: its strings and keys plus a few bytes a node.
 pub fn value_bytes(v: &Value) -> usize {
+    match v {
+        // Most values measured are scalars (an intrinsic's arguments): no stack for them.
+        Value::String(s) => return std::mem::size_of::<Value>().saturating_add(s.len()),
+        Value::Array(_) | Value::Object(_) => {}
+        _ => return std::mem::size_of::<Value>(),
+    }
     // An explicit stack: details are shallow, but a value from a task may be deep.
     let mut todo = vec![v];
     let mut n = 0usize;
@@ -170,12 +176,12 @@ pub fn not_truncated() -> Value {
 
 /// Details of `*StateEntered`.
 pub fn state_entered(name: &str, input: &Value) -> Body {
-    Body::State { entered: true, name: name.to_string(), payload: json_text(input).into() }
+    Body::State { entered: true, name: name.into(), payload: json_text(input).into() }
 }
 
 /// Details of `*StateExited`.
 pub fn state_exited(name: &str, output: &Value) -> Body {
-    Body::State { entered: false, name: name.to_string(), payload: json_text(output).into() }
+    Body::State { entered: false, name: name.into(), payload: json_text(output).into() }
 }
 
 /// Event types whose details are `{error, cause}` under the given key, for failures.

@@ -31,7 +31,7 @@ pub struct Machine {
 #[derive(Debug)]
 pub struct State {
     /// The state's name (its key in `States`).
-    pub name: String,
+    pub name: Arc<str>,
     /// What the state does, whatever its query language.
     pub kind: Kind,
     /// `Next` or `End`.
@@ -612,7 +612,7 @@ fn load_state(
         QueryLanguage::JsonPath => Flow::JsonPath(Box::new(load_path_fields(s, at, &kind, resolve, &catch_objects)?)),
         QueryLanguage::Jsonata => Flow::Jsonata(Box::new(load_jsonata_fields(s, at, &kind, resolve, &catch_objects)?)),
     };
-    Ok(State { name: name.to_string(), kind, next, retry: load_retry(s, at)?, catch, flow })
+    Ok(State { name: name.into(), kind, next, retry: load_retry(s, at)?, catch, flow })
 }
 
 /// A JSONPath state's fields.

@@ -78,7 +78,7 @@ pub fn test_state(req: &Request) -> Result<Value, ApiError> {
     let machine =
         model::load(&machine).map_err(|m| ApiError::definition(format!("Invalid State Machine Definition: '{m}'")))?;
     let st = &machine.states[machine.start_at];
-    let names: Vec<String> = machine.states.iter().map(|s| s.name.clone()).collect();
+    let names: Vec<String> = machine.states.iter().map(|s| s.name.to_string()).collect();
     rules::check(req, st, &state_json)?;
     let ctx = match &req.context {
         Some(c) => c.clone(),

@@ -12,6 +12,17 @@ pub(super) const MAX_DEPTH: usize = 256;
 
 /// Whether `v` nests deeper than `max` levels; a walk with its own stack.
 pub(super) fn nested_deeper_than(v: &Value, max: usize) -> bool {
+    let scalar = |c: &Value| !matches!(c, Value::Array(_) | Value::Object(_));
+    // The usual outputs, a scalar or a container of scalars, need no walk.
+    let flat = match v {
+        Value::Array(items) => items.iter().all(scalar),
+        Value::Object(map) => map.values().all(scalar),
+        _ => true,
+    };
+    if flat {
+        let filled = v.as_array().is_some_and(|a| !a.is_empty()) || v.as_object().is_some_and(|m| !m.is_empty());
+        return filled && max <= 1;
+    }
     let mut todo: Vec<(&Value, usize)> = vec![(v, 1)];
     while let Some((v, depth)) = todo.pop() {
         match v {

@@ -153,7 +153,7 @@ impl Execution {
         let state_name = self.state(f).name.clone();
         self.outgoing.push_back(TaskRequest {
             id,
-            state_name,
+            state_name: state_name.to_string(),
             resource: resource.into(),
             input,
             retry_count: 0,

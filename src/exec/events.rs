@@ -26,15 +26,15 @@ impl Execution {
         }
         self.push(Event { id, previous_event_id: previous, timestamp: self.now, kind, body }, shared);
         let ending =
-            matches!(kind, "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted");
-        if id == MAX_STANDARD_EVENTS - 1 && standard && !ending {
+            || matches!(kind, "ExecutionSucceeded" | "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted");
+        if id == MAX_STANDARD_EVENTS - 1 && standard && !ending() {
             // AWS ends a Standard execution whose history reaches 25,000 events: event 25,000 is
             // the failure, following the last real event (recorded on AWS; floci-io/floci#2734).
             let cause = format!("The execution reached the maximum number of history events ({MAX_STANDARD_EVENTS}).");
             self.end_failed(id, Failure::new(ErrorName::Runtime, cause));
         } else if self.history_bytes > self.config.max_history_bytes
             && self.config.history == HistoryMode::Keep
-            && !ending
+            && !ending()
         {
             let cause = super::budget::history_cause(self.config.max_history_bytes);
             self.end_failed(id, Failure::new(ErrorName::Runtime, cause));

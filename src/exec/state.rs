@@ -18,6 +18,17 @@ impl Execution {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
         let input = std::mem::take(&mut self.frames[f].input);
+        if let Kind::Choice { .. } = st.kind {
+            // A Choice passes its input on (unless its paths select part of it): moved, not copied.
+            match self.with_flow(f, st, |env| dataflow::choose(st, &input, env)) {
+                Ok((next, out)) => self.exit_choice(f, st, next, out, input),
+                Err(fault) => {
+                    self.frames[f].input = input;
+                    self.state_failed(f, fault);
+                }
+            }
+            return;
+        }
         let ran = match (&st.kind, &st.flow) {
             // The common Pass state, without a detour through `run_kind`.
             (Kind::Pass, Flow::JsonPath(p)) => match &p.result {
@@ -70,20 +81,9 @@ impl Execution {
                 Ok(None)
             }
             Kind::Choice { .. } => {
+                // `run_state` moves a Choice state's input; this copy is never made there.
                 let (next, out) = self.with_flow(f, st, |env| dataflow::choose(st, input, env))?;
-                // A Choice passes its input on unchanged unless its paths select part of it.
-                let (text, shared) = match self.frames[f].entered_text.take() {
-                    Some(entered) if out == *input => (entered, true),
-                    entered => {
-                        self.frames[f].entered_text = entered;
-                        let text = if self.keeps_text() { history::json_text(&out) } else { String::new() };
-                        self.share_text(f, text)
-                    }
-                };
-                let d = Body::State { entered: false, name: st.name.clone(), payload: text.clone() };
-                self.emit_frame_shared(f, "ChoiceStateExited", d, shared);
-                self.goto(f, next, out);
-                self.frames[f].input_text = Some(text);
+                self.exit_choice(f, st, next, out, input.clone());
                 Ok(None)
             }
             Kind::Wait => {
@@ -224,6 +224,24 @@ impl Execution {
             }
             Transition::End | Transition::None => self.thread_succeeded(f, out),
         }
+    }
+
+    /// A Choice state's exit to state `next`: its output is `out`, or its input when `None`.
+    fn exit_choice(&mut self, f: FrameId, st: &State, next: usize, out: Option<Value>, input: Value) {
+        let (out, text, shared) = match (out, self.frames[f].entered_text.take()) {
+            (None, Some(entered)) => (input, entered, true),
+            (out, entered) => {
+                let out = out.unwrap_or(input);
+                self.frames[f].entered_text = entered;
+                let text = if self.keeps_text() { history::json_text(&out) } else { String::new() };
+                let (text, shared) = self.share_text(f, text);
+                (out, text, shared)
+            }
+        };
+        let d = Body::State { entered: false, name: st.name.clone(), payload: text.clone() };
+        self.emit_frame_shared(f, "ChoiceStateExited", d, shared);
+        self.goto(f, next, out);
+        self.frames[f].input_text = Some(text);
     }
 
     /// An exit event's text: the state's input text when they are the same (a Choice, a Pass that

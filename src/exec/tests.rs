@@ -161,3 +161,24 @@ fn an_execution_without_history_still_checks_the_payload_size() {
         }
     }
 }
+
+/// The nesting check counts levels of non-empty containers, with or without its walk.
+#[test]
+fn nesting_depth_counts_filled_containers() {
+    use super::budget::nested_deeper_than as deeper;
+    for (v, depth) in [
+        (json!(1), 0),
+        (json!([]), 0),
+        (json!({}), 0),
+        (json!([1, "a"]), 1),
+        (json!({"a": 1}), 1),
+        (json!({"a": []}), 1),
+        (json!({"a": [1]}), 2),
+        (json!([[[{"x": 1}]]]), 4),
+    ] {
+        assert!(!deeper(&v, depth + 1), "{v} is not deeper than {}", depth + 1);
+        if depth > 0 {
+            assert!(deeper(&v, depth), "{v} is deeper than {depth}");
+        }
+    }
+}

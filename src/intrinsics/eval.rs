@@ -34,7 +34,7 @@ pub(super) fn eval_call(call: &Call, scope: &Scope<'_>, rng: &mut fastrand::Rng)
                     "The arguments of {} specified for the field '{}' exceeded the simulator's limit of \
                      {MAX_ARGUMENT_BYTES} bytes for one intrinsic function call.",
                     call.function.name(),
-                    scope.field
+                    scope.field_name()
                 ),
             ));
         }
@@ -51,15 +51,15 @@ fn eval_arg(arg: &Arg, scope: &Scope<'_>, rng: &mut fastrand::Rng) -> Result<Eva
         }
         Arg::Path(path) => {
             let doc = if path.is_context() { scope.context } else { scope.input };
-            path.select(doc).ok_or_else(|| not_found(path.text(), scope.field, doc))?
+            path.select(doc).ok_or_else(|| not_found(path.text(), &scope.field_name(), doc))?
         }
         Arg::Variable { written, name, path } => {
             let Some(value) = (scope.variables)(name) else {
-                return Err(not_found(written, scope.field, scope.input));
+                return Err(not_found(written, &scope.field_name(), scope.input));
             };
             match path {
                 None => value,
-                Some(path) => path.select(&value).ok_or_else(|| not_found(written, scope.field, &value))?,
+                Some(path) => path.select(&value).ok_or_else(|| not_found(written, &scope.field_name(), &value))?,
             }
         }
         Arg::Call(call) => eval_call(call, scope, rng)?,

@@ -200,8 +200,10 @@ pub struct Scope<'a> {
     pub context: &'a Value,
     /// Looks a variable up by name (without the `$`).
     pub variables: &'a dyn Fn(&str) -> Option<Value>,
-    /// The field named in "could not be found" messages.
+    /// The field named in "could not be found" messages, followed by `field_suffix`.
     pub field: &'a str,
+    /// `.$` when `field` is a payload template's key without it (see [`Scope::with_template_key`]).
+    pub field_suffix: &'static str,
 }
 
 fn no_variables(_: &str) -> Option<Value> {
@@ -211,11 +213,20 @@ fn no_variables(_: &str) -> Option<Value> {
 impl<'a> Scope<'a> {
     /// A scope with no variables and no field name.
     pub fn new(input: &'a Value, context: &'a Value) -> Scope<'a> {
-        Scope { input, context, variables: &no_variables, field: "" }
+        Scope { input, context, variables: &no_variables, field: "", field_suffix: "" }
     }
     /// The same scope reporting `field` in messages.
     pub fn with_field(self, field: &'a str) -> Scope<'a> {
-        Scope { field, ..self }
+        Scope { field, field_suffix: "", ..self }
+    }
+    /// The same scope reporting the template field `key.$` in messages (the name is only built
+    /// for a message).
+    pub fn with_template_key(self, key: &'a str) -> Scope<'a> {
+        Scope { field: key, field_suffix: ".$", ..self }
+    }
+    /// The field named in messages, such as `FunctionResult.$`.
+    pub fn field_name(&self) -> String {
+        format!("{}{}", self.field, self.field_suffix)
     }
     /// The same scope reading variables through `variables`.
     pub fn with_variables(self, variables: &'a dyn Fn(&str) -> Option<Value>) -> Scope<'a> {

@@ -144,6 +144,7 @@ impl Run<'_> {
             Kind::Fail => return Err(dataflow::fail(st, &input, &mut self.env())?.into()),
             Kind::Choice { .. } => {
                 let (target, output) = dataflow::choose(st, &input, &mut self.env())?;
+                let output = output.unwrap_or(input);
                 return Ok(Outcome::Succeeded { output, next: self.names.get(target).cloned() });
             }
         };

@@ -78,7 +78,7 @@ pub fn choose(
     default: Option<usize>,
     raw: &Value,
     env: &mut Env<'_>,
-) -> Result<(usize, Value), Fault> {
+) -> Result<(usize, Option<Value>), Fault> {
     let states = states(raw, env.context, &[]);
     let mut chosen = None;
     for rule in &f.rules {
@@ -108,9 +108,10 @@ pub fn choose(
             (rule, _) => assigned = Some(rule),
         }
     }
+    // Without Output the output is the input: `None`, not a copy of it.
     let out = match output {
-        Some(t) => eval(t, &states, "Output", env)?,
-        None => raw.clone(),
+        Some(t) => Some(eval(t, &states, "Output", env)?),
+        None => None,
     };
     commit(assigned, env);
     Ok((next, out))

@@ -174,7 +174,8 @@ pub fn pass_through(st: &State, raw: &Value, env: &mut Env<'_>) -> Result<Value,
 
 /// A Choice state's pick: the index of the next state and the output, after the matching
 /// rule's `Assign` (or the state's, with `Default`). `States.NoChoiceMatched` when nothing matches.
-pub fn choose(st: &State, raw: &Value, env: &mut Env<'_>) -> Result<(usize, Value), Fault> {
+/// The output is `None` when it is the input itself (no copy is made).
+pub fn choose(st: &State, raw: &Value, env: &mut Env<'_>) -> Result<(usize, Option<Value>), Fault> {
     let default = match st.kind {
         Kind::Choice { default } => default,
         _ => None,

@@ -178,7 +178,12 @@ fn result_path_failure(p: &JsonPath, raw: &Value) -> Fault {
 
 /// A Choice state: the first matching rule's target (`default` when none matches), the state's
 /// `Assign` and the rule's, and `OutputPath` over the effective input.
-pub fn choose(f: &PathFields, default: Option<usize>, raw: &Value, env: &mut Env<'_>) -> Result<(usize, Value), Fault> {
+pub fn choose(
+    f: &PathFields,
+    default: Option<usize>,
+    raw: &Value,
+    env: &mut Env<'_>,
+) -> Result<(usize, Option<Value>), Fault> {
     let eff = input_path(f, raw, env)?;
     let mut picked = None;
     {
@@ -225,7 +230,11 @@ pub fn choose(f: &PathFields, default: Option<usize>, raw: &Value, env: &mut Env
             values.get_or_insert_with(Map::new).extend(rule_values);
         }
     }
-    let out = output_path(f, eff.into_owned(), env)?;
+    // Without InputPath and OutputPath the output is the input: `None`, not a copy of it.
+    let out = match (&f.input_path, &f.output_path) {
+        (PathField::Whole, PathField::Whole) => None,
+        _ => Some(output_path(f, eff.into_owned(), env)?),
+    };
     commit(values, env);
     Ok((next, out))
 }
@@ -295,9 +304,8 @@ pub fn eval_template(
                         })?
                     }
                     Template::Intrinsic(i) => {
-                        let field = format!("{k}.$");
                         let lookup = |name: &str| vars.get(name).cloned();
-                        let scope = Scope::new(input, ctx).with_field(&field).with_variables(&lookup);
+                        let scope = Scope::new(input, ctx).with_template_key(k).with_variables(&lookup);
                         i.eval_in(&scope, rng)?
                     }
                     other => eval_template(other, input, ctx, vars, rng)?,

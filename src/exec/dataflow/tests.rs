@@ -97,11 +97,12 @@ fn path_choice_applies_the_state_assign_always_and_a_matching_rule_assign_over_i
         });
         (r.out.unwrap(), r.vars["via"].clone(), r.vars["always"].clone())
     };
-    assert_eq!(pick(1), (json!([1, {"n": 1}]), json!("rule"), json!(1)));
-    assert_eq!(pick(3), (json!([1, {"n": 3}]), json!("state"), json!(1)));
-    assert_eq!(pick(2), (json!([2, {"n": 2}]), json!("state"), json!(1)));
+    // The output `null`: none, the input passes on unchanged.
+    assert_eq!(pick(1), (json!([1, null]), json!("rule"), json!(1)));
+    assert_eq!(pick(3), (json!([1, null]), json!("state"), json!(1)));
+    assert_eq!(pick(2), (json!([2, null]), json!("state"), json!(1)));
     let none = json!({"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 1, "Next": "A"}]});
-    let r = ran(none, json!({}), |st, env| choose(st, &json!({"n": 2}), env).map(|(_, out)| out));
+    let r = ran(none, json!({}), |st, env| choose(st, &json!({"n": 2}), env).map(|(_, out)| json!(out)));
     assert_eq!(error_of(r.out), ("States.NoChoiceMatched".into(), "No Matches!".into()));
 }
 
@@ -169,10 +170,10 @@ fn jsonata_choice_conditions_must_be_boolean() {
     let pick =
         |input: Value| ran(state.clone(), json!({}), |st, env| choose(st, &input, env).map(|(n, o)| json!([n, o]))).out;
     assert_eq!(pick(json!({"n": 1})).unwrap(), json!([1, {"rule": true}]));
-    assert_eq!(pick(json!({"n": 2})).unwrap(), json!([2, {"n": 2}]));
+    assert_eq!(pick(json!({"n": 2})).unwrap(), json!([2, null]), "no Output: the input passes on");
     let odd = json!({"Type": "Choice", "QueryLanguage": "JSONata",
         "Choices": [{"Condition": "{% 1 %}", "Next": "A"}]});
-    let r = ran(odd, json!({}), |st, env| choose(st, &json!({}), env).map(|(_, o)| o));
+    let r = ran(odd, json!({}), |st, env| choose(st, &json!({}), env).map(|(_, o)| json!(o)));
     let (error, cause) = error_of(r.out);
     assert_eq!(error, "States.QueryEvaluationError");
     assert!(cause.contains("Expected 'boolean'"), "{cause}");
