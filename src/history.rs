@@ -152,21 +152,7 @@ pub fn json_text(v: &Value) -> String {
 
 /// The length in bytes of [`json_text`], without building the text.
 pub fn json_len(v: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    match serde_json::to_writer(&mut count, v) {
-        Ok(()) => count.0,
-        Err(_) => 4,
-    }
+    crate::json_size::measure(v, usize::MAX).unwrap_or(usize::MAX)
 }
 
 /// `{"truncated": false}`.

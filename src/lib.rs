@@ -62,6 +62,7 @@ pub mod exec;
 pub mod history;
 pub mod intrinsics;
 pub mod java;
+mod json_size;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod meter;

@@ -17,7 +17,7 @@ impl Execution {
     pub(super) fn run_state(&mut self, f: FrameId) {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
-        let input = std::mem::take(&mut self.frames[f].input);
+        let mut input = std::mem::take(&mut self.frames[f].input);
         if let Kind::Choice { .. } = st.kind {
             // A Choice passes its input on (unless its paths select part of it): moved, not copied.
             match self.with_flow(f, st, |env| dataflow::choose(st, &input, env)) {
@@ -31,9 +31,15 @@ impl Execution {
         }
         let ran = match (&st.kind, &st.flow) {
             // The common Pass state, without a detour through `run_kind`.
-            (Kind::Pass, Flow::JsonPath(p)) => match &p.result {
-                Some(r) => Ok(Some(r.clone())),
-                None => self.with_flow(f, st, |env| dataflow::work_input(st, &input, env)).map(Some),
+            (Kind::Pass, Flow::JsonPath(p)) => match (&p.result, &p.moves) {
+                (Some(r), _) => Ok(Some(r.clone())),
+                // What nothing reads after the state moves into its result (the model's `Moves`).
+                (None, Some(moves)) => match self.with_flow(f, st, |env| path::moved_result(p, moves, &mut input, env))
+                {
+                    Some(result) => result.map(Some),
+                    None => self.with_flow(f, st, |env| dataflow::work_input(st, &input, env)).map(Some),
+                },
+                (None, None) => self.with_flow(f, st, |env| dataflow::work_input(st, &input, env)).map(Some),
             },
             _ => self.run_kind(f, st, &input),
         };
@@ -175,7 +181,18 @@ impl Execution {
         let st = &machine.states[self.frames[f].state];
         // Writing (or dropping) a value nested past the stack's depth would overflow it: a loop
         // whose Parameters wrap the input (`{"a.$": "$"}`) nests it one level a turn.
-        if super::budget::nested_deeper_than(&out, super::budget::MAX_DEPTH) {
+        // The output's JSON text serves the size check, this exit event and the next entry. An
+        // execution that keeps no history only measures it (in the same walk as the depth).
+        let measured = if self.keeps_text() {
+            (!super::budget::nested_deeper_than(&out, super::budget::MAX_DEPTH)).then(|| {
+                let text = history::json_text(&out);
+                let len = text.len();
+                (text, len)
+            })
+        } else {
+            crate::json_size::measure(&out, super::budget::MAX_DEPTH).map(|len| (String::new(), len))
+        };
+        let Some((text, len)) = measured else {
             let cause = format!(
                 "The state/task '{}' returned a result nested deeper than {} levels, the simulator's limit.",
                 st.name,
@@ -185,15 +202,6 @@ impl Execution {
             super::budget::dismantle(out);
             self.thread_failed(f, Failure::new(ErrorName::Runtime, cause));
             return;
-        }
-        // The output's JSON text serves the size check, this exit event and the next entry. An
-        // execution that keeps no history only measures it.
-        let (text, len) = if self.keeps_text() {
-            let text = history::json_text(&out);
-            let len = text.len();
-            (text, len)
-        } else {
-            (String::new(), history::json_len(&out))
         };
         if !matches!(st.kind, Kind::Choice { .. }) && len > MAX_PAYLOAD_BYTES {
             let fail = Failure::new(ErrorName::DataLimitExceeded, data_limit_cause(&st.name));

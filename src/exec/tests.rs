@@ -182,3 +182,62 @@ fn nesting_depth_counts_filled_containers() {
         }
     }
 }
+
+/// A Pass state whose input parts move into its result (`model::Moves`) gives the result, error
+/// and cause that copying gives: TestState, which never moves, is the reference.
+#[test]
+fn moved_parameters_agree_with_copied_ones() {
+    use crate::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
+    use crate::teststate::{test_state, Request};
+
+    let input = json!({"data": {"records": [{"id": 1}, {"id": 2}], "meta": {"m": 1}}, "keep": {"k": true}});
+    let cases = [
+        json!({"InputPath": "$.data", "Parameters": {"records.$": "$.records", "meta.$": "$.meta",
+            "firstId.$": "$.records[0].id", "step": 0}, "ResultPath": "$.next.data", "OutputPath": "$.next"}),
+        json!({}),
+        json!({"InputPath": "$.data"}),
+        json!({"InputPath": "$.data", "ResultPath": "$.r", "OutputPath": "$.keep"}),
+        json!({"Parameters": {"a.$": "$.data.meta", "b.$": "$.keep", "c.$": "$.data.records[1]", "n": 1,
+            "nested": {"x.$": "$.data.meta.m"}, "f.$": "States.Format('{}', $.data.meta.m)"},
+            "ResultPath": "$.keep.r", "OutputPath": "$.keep"}),
+        // A part to move is missing; a field evaluated as usual fails.
+        json!({"Parameters": {"a.$": "$.data.missing"}, "ResultPath": "$.r", "OutputPath": "$.keep"}),
+        json!({"Parameters": {"a.$": "$.data.meta", "b.$": "$.nothing.x"}, "ResultPath": "$.r", "OutputPath": "$.keep"}),
+        json!({"Parameters": {"a.$": "$.data", "b.$": "$.keep"}}),
+    ];
+    for mut state in cases {
+        state["Type"] = json!("Pass");
+        state["End"] = json!(true);
+        let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+        let definition = json!({"StartAt": "S", "States": {"S": state}});
+        let machine = crate::model::load(&definition).unwrap();
+        let planned = matches!(&machine.states[0].flow, crate::model::Flow::JsonPath(p) if p.moves.is_some());
+        assert!(planned, "{state} moves a part of its input");
+        let definition = definition.to_string();
+        let created = sim
+            .create_state_machine(&CreateStateMachineInput { name: "M".into(), definition, ..Default::default() }, 0);
+        let start = StartExecutionInput {
+            state_machine_arn: created.unwrap()["stateMachineArn"].as_str().unwrap().into(),
+            input: Some(input.to_string()),
+            ..Default::default()
+        };
+        let arn = sim.start_execution(&start, 0).unwrap();
+        sim.run_to_end(&arn, &mut |_| None);
+        let exec = sim.execution(&arn).unwrap();
+        let req = json!({"definition": state.to_string(), "input": input.to_string()});
+        let resp = test_state(&Request::from_json(&req).unwrap()).unwrap();
+        match resp["status"].as_str() {
+            Some("SUCCEEDED") => {
+                let shown: Value = serde_json::from_str(resp["output"].as_str().unwrap()).unwrap();
+                assert_eq!(exec.output(), Some(&shown), "{state}");
+            }
+            _ => {
+                // An execution's cause also names the state and its event.
+                let failure = exec.failure().expect("failed");
+                let prefix = "An error occurred while executing the state 'S' (entered at the event id #2). ";
+                assert_eq!(failure.error.to_string(), resp["error"].as_str().unwrap(), "{state}");
+                assert_eq!(failure.cause, format!("{prefix}{}", resp["cause"].as_str().unwrap()), "{state}");
+            }
+        }
+    }
+}

@@ -127,6 +127,15 @@ impl JsonPath {
         })
     }
 
+    /// The property names of a path into the input made of names only (`$.a.b`: `["a", "b"]`,
+    /// `$`: none); `None` for other paths, context and variable paths.
+    pub fn names(&self) -> Option<Vec<&str>> {
+        if self.context || self.variable.is_some() {
+            return None;
+        }
+        self.path.steps.iter().map(|s| if let Step::Name(n) = s { Some(n.as_str()) } else { None }).collect()
+    }
+
     /// A definite path's value, by reference; `None` when not found, when the path is indefinite,
     /// and for a trailing name list (which builds a new object: use [`JsonPath::select`]).
     pub fn select_ref<'a>(&self, root: &'a Value) -> Option<&'a Value> {

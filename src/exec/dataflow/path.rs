@@ -11,7 +11,7 @@ use crate::exec::Fault;
 use crate::history;
 use crate::intrinsics::Scope;
 use crate::jsonpath::JsonPath;
-use crate::model::{PathField, PathFields, ResultPath, Source, Template};
+use crate::model::{Moves, PathField, PathFields, ResultPath, Source, Template};
 
 /// The document a path reads: a variable, the context object, or `doc`.
 fn root<'d>(p: &JsonPath, doc: &'d Value, env: &'d Env<'_>) -> Result<&'d Value, Fault> {
@@ -271,6 +271,90 @@ fn fail_field(src: &Option<Source>, field: &str, doc: &Value, env: &Env<'_>) -> 
     Ok(Some(super::text_of(text)))
 }
 
+/// The value of a template object's field `key` (`key.$` when dynamic).
+fn eval_field(
+    key: &str,
+    t: &Template,
+    input: &Value,
+    ctx: &Value,
+    vars: &dyn Variables,
+    rng: &mut fastrand::Rng,
+) -> Result<Value, Fault> {
+    match t {
+        Template::Path(p) => {
+            let doc = match p.variable() {
+                Some(name) => vars.get(name).ok_or_else(|| undefined_variable(p, name))?,
+                None if p.is_context() => ctx,
+                None => input,
+            };
+            p.select(doc).ok_or_else(|| {
+                Fault::Runtime(format!(
+                    "The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
+                    p.text(),
+                    history::json_text(doc)
+                ))
+            })
+        }
+        Template::Intrinsic(i) => {
+            let lookup = |name: &str| vars.get(name).cloned();
+            let scope = Scope::new(input, ctx).with_template_key(key).with_variables(&lookup);
+            Ok(i.eval_in(&scope, rng)?)
+        }
+        other => eval_template(other, input, ctx, vars, rng),
+    }
+}
+
+/// A Pass state's result with the parts of `raw` that `moves` names moved out of it instead of
+/// copied (see [`Moves`]): the same result and errors as [`parameters`] over [`input_path`], for
+/// an executor that notes nothing. `None` when a part to move is missing: the usual data flow
+/// then runs, and reports it.
+pub fn moved_result(f: &PathFields, moves: &Moves, raw: &mut Value, env: &mut Env<'_>) -> Option<Result<Value, Fault>> {
+    fn find<'v>(doc: &'v Value, names: &[String]) -> Option<&'v Value> {
+        names.iter().try_fold(doc, |v, n| v.as_object()?.get(n))
+    }
+    fn take(doc: &mut Value, names: &[String]) -> Option<Value> {
+        let mut v = doc;
+        for n in names {
+            v = v.as_object_mut()?.get_mut(n)?;
+        }
+        Some(std::mem::take(v))
+    }
+    let (Moves::Fields(fields), Some(Template::Object(template))) = (moves, &f.parameters) else {
+        return match moves {
+            Moves::Input(names) => take(raw, names).map(Ok),
+            Moves::Fields(_) => None,
+        };
+    };
+    if fields.iter().flatten().any(|names| find(raw, names).is_none()) {
+        return None;
+    }
+    // Every other field first, while the input is whole, in order (as `parameters` would).
+    let eff = match &f.input_path {
+        PathField::Whole => &*raw,
+        PathField::Path(p) => p.select_ref(raw)?,
+        PathField::Null => return None,
+    };
+    let mut values = Vec::with_capacity(template.len());
+    for ((k, t), moved) in template.iter().zip(fields) {
+        values.push(match moved {
+            Some(_) => None,
+            None => match eval_field(k, t, eff, env.context, &*env.vars, env.rng) {
+                Ok(v) => Some(v),
+                Err(fault) => return Some(Err(fault)),
+            },
+        });
+    }
+    let mut out = Map::with_capacity(template.len());
+    for (((k, _), moved), value) in template.iter().zip(fields).zip(values) {
+        let value = match (moved, value) {
+            (Some(names), _) => take(raw, names).unwrap_or_default(),
+            (None, value) => value.unwrap_or_default(),
+        };
+        out.insert(k.clone(), value);
+    }
+    Some(Ok(Value::Object(out)))
+}
+
 /// Evaluates a payload template against an input, the context object and the variables.
 pub fn eval_template(
     t: &Template,
@@ -291,26 +375,7 @@ pub fn eval_template(
         Template::Object(fields) => {
             let mut out = Map::with_capacity(fields.len());
             for (k, t) in fields {
-                let v = match t {
-                    Template::Path(p) => {
-                        let doc = root(p)?;
-                        p.select(doc).ok_or_else(|| {
-                            Fault::Runtime(format!(
-                                "The JSONPath '{}' specified for the field '{}.$' could not be found in the input '{}'",
-                                p.text(),
-                                k,
-                                history::json_text(doc)
-                            ))
-                        })?
-                    }
-                    Template::Intrinsic(i) => {
-                        let lookup = |name: &str| vars.get(name).cloned();
-                        let scope = Scope::new(input, ctx).with_template_key(k).with_variables(&lookup);
-                        i.eval_in(&scope, rng)?
-                    }
-                    other => eval_template(other, input, ctx, vars, rng)?,
-                };
-                out.insert(k.clone(), v);
+                out.insert(k.clone(), eval_field(k, t, input, ctx, vars, rng)?);
             }
             Ok(Value::Object(out))
         }

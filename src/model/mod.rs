@@ -14,6 +14,12 @@ use crate::intrinsics::Intrinsic;
 use crate::jsonata::Template as JTemplate;
 use crate::jsonpath::JsonPath;
 
+mod moves;
+mod template;
+
+pub use moves::Moves;
+pub use template::Template;
+
 /// A parsed state machine (or a Parallel branch, or a Map's item processor).
 #[derive(Debug)]
 pub struct Machine {
@@ -81,6 +87,8 @@ pub struct PathFields {
     pub output_path: PathField,
     /// `Assign`: workflow variables set when the state succeeds.
     pub assign: Option<Template>,
+    /// A Pass state's parts of the input that move into its result (see [`Moves`]).
+    pub moves: Option<Moves>,
     /// True when a path, template or intrinsic of this state reads the context object (`$$`).
     pub uses_context: bool,
     /// A Pass state's `Result`.
@@ -159,21 +167,6 @@ pub enum Transition {
     End,
     /// Choice, Succeed and Fail states decide themselves.
     None,
-}
-
-/// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`, a Task's `Parameters`).
-#[derive(Debug, Clone)]
-pub enum Template {
-    /// A value with no path or intrinsic in it.
-    Literal(Value),
-    /// An object with a dynamic field somewhere inside, in key order (`.$` stripped).
-    Object(Vec<(String, Template)>),
-    /// An array with a dynamic field somewhere inside.
-    Array(Vec<Template>),
-    /// `"key.$": "$.path"` (the path's `is_context` says which document it reads).
-    Path(JsonPath),
-    /// `"key.$": "States.Format(...)"`.
-    Intrinsic(Box<Intrinsic>),
 }
 
 /// A `Retry` rule.
@@ -373,62 +366,6 @@ fn number_field(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<
         Some(Value::String(s)) => Ok(Some(NumberField::Path(path_of(s, at)?))),
         Some(_) => Err(format!("{path_key} must be a string at {at}")),
     }
-}
-
-impl Template {
-    /// Parses a payload template: keys ending in `.$` take a path or an intrinsic call.
-    pub fn parse(v: &Value, at: &str) -> Result<Template> {
-        match v {
-            Value::Object(obj) => {
-                let mut fields = Vec::with_capacity(obj.len());
-                for (k, v) in obj {
-                    if let Some(name) = k.strip_suffix(".$") {
-                        let text = v
-                            .as_str()
-                            .ok_or_else(|| format!("The value for the field '{k}' must be a STRING at {at}"))?;
-                        fields.push((name.to_string(), Template::dynamic(text, k, at)?));
-                    } else {
-                        fields.push((k.clone(), Template::parse(v, at)?));
-                    }
-                }
-                if fields.iter().all(|(_, t)| matches!(t, Template::Literal(_))) {
-                    return Ok(Template::Literal(v.clone()));
-                }
-                Ok(Template::Object(fields))
-            }
-            Value::Array(items) => {
-                let items = items.iter().map(|i| Template::parse(i, at)).collect::<Result<Vec<_>>>()?;
-                if items.iter().all(|t| matches!(t, Template::Literal(_))) {
-                    return Ok(Template::Literal(v.clone()));
-                }
-                Ok(Template::Array(items))
-            }
-            other => Ok(Template::Literal(other.clone())),
-        }
-    }
-
-    fn dynamic(text: &str, key: &str, at: &str) -> Result<Template> {
-        if text.starts_with('$') {
-            return Ok(Template::Path(parse_path(text).map_err(|_| invalid_dynamic(key, at))?));
-        }
-        let intrinsic = Intrinsic::parse(text).map_err(|_| invalid_dynamic(key, at))?;
-        Ok(Template::Intrinsic(Box::new(intrinsic)))
-    }
-
-    /// True when evaluating this template may read the context object.
-    pub fn uses_context(&self) -> bool {
-        match self {
-            Template::Literal(_) => false,
-            Template::Object(f) => f.iter().any(|(_, t)| t.uses_context()),
-            Template::Array(a) => a.iter().any(Template::uses_context),
-            Template::Path(p) => p.is_context(),
-            Template::Intrinsic(i) => i.uses_context(),
-        }
-    }
-}
-
-fn invalid_dynamic(key: &str, at: &str) -> String {
-    format!("The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call at {at}")
 }
 
 fn source(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<Source>> {
@@ -671,6 +608,9 @@ fn load_path_fields(
         Kind::Succeed | Kind::Parallel { .. } => {}
     }
     p.uses_context = path_fields_use_context(&p);
+    if matches!(kind, Kind::Pass) {
+        p.moves = moves::plan(&p);
+    }
     Ok(p)
 }
 

@@ -1,0 +1,138 @@
+//! The size of a JSON value's text, measured without writing it: what the 256 KiB payload check
+//! reads when no history needs the text, in one walk with the nesting check.
+
+use std::io::Write;
+
+use serde_json::{Number, Value};
+
+/// The length in bytes of `serde_json::to_string(v)`, or `None` when a non-empty array or
+/// object lies at depth `max_depth` or deeper (the root is at depth 1).
+pub fn measure(v: &Value, max_depth: usize) -> Option<usize> {
+    let mut len = 0usize;
+    let mut todo: Vec<(&Value, usize)> = Vec::new();
+    let mut next = Some((v, 1usize));
+    while let Some((v, depth)) = next.take().or_else(|| todo.pop()) {
+        len = len.saturating_add(match v {
+            Value::Null => 4,
+            Value::Bool(b) => 4 + usize::from(!*b),
+            Value::Number(n) => number_len(n),
+            Value::String(s) => string_len(s),
+            Value::Array(items) => {
+                if items.is_empty() {
+                    2
+                } else if depth >= max_depth {
+                    return None;
+                } else {
+                    todo.extend(items.iter().map(|c| (c, depth + 1)));
+                    items.len() + 1
+                }
+            }
+            Value::Object(map) => {
+                if map.is_empty() {
+                    2
+                } else if depth >= max_depth {
+                    return None;
+                } else {
+                    todo.extend(map.values().map(|c| (c, depth + 1)));
+                    // Braces, commas and colons, and the keys.
+                    map.keys().fold(2 * map.len() + 1, |n, k| n.saturating_add(string_len(k)))
+                }
+            }
+        });
+    }
+    Some(len)
+}
+
+/// A string's length in JSON, quotes and escapes included (serde_json escapes `"`, `\` and the
+/// control characters; `\b`, `\t`, `\n`, `\f` and `\r` take two bytes, the others six).
+fn string_len(s: &str) -> usize {
+    let plain = |b: &u8| *b >= 0x20 && *b != b'"' && *b != b'\\';
+    if s.as_bytes().iter().all(plain) {
+        return s.len().saturating_add(2);
+    }
+    s.bytes().fold(2usize, |n, b| {
+        n.saturating_add(match b {
+            b'"' | b'\\' | 0x08 | 0x09 | 0x0a | 0x0c | 0x0d => 2,
+            0x00..=0x1f => 6,
+            _ => 1,
+        })
+    })
+}
+
+fn number_len(n: &Number) -> usize {
+    let digits = |mut x: u64| {
+        let mut d = 1;
+        while x >= 10 {
+            x /= 10;
+            d += 1;
+        }
+        d
+    };
+    if let Some(u) = n.as_u64() {
+        digits(u)
+    } else if let Some(i) = n.as_i64() {
+        1 + digits(i.unsigned_abs())
+    } else {
+        // A float: as serde_json writes it.
+        struct Count(usize);
+        impl Write for Count {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(0);
+        match serde_json::to_writer(&mut count, n) {
+            Ok(()) => count.0,
+            Err(_) => 4,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::measure;
+
+    #[test]
+    fn the_length_is_that_of_the_text() {
+        let values = [
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(0),
+            json!(7),
+            json!(-1),
+            json!(10),
+            json!(u64::MAX),
+            json!(i64::MIN),
+            json!(0.5),
+            json!(-1.25e-300),
+            json!(1e21),
+            json!(3.0),
+            json!(""),
+            json!("a\"b\\c\n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f}é😀"),
+            json!([]),
+            json!({}),
+            json!([1, [2, []], {"k": "v", "e": {}}]),
+            json!({"a": {"b": [1.5, "x", null, true]}, "": 0, "q\"": [{}]}),
+        ];
+        for v in values {
+            assert_eq!(measure(&v, usize::MAX), Some(serde_json::to_string(&v).unwrap().len()), "{v}");
+        }
+    }
+
+    #[test]
+    fn too_deep_is_none() {
+        let v = json!({"a": [1, {"b": {}}]});
+        // Filled containers at depths 1 to 3; the empty object at depth 4 does not count.
+        assert_eq!(measure(&v, 4), Some(serde_json::to_string(&v).unwrap().len()));
+        assert_eq!(measure(&v, 3), None);
+        assert_eq!(measure(&json!([]), 1), Some(2));
+        assert_eq!(measure(&json!([1]), 1), None);
+    }
+}

@@ -1,0 +1,154 @@
+//! Which parts of a Pass state's input may move into its result instead of being copied: those
+//! that nothing reads once the state has its result.
+//!
+//! A Pass state reads its raw input through `InputPath` and `Parameters`, then writes the result
+//! into it (`ResultPath`) and selects its output (`OutputPath`). What the output takes from the raw
+//! input is known from the paths alone when they are plain names; a `Parameters` field whose value
+//! lies outside of it (and outside of `ResultPath`'s target) is read once and never again, so the
+//! executor moves it. Everything here is decided when the definition loads.
+
+use super::{PathField, PathFields, ResultPath, Template};
+
+/// The parts of a Pass state's raw input that move into its result, as property names from the
+/// raw input's root.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Moves {
+    /// No `Parameters`: the effective input is the result, moved out of the raw input.
+    Input(Vec<String>),
+    /// For each top-level field of `Parameters`, in order: what it moves, or `None` when it is
+    /// evaluated as usual (before any field moves).
+    Fields(Vec<Option<Vec<String>>>),
+}
+
+/// Whether one name list starts with the other (or they are equal).
+fn overlap(a: &[String], b: &[&str]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// The plan of a Pass state without `Result` and `Assign`, or `None` when nothing can move.
+pub(super) fn plan(p: &PathFields) -> Option<Moves> {
+    if p.result.is_some() || p.assign.is_some() {
+        return None;
+    }
+    let input: Vec<&str> = match &p.input_path {
+        PathField::Whole => Vec::new(),
+        PathField::Path(path) => path.names()?,
+        PathField::Null => return None,
+    };
+    // What of the raw input the output keeps (`None`: nothing), and where the result goes.
+    let (kept, target): (Option<Vec<&str>>, Option<Vec<&str>>) = match &p.result_path {
+        ResultPath::Replace => (None, None),
+        rp => {
+            let target = match rp {
+                ResultPath::Path(r) => Some(r.names()?),
+                _ => None,
+            };
+            let output = match &p.output_path {
+                PathField::Whole => Some(Vec::new()),
+                PathField::Path(o) => Some(o.names()?),
+                PathField::Null => None,
+            };
+            match (output, &target) {
+                // The output lies inside the result: the raw input is not in it.
+                (Some(o), Some(r)) if o.len() >= r.len() && o.starts_with(r) => (None, target),
+                (output, _) => (output, target),
+            }
+        }
+    };
+    let free = |names: &[String]| {
+        !kept.as_ref().is_some_and(|k| overlap(names, k)) && !target.as_ref().is_some_and(|t| overlap(names, t))
+    };
+    let absolute = |rest: &[&str]| input.iter().chain(rest).map(|n| n.to_string()).collect::<Vec<String>>();
+    match &p.parameters {
+        None => {
+            let names = absolute(&[]);
+            free(&names).then_some(Moves::Input(names))
+        }
+        Some(Template::Object(fields)) => {
+            let mut moves: Vec<Option<Vec<String>>> = fields
+                .iter()
+                .map(|(_, t)| match t {
+                    Template::Path(path) => path.names().map(|n| absolute(&n)).filter(|n| free(n)),
+                    _ => None,
+                })
+                .collect();
+            // Two fields reading overlapping parts both copy.
+            let taken = moves.clone();
+            for (i, m) in moves.iter_mut().enumerate() {
+                let clash = m.as_ref().is_some_and(|a| {
+                    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+                    taken.iter().enumerate().any(|(j, b)| j != i && b.as_ref().is_some_and(|b| overlap(b, &a)))
+                });
+                if clash {
+                    *m = None;
+                }
+            }
+            moves.iter().any(Option::is_some).then_some(Moves::Fields(moves))
+        }
+        Some(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::{load, Flow};
+
+    /// The plan of the Pass state `P` of a one-state machine.
+    fn plan_of(pass: serde_json::Value) -> Option<Moves> {
+        let mut state = pass;
+        state["Type"] = json!("Pass");
+        state["End"] = json!(true);
+        let machine = load(&json!({"StartAt": "P", "States": {"P": state}})).unwrap();
+        match &machine.states[0].flow {
+            Flow::JsonPath(p) => p.moves.clone(),
+            Flow::Jsonata(_) => None,
+        }
+    }
+
+    fn names(n: &[&str]) -> Option<Vec<String>> {
+        Some(n.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn a_plain_pass_moves_its_input() {
+        assert_eq!(plan_of(json!({})), Some(Moves::Input(vec![])));
+        assert_eq!(plan_of(json!({"InputPath": "$.a"})), Some(Moves::Input(vec!["a".into()])));
+        // The result goes back into the input, which the output keeps.
+        assert_eq!(plan_of(json!({"ResultPath": "$.r"})), None);
+        assert_eq!(plan_of(json!({"ResultPath": null})), None);
+        // ... unless the output is only the result or another part, and the result is written
+        // outside of what moves (here the whole input would move, and the result goes into it).
+        assert_eq!(plan_of(json!({"ResultPath": "$.r", "OutputPath": "$.r.x"})), None);
+        assert_eq!(
+            plan_of(json!({"InputPath": "$.a", "ResultPath": "$.r", "OutputPath": "$.b"})),
+            Some(Moves::Input(vec!["a".into()]))
+        );
+        // A result written inside the moved part needs it in place.
+        assert_eq!(plan_of(json!({"InputPath": "$.a", "ResultPath": "$.a.r", "OutputPath": "$.b"})), None);
+        assert_eq!(plan_of(json!({"Result": 1})), None);
+        assert_eq!(plan_of(json!({"Assign": {"x.$": "$.a"}})), None);
+        assert_eq!(plan_of(json!({"InputPath": "$.a[0]"})), None);
+    }
+
+    #[test]
+    fn parameters_move_the_fields_nothing_reads_later() {
+        // The benchmark's shape: the output keeps `next` only, so `data`'s parts move.
+        let p = plan_of(json!({"InputPath": "$.data",
+            "Parameters": {"records.$": "$.records", "meta.$": "$.meta", "firstId.$": "$.records[0].id", "step": 0},
+            "ResultPath": "$.next.data", "OutputPath": "$.next"}));
+        assert_eq!(p, Some(Moves::Fields(vec![names(&["data", "records"]), names(&["data", "meta"]), None, None])));
+        // Two fields of the same part both copy; a context path never moves.
+        let p = plan_of(json!({"Parameters": {"a.$": "$.x", "b.$": "$.x.y", "c.$": "$.z", "d.$": "$$.Execution.Id"}}));
+        assert_eq!(p, Some(Moves::Fields(vec![None, None, names(&["z"]), None])));
+        // The output keeps the raw input: nothing moves.
+        assert_eq!(plan_of(json!({"Parameters": {"a.$": "$.x"}, "ResultPath": "$.r"})), None);
+        assert_eq!(plan_of(json!({"Parameters": {"a.$": "$.x"}, "ResultPath": "$.r", "OutputPath": "$.x"})), None);
+        assert_eq!(
+            plan_of(json!({"Parameters": {"a.$": "$.x"}, "ResultPath": "$.r", "OutputPath": "$.y"})),
+            Some(Moves::Fields(vec![names(&["x"])]))
+        );
+    }
+}
