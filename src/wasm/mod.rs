@@ -96,6 +96,10 @@ impl Drop for Simulator {
             Ok(mut st) => st.free(),
             Err(_) => return,
         };
+        if rejects.is_empty() {
+            // A JS Error captures a stack trace: none is made when nobody waits.
+            return;
+        }
         let freed: JsValue =
             js_error("SimulatorFreed", "the Simulator was freed (sim.free()) before the execution ended").into();
         for reject in rejects {
