@@ -133,6 +133,10 @@ pub struct Config {
     pub max_history_bytes: usize,
     /// What the execution keeps of its history: [`HistoryMode::Keep`] by default.
     pub history: HistoryMode,
+    /// Whether state entered and exited events carry the state's input and output as text (true by
+    /// default). Off when nobody can read them: an execution that keeps no history and logs
+    /// without `includeExecutionData`. The 256 KiB check then measures outputs instead.
+    pub state_payloads: bool,
     /// Virtual milliseconds each state entry takes (0 by default, so timestamps are exact). With a
     /// cost, a runaway Express loop reaches its 5-minute limit and times out, as on AWS.
     pub state_cost_ms: u64,
@@ -163,6 +167,7 @@ impl Config {
             max_transitions: DEFAULT_MAX_TRANSITIONS,
             max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
             history: HistoryMode::Keep,
+            state_payloads: true,
             state_cost_ms: 0,
             jsonata: crate::jsonata::Limits::default(),
             poll_slice: 10_000,

@@ -508,10 +508,10 @@ impl Execution {
         self.failure = Some(Failure::custom(error.unwrap_or(""), cause.unwrap_or("")));
     }
 
-    /// Whether the history events get their payload texts: not when the execution keeps no
-    /// history ([`HistoryMode::Discard`]), where nobody can read them.
+    /// Whether the history events get their payload texts: not when nobody can read them (no
+    /// history is kept, and the logs, if any, leave execution data out).
     fn keeps_text(&self) -> bool {
-        self.config.history != HistoryMode::Discard
+        self.config.history != HistoryMode::Discard && self.config.state_payloads
     }
 
     fn state(&self, f: FrameId) -> &State {

@@ -45,7 +45,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 pub use crate::error::{ApiError, ApiErrorKind};
-use crate::exec::{Config, Execution, Identity, MachineType, Status, TaskId};
+use crate::exec::{Config, Execution, HistoryMode, Identity, MachineType, Status, TaskId};
 use crate::mock::MockConfig;
 use crate::model::Machine;
 
@@ -392,10 +392,12 @@ impl Simulator {
         let role = entry.role_arn.clone();
         let machine = entry.machine.clone();
         // The logging of the revision it runs, else of the machine.
-        let logs_nothing = match &entry.meta.revision {
-            Some(r) => r.logging.level == "OFF",
-            None => self.machines.get(&entry.machine_arn).map_or(true, |m| m.logging.level == "OFF"),
+        let logging = match &entry.meta.revision {
+            Some(r) => Some(&r.logging),
+            None => self.machines.get(&entry.machine_arn).map(|m| &m.logging),
         };
+        let logs_nothing = logging.map_or(true, |l| l.level == "OFF");
+        let logs_data = logging.is_some_and(|l| l.level != "OFF" && l.include_execution_data);
         let machine_arn = entry.machine_arn.clone();
         let mut meta = entry.meta;
         if machine_type == MachineType::Standard {
@@ -439,6 +441,7 @@ impl Simulator {
         config.start_time = now;
         config.seed = self.seed ^ self.rng.u64(..);
         self.configure(&mut config, logs_nothing);
+        config.state_payloads = config.history == HistoryMode::Keep || logs_data;
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
         config.redrive_count_in_context = !sync;

@@ -339,9 +339,12 @@ fn log_levels_and_execution_data_filter_exactly() {
         ("FATAL", vec!["ExecutionFailed"]),
         ("OFF", vec![]),
     ];
-    for (level, want) in expect {
+    // Kept or not, the history gives the logs the same records (without a kept history, the
+    // states' texts are only made when the records include execution data).
+    for ((level, want), keep) in expect.into_iter().flat_map(|e| [(e.clone(), true), (e, false)]) {
         for include in [true, false] {
             let mut sim = sim();
+            sim.budgets.express_history = keep;
             let logging = json!({"level": level, "includeExecutionData": include});
             let m = create(&mut sim, "Levels", machine, "EXPRESS", Some(logging));
             let exec = sim.start_execution(&start(&m, r#"{"x": 1}"#), 0).unwrap();
@@ -362,6 +365,8 @@ fn log_levels_and_execution_data_filter_exactly() {
             }
             if include && level == "ALL" {
                 assert_eq!(records[0]["details"]["input"], r#"{"x":1}"#, "payloads are JSON text");
+                assert_eq!(records[1]["details"]["input"], r#"{"x":1}"#, "{keep}");
+                assert_eq!(records[2]["details"]["output"], r#"{"x":1}"#, "{keep}");
                 assert_eq!(records[0]["id"], "1");
                 assert_eq!(records[0]["previous_event_id"], "0");
                 assert_eq!(records[0]["redrive_count"], "0");
