@@ -191,6 +191,7 @@ fixtures!(
     dmap_writer_tolerated_failures,
     express_five_minute_limit,
     jsonpath_unquoted_word_filter,
+    map_item_in_catch_assign,
     map_items_context,
     map_jsonata_max_concurrency_negative,
     map_jsonata_tolerated_percentage_out_of_range,

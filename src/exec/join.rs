@@ -55,6 +55,8 @@ pub(super) struct Join {
     pub(super) tolerated_percentage: Option<f64>,
     /// The state's effective input (after InputPath), for ItemSelector.
     pub(super) effective_input: Value,
+    /// Map: whether the item processor may read `$$.Map.Item.Value` (else items are not kept).
+    pub(super) item_context: bool,
     pub(super) done: bool,
     started_event: u64,
     /// A Distributed Map's Map Run, for `DescribeMapRun`.
@@ -206,6 +208,7 @@ impl Execution {
             tolerated_count: None,
             tolerated_percentage: None,
             effective_input,
+            item_context: true,
             done: false,
             started_event: started,
             run: None,
@@ -306,12 +309,13 @@ impl Execution {
 
     /// Starts a Map state: its items, `MaxConcurrency` and failure tolerance in its query
     /// language, then the iterations.
-    pub(super) fn start_map(&mut self, f: FrameId, st: &State, spec: &MapSpec, input: &Value) -> Result<(), Fault> {
+    /// The raw input moves into the frame once the Map starts.
+    pub(super) fn start_map(&mut self, f: FrameId, st: &State, spec: &MapSpec, input: &mut Value) -> Result<(), Fault> {
         match &st.flow {
             Flow::JsonPath(p) => self.start_path_map(f, st, spec, p, input),
             Flow::Jsonata(j) => {
                 let (items, max_concurrency, count, percentage) = self.with_flow(f, st, |env| {
-                    let states = jsonata::states(input, env.context, &[]);
+                    let states = jsonata::states(&*input, env.context, &[]);
                     let items = match &j.items {
                         _ if spec.dist.reader.is_some() => Value::Array(Vec::new()),
                         Some(t) => {
@@ -362,9 +366,11 @@ impl Execution {
                     };
                     Ok((items, max, count, percentage))
                 })?;
-                self.frames[f].input = input.clone();
                 let dist = if spec.distributed { Some(self.plan_dist(f, st, spec, input)?) } else { None };
-                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, input.clone(), dist);
+                // ItemSelector and a Distributed Map's batches read the state input later.
+                let eff = if j.item_selector.is_some() || spec.distributed { input.clone() } else { Value::Null };
+                self.frames[f].input = std::mem::take(input);
+                self.launch_map(f, st, spec, items, max_concurrency, count, percentage, eff, dist);
                 Ok(())
             }
         }
@@ -376,17 +382,18 @@ impl Execution {
         st: &State,
         spec: &MapSpec,
         p: &PathFields,
-        input: &Value,
+        input: &mut Value,
     ) -> Result<(), Fault> {
+        let raw = &*input;
         let (eff, items, max_concurrency) = self.with_flow(f, st, |env| {
-            let eff = path::input_path(p, input, env)?.into_owned();
+            let eff = path::input_path(p, raw, env)?;
             let items = match (&p.items_path, &p.items) {
                 // With a reader, ItemsPath selects nothing (recorded on AWS: LocalStack's snapshots
                 // `test_map_item_reader_base_json_with_items_path[*]` read the object's items).
                 _ if spec.dist.reader.is_some() => Value::Array(Vec::new()),
                 (Some(ip), _) => path::select(ip, &eff, env)?,
                 (None, Some(v)) => v.clone(),
-                (None, None) => eff.clone(),
+                (None, None) => eff.as_ref().clone(),
             };
             let Value::Array(items) = items else {
                 return Err(Fault::Runtime(format!(
@@ -400,7 +407,6 @@ impl Execution {
             };
             Ok((eff, items, max))
         })?;
-        self.frames[f].input = input.clone();
         // The failure tolerance is checked after MapStateStarted (as AWS records it).
         let tolerance = self.with_flow(f, st, |env| {
             let count = match &p.tolerated_failure_count {
@@ -428,6 +434,9 @@ impl Execution {
         match tolerance {
             Ok((count, percentage)) => {
                 let dist = if spec.distributed { Some(self.plan_dist(f, st, spec, &eff)?) } else { None };
+                // ItemSelector and a Distributed Map's batches read the effective input later.
+                let eff = if p.item_selector.is_some() || spec.distributed { eff.into_owned() } else { Value::Null };
+                self.frames[f].input = std::mem::take(input);
                 self.launch_map(f, st, spec, items, max_concurrency, count, percentage, eff, dist);
                 Ok(())
             }
@@ -482,6 +491,7 @@ impl Execution {
         join.tolerated_count = tolerated_count;
         join.tolerated_percentage = tolerated_percentage;
         join.pending_items = items.into_iter().enumerate().collect();
+        join.item_context = spec.processor.may_read_context();
         join.dist = dist.map(Box::new);
         if self.start_dist(j) {
             return;
@@ -498,12 +508,17 @@ impl Execution {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
         let Kind::Map(spec) = &st.kind else { return };
-        let map_item = Arc::new((index, item));
         let selects = match &st.flow {
             Flow::JsonPath(p) => p.item_selector.is_some(),
             Flow::Jsonata(j) => j.item_selector.is_some(),
         };
         let prepared = self.joins[j].dist.as_ref().is_some_and(|d| d.prepared);
+        if !selects && !self.joins[j].item_context {
+            // Nothing reads `$$.Map.Item.Value`: the item itself is the iteration's input.
+            self.spawn_iteration(j, st, spec, index, item, Arc::new((index, Value::Null)));
+            return;
+        }
+        let map_item = Arc::new((index, item));
         let iter_input = if selects && !prepared {
             let mut ctx = self.context(f);
             ctx["Map"] = self.map_item_context(j, index, &map_item.1);

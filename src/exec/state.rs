@@ -41,7 +41,7 @@ impl Execution {
                 },
                 (None, None) => self.with_flow(f, st, |env| dataflow::work_input(st, &input, env)).map(Some),
             },
-            _ => self.run_kind(f, st, &input),
+            _ => self.run_kind(f, st, &mut input),
         };
         match ran {
             // The result was computed from the borrowed input, which then moves back to the
@@ -52,8 +52,11 @@ impl Execution {
             }
             Ok(None) => {}
             Err(fault) => {
-                // The raw input goes back to the frame for Catch's ResultPath.
-                self.frames[f].input = input;
+                // The raw input goes back to the frame for Catch's ResultPath (unless the state had
+                // parked it there already).
+                if self.frames[f].input.is_null() {
+                    self.frames[f].input = input;
+                }
                 self.state_failed(f, fault);
             }
         }
@@ -63,7 +66,8 @@ impl Execution {
     /// on itself (blocked on a timer, a task or a join, or went to its next state). A state that
     /// waits (Wait, Task, Parallel, Map) puts its raw input back in the frame, for its exit or its
     /// catchers; one that ends at once (Pass, Succeed, Fail, Choice) has no catcher to need it.
-    fn run_kind(&mut self, f: FrameId, st: &State, input: &Value) -> Result<Option<Value>, Fault> {
+    /// A state that waits moves `input` into the frame (leaving `null`).
+    fn run_kind(&mut self, f: FrameId, st: &State, input: &mut Value) -> Result<Option<Value>, Fault> {
         match &st.kind {
             Kind::Pass => match &st.flow {
                 Flow::JsonPath(p) => match &p.result {
@@ -94,7 +98,7 @@ impl Execution {
             }
             Kind::Wait => {
                 let until = self.with_flow(f, st, |env| super::task::wait_until(st, input, env))?;
-                self.frames[f].input = input.clone();
+                self.frames[f].input = std::mem::take(input);
                 self.frames[f].phase = Phase::Blocked;
                 self.add_timer(until, f);
                 Ok(None)
@@ -130,13 +134,13 @@ impl Execution {
                     };
                     Ok::<_, Fault>((params, timeout, heartbeat))
                 })?;
-                self.frames[f].input = input.clone();
+                self.frames[f].input = std::mem::take(input);
                 self.schedule_task(f, &st.name, spec, params, timeout, heartbeat);
                 Ok(None)
             }
             Kind::Parallel { branches } => {
                 let branch_input = self.with_flow(f, st, |env| dataflow::work_input(st, input, env))?;
-                self.frames[f].input = input.clone();
+                self.frames[f].input = std::mem::take(input);
                 self.start_parallel(f, branches, branch_input);
                 Ok(None)
             }

@@ -33,6 +33,24 @@ pub struct Machine {
     pub index: HashMap<String, usize>,
 }
 
+impl Machine {
+    /// Whether running these states may read the context object: a state's fields, a task
+    /// (its handler gets the context), or a nested branch or item processor that does. A Map whose
+    /// processor does not need not keep each item for `$$.Map.Item.Value`.
+    pub fn may_read_context(&self) -> bool {
+        self.states.iter().any(|s| {
+            s.uses_context()
+                || match &s.kind {
+                    Kind::Task(_) => true,
+                    Kind::Parallel { branches } => branches.iter().any(|b| b.may_read_context()),
+                    // A Distributed Map's reader, batcher and writer read it too.
+                    Kind::Map(spec) => spec.distributed || spec.processor.may_read_context(),
+                    _ => false,
+                }
+        })
+    }
+}
+
 /// One state: its name, its kind, where it goes, its Retry and Catch rules, and its data flow.
 #[derive(Debug)]
 pub struct State {
@@ -712,6 +730,7 @@ fn path_fields_use_context(p: &PathFields) -> bool {
             .any(number)
         || matches!(&p.wait, Some(WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p)) if p.is_context())
         || p.choices.iter().any(|c| c.rule.uses_context() || template(&c.assign))
+        || p.catch_assign.iter().any(template)
 }
 
 fn load_wait(s: &Map<String, Value>, at: &str) -> Result<WaitFor> {
