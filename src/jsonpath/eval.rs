@@ -97,7 +97,7 @@ impl<'a> Walk<'a, '_> {
         };
         match step {
             Step::Name(name) => match node {
-                Value::Object(map) => match map.get(name) {
+                Value::Object(map) => match super::field(map, name) {
                     Some(value) => self.step(i + 1, value),
                     // Jayway throws for a missing inner property only when the whole path is definite.
                     None if self.strict || (!leaf && self.path.is_definite()) => fail(FailKind::MissingProperty),
@@ -261,7 +261,7 @@ pub(super) fn array_get(items: &[Value], index: i64) -> Option<&Value> {
 pub(super) fn merge_names(map: &Map<String, Value>, names: &[String]) -> Map<String, Value> {
     let mut merged = Map::new();
     for name in names {
-        if let Some(value) = map.get(name) {
+        if let Some(value) = super::field(map, name) {
             merged.insert(name.clone(), value.clone());
         }
     }

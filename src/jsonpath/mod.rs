@@ -212,7 +212,7 @@ impl JsonPath {
         let mut current = root;
         for step in &self.path.steps {
             current = match step {
-                Step::Name(name) => current.as_object()?.get(name)?,
+                Step::Name(name) => field(current.as_object()?, name)?,
                 Step::Index(index) => array_get(current.as_array()?, *index)?,
                 Step::Names(names) => {
                     current.as_object()?;
@@ -222,6 +222,16 @@ impl JsonPath {
             };
         }
         Some((current, None))
+    }
+}
+
+/// A member of an object by name. Small objects (the usual state data) are scanned, which is
+/// cheaper than hashing the name.
+pub(crate) fn field<'a>(map: &'a serde_json::Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if map.len() <= 8 {
+        map.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        map.get(name)
     }
 }
 
