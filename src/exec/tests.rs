@@ -34,7 +34,6 @@ fn express_arns_end_with_a_stable_run_id() {
 /// `TestState` gives for that state (a Task answered with the same result as its mock).
 #[test]
 fn executor_and_teststate_agree() {
-    use crate::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
     use crate::teststate::{test_state, Request};
 
     let cases = [
@@ -59,18 +58,7 @@ fn executor_and_teststate_agree() {
     ];
     let input = json!({"a": {"b": 2}});
     for (state, result) in cases {
-        let mut sim = Simulator::new("123456789012", "us-east-1", 0);
-        let definition = json!({"StartAt": "S", "States": {"S": state}}).to_string();
-        let created = sim
-            .create_state_machine(&CreateStateMachineInput { name: "M".into(), definition, ..Default::default() }, 0);
-        let start = StartExecutionInput {
-            state_machine_arn: created.unwrap()["stateMachineArn"].as_str().unwrap().into(),
-            input: Some(input.to_string()),
-            ..Default::default()
-        };
-        let arn = sim.start_execution(&start, 0).unwrap();
-        let answer = result.clone().unwrap_or(Value::Null);
-        sim.run_to_end(&arn, &mut |_| Some(Ok(answer.clone())));
+        let (sim, arn) = run_in_account(&state, &input, result.clone().unwrap_or(Value::Null));
         let exec = sim.execution(&arn).unwrap();
         let mut req = json!({"definition": state.to_string(), "input": input.to_string()});
         if let Some(r) = &result {
@@ -81,6 +69,24 @@ fn executor_and_teststate_agree() {
         assert_eq!(exec.status(), Status::Succeeded, "{state}");
         assert_eq!(exec.output(), Some(&shown), "{state}");
     }
+}
+
+/// Runs the one-state machine `{"S": state}` in an account, its tasks answered with `answer`:
+/// the account and the execution's ARN.
+fn run_in_account(state: &Value, input: &Value, answer: Value) -> (crate::simulator::Simulator, String) {
+    use crate::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
+    let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+    let definition = json!({"StartAt": "S", "States": {"S": state}}).to_string();
+    let created =
+        sim.create_state_machine(&CreateStateMachineInput { name: "M".into(), definition, ..Default::default() }, 0);
+    let start = StartExecutionInput {
+        state_machine_arn: created.unwrap()["stateMachineArn"].as_str().unwrap().into(),
+        input: Some(input.to_string()),
+        ..Default::default()
+    };
+    let arn = sim.start_execution(&start, 0).unwrap();
+    sim.run_to_end(&arn, &mut |_| Some(Ok(answer.clone())));
+    (sim, arn)
 }
 
 fn run_alone(machine: serde_json::Value, config: Config) -> Execution {
@@ -187,7 +193,6 @@ fn nesting_depth_counts_filled_containers() {
 /// and cause that copying gives: TestState, which never moves, is the reference.
 #[test]
 fn moved_parameters_agree_with_copied_ones() {
-    use crate::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
     use crate::teststate::{test_state, Request};
 
     let input = json!({"data": {"records": [{"id": 1}, {"id": 2}], "meta": {"m": 1}}, "keep": {"k": true}});
@@ -208,21 +213,10 @@ fn moved_parameters_agree_with_copied_ones() {
     for mut state in cases {
         state["Type"] = json!("Pass");
         state["End"] = json!(true);
-        let mut sim = Simulator::new("123456789012", "us-east-1", 0);
-        let definition = json!({"StartAt": "S", "States": {"S": state}});
-        let machine = crate::model::load(&definition).unwrap();
+        let machine = crate::model::load(&json!({"StartAt": "S", "States": {"S": state}})).unwrap();
         let planned = matches!(&machine.states[0].flow, crate::model::Flow::JsonPath(p) if p.moves.is_some());
         assert!(planned, "{state} moves a part of its input");
-        let definition = definition.to_string();
-        let created = sim
-            .create_state_machine(&CreateStateMachineInput { name: "M".into(), definition, ..Default::default() }, 0);
-        let start = StartExecutionInput {
-            state_machine_arn: created.unwrap()["stateMachineArn"].as_str().unwrap().into(),
-            input: Some(input.to_string()),
-            ..Default::default()
-        };
-        let arn = sim.start_execution(&start, 0).unwrap();
-        sim.run_to_end(&arn, &mut |_| None);
+        let (sim, arn) = run_in_account(&state, &input, Value::Null);
         let exec = sim.execution(&arn).unwrap();
         let req = json!({"definition": state.to_string(), "input": input.to_string()});
         let resp = test_state(&Request::from_json(&req).unwrap()).unwrap();

@@ -271,6 +271,15 @@ fn fail_field(src: &Option<Source>, field: &str, doc: &Value, env: &Env<'_>) -> 
     Ok(Some(super::text_of(text)))
 }
 
+/// The document a template path reads: a variable, the context object or the input.
+fn root_of<'v>(p: &JsonPath, input: &'v Value, ctx: &'v Value, vars: &'v dyn Variables) -> Result<&'v Value, Fault> {
+    match p.variable() {
+        Some(name) => vars.get(name).ok_or_else(|| undefined_variable(p, name)),
+        None if p.is_context() => Ok(ctx),
+        None => Ok(input),
+    }
+}
+
 /// The value of a template object's field `key` (`key.$` when dynamic).
 fn eval_field(
     key: &str,
@@ -282,11 +291,7 @@ fn eval_field(
 ) -> Result<Value, Fault> {
     match t {
         Template::Path(p) => {
-            let doc = match p.variable() {
-                Some(name) => vars.get(name).ok_or_else(|| undefined_variable(p, name))?,
-                None if p.is_context() => ctx,
-                None => input,
-            };
+            let doc = root_of(p, input, ctx, vars)?;
             p.select(doc).ok_or_else(|| {
                 Fault::Runtime(format!(
                     "The JSONPath '{}' specified for the field '{key}.$' could not be found in the input '{}'",
@@ -363,13 +368,6 @@ pub fn eval_template(
     vars: &dyn Variables,
     rng: &mut fastrand::Rng,
 ) -> Result<Value, Fault> {
-    let root = |p: &JsonPath| -> Result<&Value, Fault> {
-        match p.variable() {
-            Some(name) => vars.get(name).ok_or_else(|| undefined_variable(p, name)),
-            None if p.is_context() => Ok(ctx),
-            None => Ok(input),
-        }
-    };
     match t {
         Template::Literal(v) => Ok(v.clone()),
         Template::Object(fields) => {
@@ -384,7 +382,7 @@ pub fn eval_template(
             .map(|t| eval_template(t, input, ctx, vars, rng))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
-        Template::Path(p) => select_or_invalid(p, root(p)?),
+        Template::Path(p) => select_or_invalid(p, root_of(p, input, ctx, vars)?),
         Template::Intrinsic(i) => {
             let lookup = |name: &str| vars.get(name).cloned();
             let scope = Scope::new(input, ctx).with_variables(&lookup);
