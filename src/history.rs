@@ -150,11 +150,6 @@ pub fn json_text(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
 }
 
-/// The length in bytes of [`json_text`], without building the text.
-pub fn json_len(v: &Value) -> usize {
-    crate::json_size::measure(v, usize::MAX).unwrap_or(usize::MAX)
-}
-
 /// `{"truncated": false}`.
 pub fn not_truncated() -> Value {
     json!({"truncated": false})

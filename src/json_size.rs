@@ -6,41 +6,37 @@ use std::io::Write;
 use serde_json::{Number, Value};
 
 /// The length in bytes of `serde_json::to_string(v)`, or `None` when a non-empty array or
-/// object lies at depth `max_depth` or deeper (the root is at depth 1).
+/// object lies at depth `max_depth` or deeper (the root is at depth 1). It recurses, but never
+/// deeper than `max_depth` levels.
 pub fn measure(v: &Value, max_depth: usize) -> Option<usize> {
-    let mut len = 0usize;
-    let mut todo: Vec<(&Value, usize)> = Vec::new();
-    let mut next = Some((v, 1usize));
-    while let Some((v, depth)) = next.take().or_else(|| todo.pop()) {
-        len = len.saturating_add(match v {
-            Value::Null => 4,
-            Value::Bool(b) => 4 + usize::from(!*b),
-            Value::Number(n) => number_len(n),
-            Value::String(s) => string_len(s),
-            Value::Array(items) => {
-                if items.is_empty() {
-                    2
-                } else if depth >= max_depth {
-                    return None;
-                } else {
-                    todo.extend(items.iter().map(|c| (c, depth + 1)));
-                    items.len() + 1
-                }
+    walk(v, 1, max_depth)
+}
+
+fn walk(v: &Value, depth: usize, max_depth: usize) -> Option<usize> {
+    Some(match v {
+        Value::Null => 4,
+        Value::Bool(b) => 4 + usize::from(!*b),
+        Value::Number(n) => number_len(n),
+        Value::String(s) => string_len(s),
+        Value::Array(items) if items.is_empty() => 2,
+        Value::Object(map) if map.is_empty() => 2,
+        _ if depth >= max_depth => return None,
+        Value::Array(items) => {
+            let mut len = items.len() + 1;
+            for item in items {
+                len = len.saturating_add(walk(item, depth + 1, max_depth)?);
             }
-            Value::Object(map) => {
-                if map.is_empty() {
-                    2
-                } else if depth >= max_depth {
-                    return None;
-                } else {
-                    todo.extend(map.values().map(|c| (c, depth + 1)));
-                    // Braces, commas and colons, and the keys.
-                    map.keys().fold(2 * map.len() + 1, |n, k| n.saturating_add(string_len(k)))
-                }
+            len
+        }
+        Value::Object(map) => {
+            // Braces, commas and colons, the keys and the values.
+            let mut len = 2 * map.len() + 1;
+            for (k, item) in map {
+                len = len.saturating_add(string_len(k)).saturating_add(walk(item, depth + 1, max_depth)?);
             }
-        });
-    }
-    Some(len)
+            len
+        }
+    })
 }
 
 /// A string's length in JSON, quotes and escapes included (serde_json escapes `"`, `\` and the
@@ -122,7 +118,7 @@ mod tests {
             json!({"a": {"b": [1.5, "x", null, true]}, "": 0, "q\"": [{}]}),
         ];
         for v in values {
-            assert_eq!(measure(&v, usize::MAX), Some(serde_json::to_string(&v).unwrap().len()), "{v}");
+            assert_eq!(measure(&v, 8), Some(serde_json::to_string(&v).unwrap().len()), "{v}");
         }
     }
 

@@ -235,3 +235,24 @@ fn moved_parameters_agree_with_copied_ones() {
         }
     }
 }
+
+/// Without a kept history the depth limit holds too: the walk that measures an output stops at
+/// 256 levels instead of recursing further.
+#[test]
+fn an_execution_without_history_still_checks_the_depth() {
+    let mut deep = json!(1);
+    for _ in 0..300 {
+        deep = json!([deep]);
+    }
+    let machine = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": deep, "End": true}}});
+    let mut c = config(MachineType::Express);
+    c.history = HistoryMode::Discard;
+    let exec = run_alone(machine, c);
+    assert_eq!(exec.status(), Status::Failed);
+    let failure = exec.failure().unwrap();
+    assert_eq!(failure.error, "States.Runtime");
+    assert_eq!(
+        failure.cause,
+        "The state/task 'P' returned a result nested deeper than 256 levels, the simulator's limit."
+    );
+}
