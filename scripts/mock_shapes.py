@@ -80,17 +80,22 @@ def sfn_cased(name):
     return name[:1].upper() + name[1:]
 
 
-def rust_str(s):
-    return json.dumps(s)
-
-
 def opt(v):
-    return "None" if v is None else f"Some({v})"
+    return "-" if v is None else str(v)
+
+
+def token(s):
+    """A name or enum value as one token of the table's text."""
+    assert s and not any(c in s for c in ' ;"\\\n'), s
+    return s
 
 
 class Emitter:
+    """The table as text: one record per shape, `;` after each, tokens separated by spaces (a kind
+    letter, then its fields; `-` for an absent bound). src/teststate/shapes.rs parses it."""
+
     def __init__(self):
-        self.rows = []  # Rust expressions, by index
+        self.rows = []  # records, by index
         self.index = {}  # (service, shape, json overrides) -> index
 
     def shape(self, service, shapes, name, json_members=()):
@@ -102,6 +107,7 @@ class Emitter:
         self.rows.append(None)
         s = dict(shapes[name], **RECORDED.get((service, name), {}))
         t = s["type"]
+        bounds = f"{opt(s.get('min'))} {opt(s.get('max'))}"
         if t == "structure":
             required = set(s.get("required", []))
             members = []
@@ -110,53 +116,50 @@ class Emitter:
                     sub = self.document()
                 else:
                     sub = self.shape(service, shapes, m["shape"])
-                members.append(f"Member({rust_str(sfn_cased(mname))}, {sub}, {str(mname in required).lower()})")
-            self.rows[i] = f"Shape::Struct(&[{', '.join(members)}])"
+                members.append(f" {token(sfn_cased(mname))} {sub} {int(mname in required)}")
+            self.rows[i] = "S" + "".join(members)
         elif t == "list":
-            item = self.shape(service, shapes, s["member"]["shape"])
-            self.rows[i] = f"Shape::List {{ item: {item}, min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+            self.rows[i] = f"L {self.shape(service, shapes, s['member']['shape'])} {bounds}"
         elif t == "map":
-            value = self.shape(service, shapes, s["value"]["shape"])
-            self.rows[i] = f"Shape::Map {{ value: {value}, min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+            self.rows[i] = f"M {self.shape(service, shapes, s['value']['shape'])} {bounds}"
         elif t == "string":
-            enums = ", ".join(rust_str(e) for e in s.get("enum", []))
-            self.rows[i] = (f"Shape::Str {{ min: {opt(s.get('min'))}, max: {opt(s.get('max'))}, "
-                            f"enums: &[{enums}] }}")
+            self.rows[i] = f"T {bounds}" + "".join(f" {token(e)}" for e in s.get("enum", []))
         elif t == "blob":
-            self.rows[i] = f"Shape::Blob {{ min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+            self.rows[i] = f"B {bounds}"
         elif t in ("integer", "long"):
-            self.rows[i] = f"Shape::Int {{ min: {opt(s.get('min'))}, max: {opt(s.get('max'))} }}"
+            self.rows[i] = f"I {bounds}"
         elif t in ("float", "double"):
             fmin = None if s.get("min") is None else f"{float(s['min'])!r}"
             fmax = None if s.get("max") is None else f"{float(s['max'])!r}"
-            self.rows[i] = f"Shape::Float {{ min: {opt(fmin)}, max: {opt(fmax)} }}"
+            self.rows[i] = f"F {opt(fmin)} {opt(fmax)}"
         elif t == "boolean":
-            self.rows[i] = "Shape::Bool"
+            self.rows[i] = "b"
         elif t == "timestamp":
-            self.rows[i] = "Shape::Timestamp"
+            self.rows[i] = "t"
         else:  # document, and anything newer
-            self.rows[i] = "Shape::Document"
+            self.rows[i] = "d"
         return i
 
     def document(self):
         key = ("", "document", ())
         if key not in self.index:
             self.index[key] = len(self.rows)
-            self.rows.append("Shape::Document")
+            self.rows.append("d")
         return self.index[key]
 
 
-def packed(items, width=640):
-    """Items on as few lines as fit `width` (the file stays short enough to page through)."""
+def packed(records, width=640):
+    """A Rust string literal of `records`, each followed by `;`, on as few lines as fit `width`
+    (a backslash ends each line: the file stays short enough to page through)."""
     lines, line = [], ""
-    for item in items:
-        if line and len(line) + 1 + len(item) > width:
-            lines.append("    " + line)
+    for record in records:
+        item = record + ";"
+        if line and len(line) + len(item) > width:
+            lines.append(line + "\\")
             line = item
         else:
-            line = f"{line} {item}" if line else item
-    if line:
-        lines.append("    " + line)
+            line += item
+    lines.append(line + '";')
     return lines
 
 
@@ -184,23 +187,20 @@ def generate():
         "//!",
         "//! Services: " + ", ".join(f"{s} {versions[s]}" for s in sorted(versions)) + ".",
         "",
-        "use super::{Member, Shape};",
-        "",
         "/// Each integration (`aws-sdk:<service>:<action>` or an optimized `<service>:<action>`) and the",
-        "/// index of its output shape in [`SHAPES`], sorted by name.",
+        "/// index of its output shape in [`SHAPES`] (`<name> <index>`), sorted by name.",
         "#[rustfmt::skip]",
-        "pub(super) static OPERATIONS: &[(&str, u16)] = &[",
+        'pub(super) static OPERATIONS: &str = "\\',
     ]
-    out += packed(f"({rust_str(name)}, {operations[name]})," for name in sorted(operations))
+    out += packed(f"{token(name)} {operations[name]}" for name in sorted(operations))
     out += [
-        "];",
         "",
-        "/// Every shape, by index.",
+        "/// Every shape, by index, as text that `super` parses at first use (see `Tables` there).",
         "#[rustfmt::skip]",
-        "pub(super) static SHAPES: &[Shape] = &[",
+        'pub(super) static SHAPES: &str = "\\',
     ]
-    out += packed(f"{row}," for row in em.rows)
-    out += ["];", ""]
+    out += packed(em.rows)
+    out += [""]
     assert len(em.rows) < 65536
     return "\n".join(out)
 

@@ -21,16 +21,18 @@
 //! "exceeds the maximum length" (strings, blobs, lists and maps), and the minimum length of lists
 //! and maps.
 
+use std::sync::OnceLock;
+
 use serde_json::Value;
 
 use super::request::FieldValidationMode;
 
 mod models;
 
-/// A shape of the service model. Children are indexes into [`models::SHAPES`].
+/// A shape of the service model. Children are indexes into [`Tables::shapes`].
 pub(super) enum Shape {
     /// A structure: its members in the model's order.
-    Struct(&'static [Member]),
+    Struct(Vec<Member>),
     /// A list of `item`, with a length range.
     List {
         item: u16,
@@ -47,7 +49,7 @@ pub(super) enum Shape {
     Str {
         min: Option<u64>,
         max: Option<u64>,
-        enums: &'static [&'static str],
+        enums: Vec<&'static str>,
     },
     /// Binary data, base64 text in JSON; the range is of its bytes.
     Blob {
@@ -74,11 +76,65 @@ pub(super) enum Shape {
 /// A structure member: its name as Step Functions writes it, its shape, and whether it is required.
 pub(super) struct Member(pub &'static str, pub u16, pub bool);
 
+/// The models' tables, parsed from [`models`]' text at first use. As text they cost the web build
+/// 125 KB (34 KB gzipped); written as Rust values (static slices of structs and `&str`s), 146 KB
+/// (52 KB gzipped).
+pub(super) struct Tables {
+    /// Each integration and the index of its output shape, sorted by name.
+    operations: Vec<(&'static str, u16)>,
+    /// Every shape, by index.
+    shapes: Vec<Shape>,
+}
+
+fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| Tables {
+        operations: records(models::OPERATIONS)
+            .filter_map(|r| r.split_once(' ').and_then(|(name, i)| Some((name, i.parse().ok()?))))
+            .collect(),
+        shapes: records(models::SHAPES).map(parse_shape).collect(),
+    })
+}
+
+fn records(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.split(';').filter(|r| !r.is_empty())
+}
+
+/// One record of [`models::SHAPES`]: a kind letter and its fields, `-` for an absent bound.
+fn parse_shape(record: &'static str) -> Shape {
+    let mut tokens = record.split(' ');
+    let kind = tokens.next().unwrap_or_default();
+    let mut field = || tokens.next().unwrap_or_default();
+    let (a, b) = (field(), field());
+    match kind {
+        "S" => {
+            let rest: Vec<&'static str> = [a, b].into_iter().chain(tokens).filter(|t| !t.is_empty()).collect();
+            let member = |m: &[&'static str]| Member(m[0], m[1].parse().unwrap_or(u16::MAX), m[2] == "1");
+            Shape::Struct(rest.chunks_exact(3).map(member).collect())
+        }
+        "L" => Shape::List { item: a.parse().unwrap_or(u16::MAX), min: bound(b), max: bound(field()) },
+        "M" => Shape::Map { value: a.parse().unwrap_or(u16::MAX), min: bound(b), max: bound(field()) },
+        "T" => Shape::Str { min: bound(a), max: bound(b), enums: tokens.collect() },
+        "B" => Shape::Blob { min: bound(a), max: bound(b) },
+        "I" => Shape::Int { min: bound(a), max: bound(b) },
+        "F" => Shape::Float { min: bound(a), max: bound(b) },
+        "b" => Shape::Bool,
+        "t" => Shape::Timestamp,
+        _ => Shape::Document,
+    }
+}
+
+/// A bound of a range: `-` (absent) does not parse.
+fn bound<T: std::str::FromStr>(token: &str) -> Option<T> {
+    token.parse().ok()
+}
+
 /// The output shape of a Task `Resource`, when the models carry it.
 fn output_shape(resource: &str) -> Option<&'static Shape> {
     let action = crate::resource::integration(resource)?;
-    let i = models::OPERATIONS.binary_search_by(|(name, _)| (*name).cmp(action)).ok()?;
-    models::SHAPES.get(usize::from(models::OPERATIONS[i].1))
+    let operations = &tables().operations;
+    let i = operations.binary_search_by(|(name, _)| (*name).cmp(action)).ok()?;
+    tables().shapes.get(usize::from(operations[i].1))
 }
 
 /// Checks a mocked result; `Err` is what follows "Mock result schema validation error: ".
@@ -103,7 +159,7 @@ pub(super) fn check_mock_result(resource: &str, result: &Value, mode: FieldValid
 const MAX_DEPTH: usize = 64;
 
 fn shape(i: u16) -> &'static Shape {
-    models::SHAPES.get(usize::from(i)).unwrap_or(&Shape::Document)
+    tables().shapes.get(usize::from(i)).unwrap_or(&Shape::Document)
 }
 
 fn check_struct(members: &[Member], v: &Value, strict: bool, depth: usize) -> Result<(), String> {
@@ -233,16 +289,25 @@ mod tests {
 
     #[test]
     fn every_shape_index_is_in_the_table() {
-        let n = models::SHAPES.len();
-        for s in models::SHAPES {
+        let t = tables();
+        let n = t.shapes.len();
+        assert_eq!(n, records(models::SHAPES).count());
+        assert_eq!(t.operations.len(), records(models::OPERATIONS).count(), "every operation parses");
+        // Every record parses: the only documents are the `d` records.
+        let documents = t.shapes.iter().filter(|s| matches!(s, Shape::Document)).count();
+        assert_eq!(documents, records(models::SHAPES).filter(|r| *r == "d").count());
+        for s in &t.shapes {
             let children: Vec<u16> = match s {
-                Shape::Struct(ms) => ms.iter().map(|m| m.1).collect(),
+                Shape::Struct(ms) => {
+                    assert!(ms.iter().all(|m| !m.0.is_empty()));
+                    ms.iter().map(|m| m.1).collect()
+                }
                 Shape::List { item, .. } => vec![*item],
                 Shape::Map { value, .. } => vec![*value],
                 _ => vec![],
             };
             assert!(children.iter().all(|c| usize::from(*c) < n));
         }
-        assert!(models::OPERATIONS.windows(2).all(|w| w[0].0 < w[1].0), "sorted for binary search");
+        assert!(t.operations.windows(2).all(|w| w[0].0 < w[1].0), "sorted for binary search");
     }
 }

@@ -25,10 +25,14 @@ pub struct RequestHandler {
 #[wasm_bindgen]
 impl Simulator {
     /// An AWS SDK for JavaScript v3 request handler (the `HttpHandler` shape) that answers Step
-    /// Functions and CloudWatch Logs requests from this simulator.
+    /// Functions and CloudWatch Logs requests from this simulator. The lite build (without the
+    /// crate feature `request-handler`) throws [`super::not_in_this_build`]'s error instead.
     #[wasm_bindgen(js_name = requestHandler)]
-    pub fn request_handler(&self) -> RequestHandler {
-        RequestHandler { shared: self.shared.clone() }
+    pub fn request_handler(&self) -> Result<RequestHandler, JsValue> {
+        if !cfg!(feature = "request-handler") {
+            return Err(super::not_in_this_build("sim.requestHandler()"));
+        }
+        Ok(RequestHandler { shared: self.shared.clone() })
     }
 
     /// `DeleteStateMachine`: the machine, its versions, aliases and tags go; its running
@@ -61,6 +65,10 @@ impl RequestHandler {
     }
 
     fn try_handle(&self, request: &JsValue) -> Result<Promise, JsValue> {
+        // A lite build has no handler to call this on; the check leaves the protocol out of it.
+        if !cfg!(feature = "request-handler") {
+            return Err(super::not_in_this_build("sim.requestHandler()"));
+        }
         if !request.is_object() {
             return Err(validation("the request must be an HttpRequest object"));
         }

@@ -89,6 +89,19 @@ pub(crate) fn validation(message: impl Display) -> JsValue {
     api_error(ApiError::validation(message.to_string()))
 }
 
+/// Why a build without the crate feature `test-state` or `request-handler` (the lite build)
+/// refuses `method`: an `UnknownOperationException` naming the full build.
+pub(crate) fn not_in_this_build(method: &str) -> JsValue {
+    api_error(ApiError::new(
+        crate::error::ApiErrorKind::UnknownOperationException,
+        format!(
+            "{method} is not in this build of asl-sim (the lite build leaves out TestState and the SDK request \
+             handler): use the full build (the npm package's 'asl-sim' rather than 'asl-sim/lite', or the crate \
+             with its default features)"
+        ),
+    ))
+}
+
 /// `sim.free()`: the account and everything JS gave it go at once (see [`lifecycle`]).
 impl Drop for Simulator {
     fn drop(&mut self) {
@@ -212,12 +225,16 @@ impl Simulator {
     /// `TestState`: runs one state in isolation, as the AWS console's "Test state" does, and
     /// returns AWS's response with the inspection data of each step (a simulator extra here: it
     /// needs no machine in the account). Errors are AWS's (`ValidationException`,
-    /// `InvalidDefinition`).
+    /// `InvalidDefinition`). The lite build (without the crate feature `test-state`) throws
+    /// [`not_in_this_build`]'s error instead.
     #[wasm_bindgen(js_name = testState, unchecked_return_type = "TestStateOutput")]
     pub fn test_state(
         &self,
         #[wasm_bindgen(unchecked_param_type = "TestStateInput")] input: JsValue,
     ) -> Result<JsValue, JsValue> {
+        if !cfg!(feature = "test-state") {
+            return Err(not_in_this_build("sim.testState()"));
+        }
         if !input.is_object() || input.is_function() || Array::is_array(&input) {
             return Err(validation("TestStateInput must be an object"));
         }

@@ -212,6 +212,9 @@ impl State {
 
     /// Settles the request handler's waiting requests that the protocol can answer now.
     fn resolve_wire_waits(&mut self, now: i64, turn: &mut Turn) {
+        if !cfg!(feature = "request-handler") {
+            return; // no request handler, no waits (and no protocol code in the build)
+        }
         let wall = js_sys::Date::now() as i64;
         for (wait, resolve) in std::mem::take(&mut self.wire_waits) {
             match crate::protocol::resume(&mut self.account, &wait, now, wall) {

@@ -1,6 +1,7 @@
-// `asl-sim/lite`, the build without JSONata: JSONPath machines run as with the full package, and
-// every way into JSONata (a machine, a state, TestState) is refused with the message that names
-// the full build; the full package runs the same JSONata machine.
+// `asl-sim/lite`, the build without JSONata, TestState and the SDK request handler: JSONPath
+// machines run as with the full package; every way into JSONata (a machine, a state, validation)
+// is refused with the message that names the full build, and so are `testState()` and
+// `requestHandler()`; the full package runs the same JSONata machine and has both methods.
 import { join } from 'node:path';
 
 import { assertEqual, check, run, write } from './harness.mjs';
@@ -8,6 +9,10 @@ import { assertEqual, check, run, write } from './harness.mjs';
 /** The lite build's refusal, as `CreateStateMachine` words it. */
 const REFUSAL = 'JSONata is not in this build of asl-sim (the lite build runs JSONPath only): use the full build ' +
   "(the npm package's 'asl-sim' rather than 'asl-sim/lite', or the crate with its default feature 'jsonata')";
+/** The lite build's refusal of a method it leaves out. */
+const methodRefusal = (method) => ['UnknownOperationException', `${method} is not in this build of asl-sim ` +
+  "(the lite build leaves out TestState and the SDK request handler): use the full build (the npm package's " +
+  "'asl-sim' rather than 'asl-sim/lite', or the crate with its default features)"];
 
 const program = (from) => `
 import { Simulator, version } from '${from}';
@@ -24,15 +29,16 @@ const state = attempt(() => sim.createStateMachine({ name: 'State', definition: 
 const validated = sim.validateStateMachineDefinition({ definition: jsonata });
 const tested = attempt(() => sim.testState({ definition: JSON.stringify({ Type: 'Pass', QueryLanguage: 'JSONata',
   Output: '{% 1 %}', End: true }) }).status);
+const handler = attempt(() => typeof sim.requestHandler().handle);
 console.log(JSON.stringify({ version: version(), ran: [ran.status, ran.output], machine, state,
-  validated: [validated.result, validated.diagnostics], tested }));
+  validated: [validated.result, validated.diagnostics], tested, handler }));
 `;
 
 export async function liteChecks({ work }) {
   const esm = join(work, 'esm');
 
-  await check("`asl-sim/lite` runs JSONPath machines and refuses JSONata (machine, state, validation, TestState) " +
-    'with the message naming the full build', async () => {
+  await check("`asl-sim/lite` runs JSONPath machines and refuses JSONata (machine, state, validation), TestState " +
+    'and the request handler with messages naming the full build', async () => {
     write(esm, { 'lite.mjs': program('asl-sim/lite') });
     const out = JSON.parse(run(process.execPath, ['lite.mjs'], esm));
     const refused = (location) => ['InvalidDefinition',
@@ -42,14 +48,14 @@ export async function liteChecks({ work }) {
     assertEqual(out.state, refused('/States/J/QueryLanguage'), 'a JSONata state');
     assertEqual(out.validated, ['FAIL', [{ severity: 'ERROR', code: 'SCHEMA_VALIDATION_FAILED', message: REFUSAL,
       location: '/QueryLanguage' }]], 'ValidateStateMachineDefinition');
-    // TestState validates the state inside a one-state machine, under the name AWS gives it.
-    assertEqual(out.tested, refused('/States/StateName/QueryLanguage'), 'TestState');
+    assertEqual(out.tested, methodRefusal('sim.testState()'), 'TestState');
+    assertEqual(out.handler, methodRefusal('sim.requestHandler()'), 'the request handler');
   });
 
   await check('the full package runs the JSONata machine that `asl-sim/lite` refuses', async () => {
     write(esm, { 'full.mjs': program('asl-sim') });
     const out = JSON.parse(run(process.execPath, ['full.mjs'], esm));
-    assertEqual([out.machine.stateMachineArn !== undefined, out.validated[0], out.tested], [true, 'OK', 'SUCCEEDED'],
-      'the full build');
+    assertEqual([out.machine.stateMachineArn !== undefined, out.validated[0], out.tested, out.handler],
+      [true, 'OK', 'SUCCEEDED', 'function'], 'the full build');
   });
 }
