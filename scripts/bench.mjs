@@ -63,12 +63,13 @@ if (!process.env.BENCH_NO_BUILD) {
   sh('node', ['scripts/package.mjs']);
 }
 const sizes = {};
-// The npm package ships the web build's .wasm to Node and browsers alike (pkg/node's is not
-// optimized), and the web-lite build's (no JSONata) as asl-sim/lite. Targets: issue 11.
+// The npm package ships the web build's .wasm to browsers, the nodejs build's (opt-level 3) to
+// Node, and the web-lite build's (no JSONata) as asl-sim/lite. Targets: issue 11.
 for (const [build, file, target] of [
   ['web (the playground, npm asl-sim)', 'www/pkg/asl_sim_bg.wasm', 700_000],
   ['web-lite (no JSONata, npm asl-sim/lite)', 'www/pkg-lite/asl_sim_bg.wasm', 300_000],
-  ['npm package asl_sim_bg.wasm', 'dist/package/asl_sim_bg.wasm', 700_000],
+  ['npm package asl_sim_bg.wasm (browsers)', 'dist/package/asl_sim_bg.wasm', 700_000],
+  ['npm package asl_sim_node_bg.wasm (Node, opt-level 3)', 'dist/package/asl_sim_node_bg.wasm', 700_000],
   ['npm package lite/asl_sim_bg.wasm', 'dist/package/lite/asl_sim_bg.wasm', 300_000],
 ]) {
   const path = join(root, file);

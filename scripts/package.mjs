@@ -3,8 +3,9 @@
 // and packs it: `node scripts/package.mjs` (or `make package`) writes dist/asl-sim-<version>.tgz.
 // Needs the builds `web` (www/pkg), `web-lite` (www/pkg-lite) and `nodejs` (pkg/node) of
 // wasm-pack.toml (`bash scripts/build.sh web web-lite nodejs`). The lite build (no JSONata) goes
-// into lite/ as `asl-sim/lite`, with typings identical to the full build's. The package has one .wasm, the web build's (optimized): wasm-bindgen writes the same
-// .wasm for both targets, and this script checks that both glues give it the same imports.
+// into lite/ as `asl-sim/lite`, with typings identical to the full build's. Browsers get the web
+// build's .wasm (asl_sim_bg.wasm, built for size); Node gets the nodejs build's
+// (asl_sim_node_bg.wasm, built for speed), which its glue (asl_sim.cjs) reads.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,12 +34,10 @@ if (JSON.parse(read(lite, 'package.json')).version !== version) fail('www/pkg an
 // One public API: the lite build's typings are the full build's, byte for byte.
 if (read(lite, 'asl_sim.d.ts') !== read(web, 'asl_sim.d.ts')) fail('www/pkg-lite/asl_sim.d.ts differs from www/pkg/asl_sim.d.ts');
 
-// The import object that each glue hands to the .wasm, as text: equal means the node glue can
-// instantiate the web build's .wasm.
-const imports = (glue) => glue.match(/^function __wbg_get_imports\(\) \{\n[\s\S]*?\n\}\n/m)?.[0];
-const [webImports, nodeImports] = [imports(read(web, 'asl_sim.js')), imports(read(node, 'asl_sim.js'))];
-if (!webImports || webImports !== nodeImports) fail('the web and nodejs glues build different imports for the .wasm');
-if (!read(node, 'asl_sim.js').includes('`${__dirname}/asl_sim_bg.wasm`')) fail('the nodejs glue no longer reads asl_sim_bg.wasm beside itself');
+// The nodejs glue reads its .wasm beside itself; in the package that file is asl_sim_node_bg.wasm.
+const nodeWasmPath = '`${__dirname}/asl_sim_bg.wasm`';
+const nodeGlue = read(node, 'asl_sim.js');
+if (nodeGlue.split(nodeWasmPath).length !== 2) fail('the nodejs glue no longer reads asl_sim_bg.wasm beside itself, once');
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
@@ -46,7 +45,8 @@ const copy = (from, to) => cpSync(from, join(out, to), { recursive: true });
 copy(join(web, 'asl_sim_bg.wasm'), 'asl_sim_bg.wasm');
 copy(join(web, 'asl_sim.js'), 'asl_sim.js');
 copy(join(web, 'asl_sim.d.ts'), 'asl_sim.d.ts');
-copy(join(node, 'asl_sim.js'), 'asl_sim.cjs');
+copy(join(node, 'asl_sim_bg.wasm'), 'asl_sim_node_bg.wasm');
+writeFileSync(join(out, 'asl_sim.cjs'), nodeGlue.replace(nodeWasmPath, '`${__dirname}/asl_sim_node_bg.wasm`'));
 copy(join(node, 'asl_sim.d.ts'), 'asl_sim.d.cts');
 for (const name of readdirSync(npm)) if (name !== 'package.json') copy(join(npm, name), name);
 for (const name of ['asl_sim_bg.wasm', 'asl_sim.js', 'asl_sim.d.ts']) copy(join(lite, name), join('lite', name));
