@@ -256,3 +256,58 @@ fn an_execution_without_history_still_checks_the_depth() {
         "The state/task 'P' returned a result nested deeper than 256 levels, the simulator's limit."
     );
 }
+
+/// Every combination of a few `InputPath`, `Parameters`, `ResultPath` and `OutputPath` values:
+/// the executor (which moves what it can) and TestState (which copies) agree on the output, or on
+/// the error and cause.
+#[test]
+fn moves_agree_with_copies_over_many_shapes() {
+    use crate::teststate::{test_state, Request};
+
+    let input = json!({"a": {"b": {"z": 1}, "q": 2}, "c": [1, 2], "r0": 0});
+    let input_paths = [None, Some(json!("$.a")), Some(json!("$.a.b")), Some(json!("$.c"))];
+    let parameters = [
+        None,
+        Some(json!({"x.$": "$.b"})),
+        Some(json!({"x.$": "$.a", "y.$": "$.c"})),
+        Some(json!({"x.$": "$", "k": 1})),
+        Some(json!({"x.$": "$.a.b", "y.$": "$.a"})),
+    ];
+    let result_paths =
+        [None, Some(json!(null)), Some(json!("$.r")), Some(json!("$.a.r")), Some(json!("$.c")), Some(json!("$"))];
+    let output_paths = [None, Some(json!("$.a")), Some(json!("$.r")), Some(json!("$.c")), Some(json!("$.r.x"))];
+    let mut moved = 0;
+    for ip in &input_paths {
+        for params in &parameters {
+            for rp in &result_paths {
+                for op in &output_paths {
+                    let mut state = json!({"Type": "Pass", "End": true});
+                    for (key, v) in [("InputPath", ip), ("Parameters", params), ("ResultPath", rp), ("OutputPath", op)]
+                    {
+                        if let Some(v) = v {
+                            state[key] = v.clone();
+                        }
+                    }
+                    let machine = crate::model::load(&json!({"StartAt": "S", "States": {"S": state}})).unwrap();
+                    moved += usize::from(
+                        matches!(&machine.states[0].flow, crate::model::Flow::JsonPath(p) if p.moves.is_some()),
+                    );
+                    let (sim, arn) = run_in_account(&state, &input, Value::Null);
+                    let exec = sim.execution(&arn).unwrap();
+                    let req = json!({"definition": state.to_string(), "input": input.to_string()});
+                    let resp = test_state(&Request::from_json(&req).unwrap()).unwrap();
+                    if resp["status"] == "SUCCEEDED" {
+                        let shown: Value = serde_json::from_str(resp["output"].as_str().unwrap()).unwrap();
+                        assert_eq!(exec.output(), Some(&shown), "{state}");
+                    } else {
+                        let failure = exec.failure().expect("failed");
+                        assert_eq!(failure.error.to_string(), resp["error"].as_str().unwrap(), "{state}");
+                        assert!(failure.cause.ends_with(resp["cause"].as_str().unwrap()), "{state}: {}", failure.cause);
+                    }
+                }
+            }
+        }
+    }
+    // The shapes that can move are a good share of them.
+    assert!(moved > 100, "{moved} of 600 shapes move");
+}
