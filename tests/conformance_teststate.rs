@@ -83,17 +83,6 @@ fn at_mut<'a>(v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
     Some(cur)
 }
 
-fn type_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
 /// `Ok` when the answer matches the recording, else what differs.
 fn check(case: &Value) -> Result<(), String> {
     let req = Request::from_json(&aws_request(&case["request"]));
@@ -129,7 +118,7 @@ fn check(case: &Value) -> Result<(), String> {
         let want = at_mut(&mut expected, &segs).map(|v| std::mem::replace(v, Value::Null));
         let got = at_mut(&mut actual, &segs).map(|v| std::mem::replace(v, Value::Null));
         match (want, got) {
-            (Some(w), Some(g)) if type_of(&w) == type_of(&g) => {}
+            (Some(w), Some(g)) if asl_sim::jsonata::type_name(&w) == asl_sim::jsonata::type_name(&g) => {}
             (w, g) => return Err(format!("{p}: got {g:?}, want the type of {w:?}")),
         }
     }

@@ -2,21 +2,9 @@
 
 use serde_json::{json, Value};
 
-use asl_sim::teststate::{test_state, Request};
+mod common_teststate;
 
-/// Answers a request given with JSON values (turned into AWS's JSON-text fields here).
-fn answer(req: Value) -> Result<Value, (String, String)> {
-    let mut req = req;
-    for key in ["definition", "input", "variables", "context"] {
-        if let Some(v) = req.get(key).cloned() {
-            req[key] = Value::String(v.to_string());
-        }
-    }
-    if let Some(r) = req.pointer("/mock/result").cloned() {
-        req["mock"]["result"] = Value::String(r.to_string());
-    }
-    Request::from_json(&req).and_then(|r| test_state(&r)).map_err(|e| (e.name().to_string(), e.message))
-}
+use common_teststate::answer;
 
 fn parsed(v: &Value) -> Value {
     serde_json::from_str(v.as_str().expect("JSON text")).expect("valid JSON text")
