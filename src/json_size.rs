@@ -70,22 +70,25 @@ fn number_len(n: &Number) -> usize {
         1 + digits(i.unsigned_abs())
     } else {
         // A float: as serde_json writes it.
-        struct Count(usize);
-        impl Write for Count {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0 += buf.len();
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
+        text_len(&Value::Number(n.clone()))
+    }
+}
+
+/// The length in bytes of `serde_json::to_string(v)`, counted as serde_json writes it.
+pub fn text_len(v: &Value) -> usize {
+    struct Count(usize);
+    impl Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
         }
-        let mut count = Count(0);
-        match serde_json::to_writer(&mut count, n) {
-            Ok(()) => count.0,
-            Err(_) => 4,
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
         }
     }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, v);
+    count.0
 }
 
 #[cfg(test)]

@@ -18,17 +18,6 @@ impl Execution {
         let machine = self.frames[f].machine.clone();
         let st = &machine.states[self.frames[f].state];
         let mut input = std::mem::take(&mut self.frames[f].input);
-        if let Kind::Choice { .. } = st.kind {
-            // A Choice passes its input on (unless its paths select part of it): moved, not copied.
-            match self.with_flow(f, st, |env| dataflow::choose(st, &input, env)) {
-                Ok((next, out)) => self.exit_choice(f, st, next, out, input),
-                Err(fault) => {
-                    self.frames[f].input = input;
-                    self.state_failed(f, fault);
-                }
-            }
-            return;
-        }
         let ran = match (&st.kind, &st.flow) {
             // The common Pass state, without a detour through `run_kind`.
             (Kind::Pass, Flow::JsonPath(p)) => match (&p.result, &p.moves) {
@@ -66,7 +55,8 @@ impl Execution {
     /// on itself (blocked on a timer, a task or a join, or went to its next state). A state that
     /// waits (Wait, Task, Parallel, Map) puts its raw input back in the frame, for its exit or its
     /// catchers; one that ends at once (Pass, Succeed, Fail, Choice) has no catcher to need it.
-    /// A state that waits moves `input` into the frame (leaving `null`).
+    /// A state that waits moves `input` into the frame, and a Choice into its next state (leaving
+    /// `null`).
     fn run_kind(&mut self, f: FrameId, st: &State, input: &mut Value) -> Result<Option<Value>, Fault> {
         match &st.kind {
             Kind::Pass => match &st.flow {
@@ -91,9 +81,9 @@ impl Execution {
                 Ok(None)
             }
             Kind::Choice { .. } => {
-                // `run_state` moves a Choice state's input; this copy is never made there.
+                // A Choice passes its input on (unless its paths select part of it): moved, not copied.
                 let (next, out) = self.with_flow(f, st, |env| dataflow::choose(st, input, env))?;
-                self.exit_choice(f, st, next, out, input.clone());
+                self.exit_choice(f, st, next, out, std::mem::take(input));
                 Ok(None)
             }
             Kind::Wait => {

@@ -209,19 +209,7 @@ pub(super) fn data_limit_cause(state: &str) -> String {
 }
 /// The size in bytes of a value's JSON text.
 pub fn payload_size(v: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut c = Count(0);
-    let _ = serde_json::to_writer(&mut c, v);
-    c.0
+    crate::json_size::text_len(v)
 }
 /// A new task token when the resource waits for one: a callback (`.waitForTaskToken`), or an
 /// activity, whose worker answers with the token `GetActivityTask` gave it.

@@ -21,8 +21,8 @@ pub enum Moves {
 }
 
 /// Whether one name list starts with the other (or they are equal).
-fn overlap(a: &[String], b: &[&str]) -> bool {
-    a.iter().zip(b).all(|(x, y)| x == y)
+fn overlap(a: &[impl AsRef<str>], b: &[impl AsRef<str>]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x.as_ref() == y.as_ref())
 }
 
 /// The plan of a Pass state without `Result` and `Assign`, or `None` when nothing can move.
@@ -73,12 +73,13 @@ pub(super) fn plan(p: &PathFields) -> Option<Moves> {
                 })
                 .collect();
             // Two fields reading overlapping parts both copy.
-            let taken = moves.clone();
-            for (i, m) in moves.iter_mut().enumerate() {
-                let clash = m.as_ref().is_some_and(|a| {
-                    let a: Vec<&str> = a.iter().map(String::as_str).collect();
-                    taken.iter().enumerate().any(|(j, b)| j != i && b.as_ref().is_some_and(|b| overlap(b, &a)))
-                });
+            let clashes: Vec<bool> = (0..moves.len())
+                .map(|i| {
+                    let mut others = moves.iter().enumerate().filter(|(j, _)| *j != i).filter_map(|(_, b)| b.as_ref());
+                    moves[i].as_ref().is_some_and(|a| others.any(|b| overlap(a, b)))
+                })
+                .collect();
+            for (m, clash) in moves.iter_mut().zip(clashes) {
                 if clash {
                     *m = None;
                 }

@@ -315,7 +315,7 @@ fn eval_field(
 /// then runs, and reports it.
 pub fn moved_result(f: &PathFields, moves: &Moves, raw: &mut Value, env: &mut Env<'_>) -> Option<Result<Value, Fault>> {
     fn find<'v>(doc: &'v Value, names: &[String]) -> Option<&'v Value> {
-        names.iter().try_fold(doc, |v, n| v.as_object()?.get(n))
+        names.iter().try_fold(doc, |v, n| crate::jsonpath::field(v.as_object()?, n))
     }
     fn take(doc: &mut Value, names: &[String]) -> Option<Value> {
         let mut v = doc;
@@ -324,12 +324,11 @@ pub fn moved_result(f: &PathFields, moves: &Moves, raw: &mut Value, env: &mut En
         }
         Some(std::mem::take(v))
     }
-    let (Moves::Fields(fields), Some(Template::Object(template))) = (moves, &f.parameters) else {
-        return match moves {
-            Moves::Input(names) => take(raw, names).map(Ok),
-            Moves::Fields(_) => None,
-        };
+    let fields = match moves {
+        Moves::Input(names) => return take(raw, names).map(Ok),
+        Moves::Fields(fields) => fields,
     };
+    let Some(Template::Object(template)) = &f.parameters else { return None };
     if fields.iter().flatten().any(|names| find(raw, names).is_none()) {
         return None;
     }
