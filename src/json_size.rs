@@ -56,21 +56,14 @@ fn string_len(s: &str) -> usize {
 }
 
 fn number_len(n: &Number) -> usize {
-    let digits = |mut x: u64| {
-        let mut d = 1;
-        while x >= 10 {
-            x /= 10;
-            d += 1;
-        }
-        d
-    };
+    let digits = |x: u64| x.checked_ilog10().unwrap_or(0) as usize + 1;
     if let Some(u) = n.as_u64() {
         digits(u)
     } else if let Some(i) = n.as_i64() {
         1 + digits(i.unsigned_abs())
     } else {
-        // A float: as serde_json writes it.
-        text_len(&Value::Number(n.clone()))
+        // A float, finite in a `Value`: written as serde_json writes it (zmij's shortest form).
+        zmij::Buffer::new().format_finite(n.as_f64().unwrap_or(0.0)).len()
     }
 }
 
@@ -108,11 +101,28 @@ mod tests {
             json!(-1),
             json!(10),
             json!(u64::MAX),
+            json!(9),
+            json!(99),
+            json!(100),
+            json!(999_999_999_999u64),
+            json!(1_000_000_000_000u64),
+            json!(-9),
+            json!(-10),
             json!(i64::MIN),
             json!(0.5),
             json!(-1.25e-300),
             json!(1e21),
             json!(3.0),
+            json!(0.1 + 0.2),
+            json!(-0.0),
+            json!(1e-7),
+            json!(123456789.125),
+            json!(f64::MAX),
+            json!(f64::MIN_POSITIVE),
+            json!(5e-324),
+            json!(1e15),
+            json!(1e16),
+            json!(-2.5e100),
             json!(""),
             json!("a\"b\\c\n\t\r\u{8}\u{c}\u{1}\u{1f}\u{7f}é😀"),
             json!([]),
@@ -123,6 +133,22 @@ mod tests {
         for v in values {
             assert_eq!(measure(&v, 8), Some(serde_json::to_string(&v).unwrap().len()), "{v}");
         }
+    }
+
+    #[test]
+    fn every_ascii_byte_at_every_position_of_short_and_long_strings() {
+        for len in [1, 7, 8, 9, 16, 23] {
+            for at in 0..len {
+                for b in 0u8..0x80 {
+                    let mut bytes = vec![b'x'; len];
+                    bytes[at] = b;
+                    let v = serde_json::Value::String(String::from_utf8(bytes).unwrap());
+                    assert_eq!(measure(&v, 1), Some(serde_json::to_string(&v).unwrap().len()), "{v}");
+                }
+            }
+        }
+        let v = json!("ü€😀 é\u{80}\u{7ff}\u{ffff}");
+        assert_eq!(measure(&v, 1), Some(serde_json::to_string(&v).unwrap().len()));
     }
 
     #[test]
