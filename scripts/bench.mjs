@@ -69,7 +69,7 @@ for (const [build, file, target] of [
   ['web (the playground, npm asl-sim)', 'www/pkg/asl_sim_bg.wasm', 700_000],
   ['web-lite (no JSONata, npm asl-sim/lite)', 'www/pkg-lite/asl_sim_bg.wasm', 300_000],
   ['npm package asl_sim_bg.wasm (browsers)', 'dist/package/asl_sim_bg.wasm', 700_000],
-  ['npm package asl_sim_node_bg.wasm (Node, opt-level 3)', 'dist/package/asl_sim_node_bg.wasm', 700_000],
+  ['npm package asl_sim_node_bg.wasm (Node, opt-level 3; read from disk, no target)', 'dist/package/asl_sim_node_bg.wasm', null],
   ['npm package lite/asl_sim_bg.wasm', 'dist/package/lite/asl_sim_bg.wasm', 300_000],
 ]) {
   const path = join(root, file);
@@ -248,9 +248,13 @@ for (const w of names) {
   const cell = (x, r) => (r ? `${fmt(x)} (${r.min.toFixed(2)})` : '-');
   console.log(`| ${w} | ${manifest[w].expected_transitions} | ${cell(a, wasm[w])} | ${cell(p, peer[w])} | ${ratio} | ${cell(n, native[w])} |`);
 }
-console.log('\n| build | .wasm bytes | gzipped (-9) | target (gzipped) |');
+console.log('\n| build | .wasm bytes | gzipped (zlib, level 9) | target (gzipped) |');
 console.log('|---|---|---|---|');
 for (const [b, s] of Object.entries(sizes)) {
+  if (s.target === null) {
+    console.log(`| ${b} | ${s.raw} | ${s.gzip} | - |`);
+    continue;
+  }
   const verdict = s.gzip < s.target ? 'met' : `missed by ${s.gzip - s.target}`;
   console.log(`| ${b} | ${s.raw} | ${s.gzip} | < ${s.target}: ${verdict} |`);
 }
