@@ -235,7 +235,12 @@ struct Frame {
 /// ```
 pub struct Execution {
     config: Config,
-    input: Value,
+    /// The execution input as JSON text (what `ExecutionStarted` and `DescribeExecution` show).
+    input_text: String,
+    /// The input as a value: kept from the start when the machine may read the context object
+    /// (`$$.Execution.Input`), else read back from the text on first use. Most machines never
+    /// read it, and copying a large input cost every execution as much as reading it.
+    input: std::cell::OnceCell<Value>,
     frames: Vec<Frame>,
     joins: Vec<Join>,
     runnable: VecDeque<FrameId>,
@@ -280,10 +285,16 @@ impl Execution {
         let year_end = (config.machine_type == MachineType::Standard)
             .then(|| now.saturating_add(STANDARD_MAX_SECONDS as i64 * 1000))
             .filter(|end| deadline.map_or(true, |d| d > *end));
+        let input_text = history::json_text(&input);
+        let kept = std::cell::OnceCell::new();
+        if machine.may_read_context() {
+            let _ = kept.set(input.clone());
+        }
         let mut ex = Execution {
             rng: fastrand::Rng::with_seed(config.seed),
             config,
-            input: input.clone(),
+            input_text,
+            input: kept,
             frames: Vec::new(),
             joins: Vec::new(),
             runnable: VecDeque::new(),
@@ -306,7 +317,7 @@ impl Execution {
             redrive_count: 0,
         };
         let details = json!({
-            "input": history::json_text(&input),
+            "input": ex.input_text,
             "inputDetails": history::not_truncated(),
             "roleArn": ex.config.identity.role_arn,
         });
@@ -361,7 +372,14 @@ impl Execution {
 
     /// The execution input.
     pub fn input(&self) -> &Value {
-        &self.input
+        // The text is what `history::json_text` wrote of a value read from JSON text no deeper
+        // than serde_json's limit, so it reads back.
+        self.input.get_or_init(|| serde_json::from_str(&self.input_text).unwrap_or(Value::Null))
+    }
+
+    /// The execution input as JSON text.
+    pub fn input_text(&self) -> &str {
+        &self.input_text
     }
 
     /// The configuration it runs with.
@@ -634,7 +652,7 @@ impl Execution {
         let mut ctx = json!({
             "Execution": {
                 "Id": id.execution_arn,
-                "Input": self.input,
+                "Input": self.input(),
                 "StartTime": history::iso_millis(self.config.start_time),
                 "Name": id.execution_name,
                 "RoleArn": id.role_arn,

@@ -311,3 +311,32 @@ fn moves_agree_with_copies_over_many_shapes() {
     // The shapes that can move are a good share of them.
     assert!(moved > 100, "{moved} of 600 shapes move");
 }
+
+/// The execution input is kept as text; as a value only for machines that may read `$$`, else
+/// read back from the text when asked for. Both ways give the same value and the same context.
+#[test]
+fn the_input_is_kept_as_text_and_read_back_as_the_same_value() {
+    let input = json!({"z": [1, 2.5, -0.125, 1e300, "é\"\n"], "a": {"b": null, "c": true}});
+    for (machine, keeps) in [
+        (json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}), false),
+        (
+            json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"in.$": "$$.Execution.Input"}, "End": true}}}),
+            true,
+        ),
+    ] {
+        let machine = Arc::new(crate::model::load(&machine).unwrap());
+        assert_eq!(machine.may_read_context(), keeps);
+        let mut exec = Execution::new(machine, input.clone(), config(MachineType::Express));
+        assert_eq!(exec.input.get().is_some(), keeps);
+        assert_eq!(exec.input_text(), r#"{"z":[1,2.5,-0.125,1e+300,"é\"\n"],"a":{"b":null,"c":true}}"#);
+        assert_eq!(exec.input(), &input);
+        let keys: Vec<&String> = exec.input().as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["z", "a"]);
+        let mut now = exec.now();
+        while let Poll::WakeAt(t) = exec.poll(now) {
+            now = now.max(t);
+        }
+        let want = if keeps { json!({"in": input}) } else { input.clone() };
+        assert_eq!(exec.output(), Some(&want));
+    }
+}

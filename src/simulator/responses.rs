@@ -72,7 +72,7 @@ impl Simulator {
         }
         m.insert("status".into(), json!(exec.status().as_str()));
         if !metadata_only {
-            m.insert("input".into(), json!(history::json_text(exec.input())));
+            m.insert("input".into(), json!(exec.input_text()));
         }
         m.insert("inputDetails".into(), json!({"included": !metadata_only}));
         if let Some(out) = exec.output() {
