@@ -5,38 +5,121 @@ use std::io::Write;
 
 use serde_json::{Number, Value};
 
+/// What [`measure_with`] finds of a value: the length of its text, and its height (0 for a scalar
+/// or an empty container, else one more than its highest member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Size {
+    pub len: usize,
+    pub height: usize,
+}
+
 /// The length in bytes of `serde_json::to_string(v)`, or `None` when a non-empty array or
 /// object lies at depth `max_depth` or deeper (the root is at depth 1). It recurses, but never
 /// deeper than `max_depth` levels.
 pub fn measure(v: &Value, max_depth: usize) -> Option<usize> {
-    walk(v, 1, max_depth)
+    walk(v, 1, max_depth).map(|s| s.len)
 }
 
-fn walk(v: &Value, depth: usize, max_depth: usize) -> Option<usize> {
-    Some(match v {
-        Value::Null => 4,
-        Value::Bool(b) => 4 + usize::from(!*b),
-        Value::Number(n) => number_len(n),
-        Value::String(s) => string_len(s),
-        Value::Array(items) if items.is_empty() => 2,
-        Value::Object(map) if map.is_empty() => 2,
-        _ if depth >= max_depth => return None,
-        Value::Array(items) => {
-            let mut len = items.len() + 1;
-            for item in items {
-                len = len.saturating_add(walk(item, depth + 1, max_depth)?);
+/// [`measure`], taking the sizes of the subtrees at the `known` paths (property names from the
+/// root) as given instead of walking them, and giving the sizes of the subtrees at the `want`
+/// paths (`None` where the value has nothing). The executor knows the sizes of the parts a state
+/// moved whole from its input, which it measured as the previous state's output.
+pub fn measure_with(
+    v: &Value,
+    max_depth: usize,
+    known: &[(&[String], Size)],
+    want: &[&[String]],
+) -> Option<(usize, Vec<Option<Size>>)> {
+    let mut found = vec![None; want.len()];
+    let known: Vec<&(&[String], Size)> = known.iter().collect();
+    let want: Vec<(usize, &[String])> = want.iter().copied().enumerate().collect();
+    let size = walk_paths(v, 1, max_depth, 0, &known, &want, &mut found)?;
+    Some((size.len, found))
+}
+
+/// [`walk`] at `level` names below the root, with the known and wanted paths that lead here.
+fn walk_paths(
+    v: &Value,
+    depth: usize,
+    max_depth: usize,
+    level: usize,
+    known: &[&(&[String], Size)],
+    want: &[(usize, &[String])],
+    found: &mut [Option<Size>],
+) -> Option<Size> {
+    let wanted_inside = want.iter().any(|(_, p)| p.len() > level);
+    let here = known.iter().find(|(p, _)| p.len() == level).map(|(_, s)| *s);
+    let size = match (here, v) {
+        // Known, and nothing wanted lies inside: not walked. Its deepest container is at
+        // `depth + height - 1`.
+        (Some(s), _) if !wanted_inside => {
+            if s.height > 0 && depth + s.height > max_depth {
+                return None;
             }
-            len
+            s
+        }
+        (_, Value::Object(map)) if !map.is_empty() && (wanted_inside || known.len() > usize::from(here.is_some())) => {
+            if depth >= max_depth {
+                return None;
+            }
+            let mut size = Size { len: 2 * map.len() + 1, height: 0 };
+            for (k, item) in map {
+                let on = |p: &[String]| p.len() > level && p[level] == *k;
+                let known: Vec<&(&[String], Size)> = known.iter().copied().filter(|(p, _)| on(p)).collect();
+                let want: Vec<(usize, &[String])> = want.iter().copied().filter(|(_, p)| on(p)).collect();
+                let item = if known.is_empty() && want.is_empty() {
+                    walk(item, depth + 1, max_depth)?
+                } else {
+                    walk_paths(item, depth + 1, max_depth, level + 1, &known, &want, found)?
+                };
+                size.len = size.len.saturating_add(string_len(k)).saturating_add(item.len);
+                size.height = size.height.max(item.height + 1);
+            }
+            size
+        }
+        // Nothing known or wanted lies inside (paths go through objects only).
+        _ => walk(v, depth, max_depth)?,
+    };
+    for (i, p) in want {
+        if p.len() == level {
+            found[*i] = Some(size);
+        }
+    }
+    Some(size)
+}
+
+fn walk(v: &Value, depth: usize, max_depth: usize) -> Option<Size> {
+    let scalar = |len| Some(Size { len, height: 0 });
+    match v {
+        Value::Null => scalar(4),
+        Value::Bool(b) => scalar(4 + usize::from(!*b)),
+        Value::Number(n) => scalar(number_len(n)),
+        Value::String(s) => scalar(string_len(s)),
+        Value::Array(items) if items.is_empty() => scalar(2),
+        Value::Object(map) if map.is_empty() => scalar(2),
+        _ if depth >= max_depth => None,
+        Value::Array(items) => {
+            let mut size = Size { len: items.len() + 1, height: 0 };
+            for item in items {
+                let item = walk(item, depth + 1, max_depth)?;
+                size.len = size.len.saturating_add(item.len);
+                size.height = size.height.max(item.height);
+            }
+            size.height += 1;
+            Some(size)
         }
         Value::Object(map) => {
             // Braces, commas and colons, the keys and the values.
-            let mut len = 2 * map.len() + 1;
+            let mut size = Size { len: 2 * map.len() + 1, height: 0 };
             for (k, item) in map {
-                len = len.saturating_add(string_len(k)).saturating_add(walk(item, depth + 1, max_depth)?);
+                let item = walk(item, depth + 1, max_depth)?;
+                size.len = size.len.saturating_add(string_len(k)).saturating_add(item.len);
+                size.height = size.height.max(item.height);
             }
-            len
+            size.height += 1;
+            Some(size)
         }
-    })
+    }
 }
 
 /// A string's length in JSON, quotes and escapes included (serde_json escapes `"`, `\` and the
@@ -149,6 +232,38 @@ mod tests {
         }
         let v = json!("ü€😀 é\u{80}\u{7ff}\u{ffff}");
         assert_eq!(measure(&v, 1), Some(serde_json::to_string(&v).unwrap().len()));
+    }
+
+    #[test]
+    fn known_subtrees_are_taken_as_given_and_wanted_ones_are_found() {
+        use super::{measure_with, Size};
+        let v = json!({"data": {"records": [{"id": 1, "s": "abc"}], "meta": {"m": [1.5]}}, "n": 2});
+        let text = |v: &serde_json::Value| serde_json::to_string(v).unwrap().len();
+        let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        let (records, meta, data, nothing) =
+            (path(&["data", "records"]), path(&["data", "meta"]), path(&["data"]), path(&["data", "none"]));
+        let want: Vec<&[String]> = vec![&records, &meta, &data, &nothing, &[]];
+        let (len, found) = measure_with(&v, 8, &[], &want).unwrap();
+        assert_eq!(len, text(&v));
+        let size = |v: &serde_json::Value, height| Some(Size { len: text(v), height });
+        assert_eq!(
+            found,
+            [size(&v["data"]["records"], 2), size(&v["data"]["meta"], 2), size(&v["data"], 3), None, size(&v, 4)]
+        );
+        // A known size stands in for the walk of its subtree (here a wrong one, to show it).
+        let known = [(records.as_slice(), Size { len: 1_000, height: 1 })];
+        let (len, found) = measure_with(&v, 8, &known, &[&meta]).unwrap();
+        assert_eq!(len, text(&v) - text(&v["data"]["records"]) + 1_000);
+        assert_eq!(found, [size(&v["data"]["meta"], 2)]);
+        // ... unless something wanted lies inside it: then it is walked.
+        let inside = path(&["data", "records", "x"]);
+        let (len, _) = measure_with(&v, 8, &known, &[&inside]).unwrap();
+        assert_eq!(len, text(&v));
+        // A known subtree's height counts for the nesting limit where it lands (depth 3 here).
+        assert!(measure_with(&v, 8, &[(records.as_slice(), Size { len: 2, height: 5 })], &[]).is_some());
+        assert!(measure_with(&v, 7, &[(records.as_slice(), Size { len: 2, height: 5 })], &[]).is_none());
+        assert_eq!(measure_with(&v, 4, &[], &[]).map(|(len, _)| len), None);
+        assert_eq!(measure_with(&v, 5, &[], &[]).map(|(len, _)| len), Some(text(&v)));
     }
 
     #[test]

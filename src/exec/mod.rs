@@ -26,6 +26,7 @@ mod failure;
 mod join;
 mod maprun;
 mod redrive;
+mod sizes;
 mod state;
 mod task;
 #[cfg(test)]
@@ -184,7 +185,13 @@ struct Frame {
     /// The JSON text of the current state's input, as its entered event holds it: an exit with the
     /// same text (a Choice, a Pass that changes nothing) shares it.
     entered_text: Option<Arc<str>>,
+    /// The sizes of the parts of `input` that the Pass state (by index) moves, measured with the
+    /// previous state's output: its own output's walk skips them where they land whole.
+    input_sizes: Option<(usize, PartSizes)>,
 }
+
+/// Sizes of parts of a value, by their paths (property names from its root).
+type PartSizes = Vec<(Vec<String>, crate::json_size::Size)>;
 
 /// One execution of a state machine, driven from outside.
 ///
@@ -572,6 +579,7 @@ impl Execution {
             map_run_started: false,
             scope,
             task_token: None,
+            input_sizes: None,
             input_text: None,
             entered_text: None,
             silent: parent.is_some_and(|(j, _)| {

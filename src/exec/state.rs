@@ -176,7 +176,10 @@ impl Execution {
         // Writing (or dropping) a value nested past the stack's depth would overflow it: a loop
         // whose Parameters wrap the input (`{"a.$": "$"}`) nests it one level a turn.
         // The output's JSON text serves the size check, this exit event and the next entry. An
-        // execution that keeps no history only measures it (in the same walk as the depth).
+        // execution that keeps no history only measures it (in the same walk as the depth),
+        // taking the sizes of parts moved from its input as measured there (`sizes`).
+        let known = self.frames[f].input_sizes.take().filter(|(s, _)| *s == self.frames[f].state);
+        let mut next_sizes = None;
         let measured = if self.keeps_text() {
             (!super::budget::nested_deeper_than(&out, super::budget::MAX_DEPTH)).then(|| {
                 let text = history::json_text(&out);
@@ -184,7 +187,11 @@ impl Execution {
                 (text, len)
             })
         } else {
-            crate::json_size::measure(&out, super::budget::MAX_DEPTH).map(|len| (String::new(), len))
+            let measured = super::sizes::measure_output(&machine, st, &out, known.map(|(_, k)| k));
+            measured.map(|(len, sizes)| {
+                next_sizes = sizes;
+                (String::new(), len)
+            })
         };
         let Some((text, len)) = measured else {
             let cause = format!(
@@ -221,6 +228,7 @@ impl Execution {
         self.emit_frame_shared(f, kind, Body::State { entered: false, name: st.name.clone(), payload: text }, shared);
         match st.next {
             Transition::Next(n) => {
+                self.frames[f].input_sizes = next_sizes;
                 self.goto(f, n, out);
                 self.frames[f].input_text = next_text;
             }

@@ -340,3 +340,84 @@ fn the_input_is_kept_as_text_and_read_back_as_the_same_value() {
         assert_eq!(exec.output(), Some(&want));
     }
 }
+
+/// A chain of Pass states whose outputs are measured with the sizes of the parts they moved
+/// (no history: no texts; documents over 8 KiB) ends exactly as one whose outputs are written out
+/// (history kept): the same output, or the same state failing with the same error and cause.
+#[test]
+fn sizes_carried_through_moves_agree_with_the_written_texts() {
+    fn run(machine: &Value, input: &Value, history: HistoryMode) -> (Status, Option<Value>, Option<Failure>) {
+        let machine = Arc::new(crate::model::load(machine).unwrap());
+        let mut c = config(MachineType::Express);
+        c.history = history;
+        let mut exec = Execution::new(machine, input.clone(), c);
+        let mut now = exec.now();
+        while let Poll::WakeAt(t) = exec.poll(now) {
+            now = now.max(t);
+        }
+        (exec.status(), exec.output().cloned(), exec.failure().cloned())
+    }
+    fn chain(states: usize, pass: Value) -> Value {
+        let mut all = serde_json::Map::new();
+        for i in 0..states {
+            let mut s = pass.clone();
+            s["Type"] = json!("Pass");
+            if i + 1 < states {
+                s["Next"] = json!(format!("S{}", i + 1));
+            } else {
+                s["End"] = json!(true);
+            }
+            all.insert(format!("S{i}"), s);
+        }
+        json!({"StartAt": "S0", "States": all})
+    }
+    let mut deep = json!("x");
+    for _ in 0..248 {
+        deep = json!({"d": deep});
+    }
+    let cases = [
+        // The benchmark's shape: the document moves on, nothing grows.
+        (
+            chain(
+                6,
+                json!({"InputPath": "$.data", "Parameters": {"records.$": "$.records", "meta.$": "$.meta",
+                "firstId.$": "$.records[0].id", "step": 1}, "ResultPath": "$.next.data", "OutputPath": "$.next"}),
+            ),
+            json!({"data": {"records": [{"id": 7, "s": "y".repeat(100_000)}], "meta": {"m": [1.5, true, null]}}}),
+            Status::Succeeded,
+        ),
+        // Each state wraps the whole input (moved) and adds 1,000 bytes: the 256 KiB limit is
+        // crossed at one state, which both ways find.
+        (
+            chain(20, json!({"Parameters": {"inner.$": "$", "pad": "p".repeat(1_000)}})),
+            json!({"s": "z".repeat(250_000)}),
+            Status::Failed,
+        ),
+        // ... and one level deeper each time: the nesting limit, from a moved part's height.
+        (
+            chain(20, json!({"Parameters": {"inner.$": "$", "pad": 1}})),
+            json!({"deep": deep, "pad": "q".repeat(10_000)}),
+            Status::Failed,
+        ),
+        // Each state moves its input and copies the execution's: copies count.
+        (
+            chain(8, json!({"Parameters": {"inner.$": "$", "copy.$": "$$.Execution.Input"}})),
+            json!({"a": "a".repeat(50_000)}),
+            Status::Failed,
+        ),
+        // Two fields read the same part: both copy.
+        (
+            chain(3, json!({"Parameters": {"a.$": "$.a", "b.$": "$.b", "c.$": "$.a"}})),
+            json!({"a": "a".repeat(60_000), "b": "b".repeat(60_000)}),
+            Status::Succeeded,
+        ),
+    ];
+    for (machine, input, status) in cases {
+        let kept = run(&machine, &input, HistoryMode::Keep);
+        let measured = run(&machine, &input, HistoryMode::Discard);
+        assert_eq!(kept.0, status, "{:?} {machine}", kept.2);
+        assert_eq!(measured.0, kept.0);
+        assert_eq!(measured.1, kept.1);
+        assert_eq!(measured.2, kept.2);
+    }
+}

@@ -20,6 +20,52 @@ pub enum Moves {
     Fields(Vec<Option<Vec<String>>>),
 }
 
+impl Moves {
+    /// The raw-input paths of the parts that move.
+    pub fn sources(&self) -> Vec<&[String]> {
+        match self {
+            Moves::Input(names) => vec![names.as_slice()],
+            Moves::Fields(fields) => fields.iter().flatten().map(Vec::as_slice).collect(),
+        }
+    }
+
+    /// Where the moved parts land in the state's output, as (raw-input path, output path), for
+    /// the parts the output holds whole. A part is the same value there as in the input (moved,
+    /// or copied when the usual data flow ran instead), so what was measured of it holds.
+    pub fn landings(&self, p: &PathFields) -> Vec<(&[String], Vec<String>)> {
+        let Some(result_at) = (match &p.result_path {
+            ResultPath::Replace => Some(Vec::new()),
+            ResultPath::Path(r) => r.names(),
+            _ => None,
+        }) else {
+            return Vec::new();
+        };
+        let Some(output_at) = (match &p.output_path {
+            PathField::Whole => Some(Vec::new()),
+            PathField::Path(o) => o.names(),
+            PathField::Null => None,
+        }) else {
+            return Vec::new();
+        };
+        // The output path of a part at `within` in the result, if the output holds it whole.
+        let place = |within: &[&str]| {
+            let full: Vec<&str> = result_at.iter().chain(within).copied().collect();
+            full.strip_prefix(output_at.as_slice()).map(|rest| rest.iter().map(|n| n.to_string()).collect())
+        };
+        match self {
+            Moves::Input(names) => place(&[]).map(|out| vec![(names.as_slice(), out)]).unwrap_or_default(),
+            Moves::Fields(fields) => {
+                let Some(Template::Object(template)) = &p.parameters else { return Vec::new() };
+                template
+                    .iter()
+                    .zip(fields)
+                    .filter_map(|((k, _), moved)| Some((moved.as_deref()?, place(&[k.as_str()])?)))
+                    .collect()
+            }
+        }
+    }
+}
+
 /// Whether one name list starts with the other (or they are equal).
 fn overlap(a: &[impl AsRef<str>], b: &[impl AsRef<str>]) -> bool {
     a.iter().zip(b).all(|(x, y)| x.as_ref() == y.as_ref())
@@ -92,6 +138,39 @@ pub(super) fn plan(p: &PathFields) -> Option<Moves> {
 
 #[cfg(test)]
 mod tests {
+    /// Where the moved parts of the Pass state `P` land in its output.
+    fn landings_of(pass: serde_json::Value) -> Vec<(Vec<String>, Vec<String>)> {
+        let mut state = pass;
+        state["Type"] = json!("Pass");
+        state["End"] = json!(true);
+        let machine = load(&json!({"StartAt": "P", "States": {"P": state}})).unwrap();
+        let Flow::JsonPath(p) = &machine.states[0].flow else { return Vec::new() };
+        let Some(moves) = &p.moves else { return Vec::new() };
+        moves.landings(p).into_iter().map(|(from, to)| (from.to_vec(), to)).collect()
+    }
+
+    #[test]
+    fn moved_parts_land_where_result_path_and_output_path_put_them() {
+        let v = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<String>>();
+        assert_eq!(landings_of(json!({})), vec![(v(&[]), v(&[]))]);
+        assert_eq!(landings_of(json!({"InputPath": "$.a"})), vec![(v(&["a"]), v(&[]))]);
+        assert_eq!(
+            landings_of(json!({"InputPath": "$.data",
+                "Parameters": {"records.$": "$.records", "meta.$": "$.meta", "firstId.$": "$.records[0].id", "step": 0},
+                "ResultPath": "$.next.data", "OutputPath": "$.next"})),
+            vec![(v(&["data", "records"]), v(&["data", "records"])), (v(&["data", "meta"]), v(&["data", "meta"]))]
+        );
+        // The output is elsewhere: the moved parts are not in it.
+        assert_eq!(landings_of(json!({"InputPath": "$.a", "ResultPath": "$.r", "OutputPath": "$.b"})), vec![]);
+        // The output is one field of the result.
+        assert_eq!(
+            landings_of(json!({"Parameters": {"x.$": "$.p", "y.$": "$.q"}, "OutputPath": "$.y"})),
+            vec![(v(&["q"]), v(&[]))]
+        );
+        // The output lies inside a moved part: not a whole part.
+        assert_eq!(landings_of(json!({"Parameters": {"x.$": "$.p"}, "OutputPath": "$.x.z"})), vec![]);
+    }
+
     use serde_json::json;
 
     use super::*;
