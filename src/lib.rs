@@ -63,6 +63,7 @@ pub mod history;
 pub mod intrinsics;
 pub mod java;
 mod json_size;
+mod json_splice;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod meter;

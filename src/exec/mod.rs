@@ -185,13 +185,10 @@ struct Frame {
     /// The JSON text of the current state's input, as its entered event holds it: an exit with the
     /// same text (a Choice, a Pass that changes nothing) shares it.
     entered_text: Option<Arc<str>>,
-    /// The sizes of the parts of `input` that the Pass state (by index) moves, measured with the
-    /// previous state's output: its own output's walk skips them where they land whole.
-    input_sizes: Option<(usize, PartSizes)>,
+    /// The parts of `input` that the Pass state (by index) moves, as the previous state found
+    /// them in its output: its own output's walk (and text) takes them as given where they land.
+    input_sizes: Option<(usize, Vec<sizes::Part>)>,
 }
-
-/// Sizes of parts of a value, by their paths (property names from its root).
-type PartSizes = Vec<(Vec<String>, crate::json_size::Size)>;
 
 /// One execution of a state machine, driven from outside.
 ///

@@ -178,18 +178,18 @@ impl Execution {
         // The output's JSON text serves the size check, this exit event and the next entry. An
         // execution that keeps no history only measures it (in the same walk as the depth),
         // taking the sizes of parts moved from its input as measured there (`sizes`).
-        let known = self.frames[f].input_sizes.take().filter(|(s, _)| *s == self.frames[f].state);
-        let mut next_sizes = None;
+        let known = self.frames[f].input_sizes.take().filter(|(s, _)| *s == self.frames[f].state).map(|(_, k)| k);
+        let mut next_parts = None;
         let measured = if self.keeps_text() {
-            (!super::budget::nested_deeper_than(&out, super::budget::MAX_DEPTH)).then(|| {
-                let text = history::json_text(&out);
+            let input = self.frames[f].entered_text.clone();
+            super::sizes::write_output(&machine, st, &out, known, input.as_deref()).map(|(text, parts)| {
+                next_parts = parts;
                 let len = text.len();
                 (text, len)
             })
         } else {
-            let measured = super::sizes::measure_output(&machine, st, &out, known.map(|(_, k)| k));
-            measured.map(|(len, sizes)| {
-                next_sizes = sizes;
+            super::sizes::measure_output(&machine, st, &out, known).map(|(len, parts)| {
+                next_parts = parts;
                 (String::new(), len)
             })
         };
@@ -228,7 +228,7 @@ impl Execution {
         self.emit_frame_shared(f, kind, Body::State { entered: false, name: st.name.clone(), payload: text }, shared);
         match st.next {
             Transition::Next(n) => {
-                self.frames[f].input_sizes = next_sizes;
+                self.frames[f].input_sizes = next_parts;
                 self.goto(f, n, out);
                 self.frames[f].input_text = next_text;
             }

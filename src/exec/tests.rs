@@ -421,3 +421,63 @@ fn sizes_carried_through_moves_agree_with_the_written_texts() {
         assert_eq!(measured.2, kept.2);
     }
 }
+
+/// With the history kept, a Pass state's output text takes the texts of the parts it moved from
+/// its input's text: each state's exit text is still what serde_json writes for its output, as
+/// running each state alone on the previous output finds it.
+#[test]
+fn exit_texts_with_moved_parts_copied_are_the_outputs_texts() {
+    let run = |machine: &Value, input: &Value| {
+        let machine = Arc::new(crate::model::load(machine).unwrap());
+        let mut exec = Execution::new(machine, input.clone(), config(MachineType::Standard));
+        let mut now = exec.now();
+        while let Poll::WakeAt(t) = exec.poll(now) {
+            now = now.max(t);
+        }
+        exec
+    };
+    let text = "é\"\\\n\u{1}😀".repeat(1_000);
+    let states = [
+        json!({"InputPath": "$.data", "Parameters": {"records.$": "$.records", "meta.$": "$.meta", "n": 1},
+            "ResultPath": "$.next.data", "OutputPath": "$.next"}),
+        json!({"Parameters": {"wrapped.$": "$.data", "extra": {"k": [1, 2]}}}),
+        json!({"Parameters": {"a.$": "$.wrapped.records", "b.$": "$.wrapped.meta", "c.$": "$.extra"}, "OutputPath": "$"}),
+        json!({"Parameters": {"x.$": "$.a"}, "ResultPath": "$.r", "OutputPath": "$.r"}),
+        json!({"InputPath": "$.x", "ResultPath": "$.moved", "OutputPath": "$.moved"}),
+        json!({"Parameters": {"inner.$": "$", "t": "ok"}}),
+    ];
+    let input = json!({"data": {"records": [{"id": 7, "s": text}], "meta": {"m": [1.5, true, null, text]}}});
+    let mut chain = serde_json::Map::new();
+    for (i, s) in states.iter().enumerate() {
+        let mut s = s.clone();
+        s["Type"] = json!("Pass");
+        if i + 1 < states.len() {
+            s["Next"] = json!(format!("S{}", i + 1));
+        } else {
+            s["End"] = json!(true);
+        }
+        chain.insert(format!("S{i}"), s);
+    }
+    let exec = run(&json!({"StartAt": "S0", "States": chain}), &input);
+    assert_eq!(exec.status(), Status::Succeeded);
+    let exits: Vec<&str> = exec
+        .events()
+        .iter()
+        .filter_map(|e| match &e.body {
+            crate::history::Body::State { entered: false, payload, .. } => Some(&**payload),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(exits.len(), states.len());
+    // Each state alone, on the previous state's output.
+    let mut expected = input;
+    for (i, s) in states.iter().enumerate() {
+        let mut s = s.clone();
+        s["Type"] = json!("Pass");
+        s["End"] = json!(true);
+        let alone = run(&json!({"StartAt": "P", "States": {"P": s}}), &expected);
+        expected = alone.output().unwrap().clone();
+        assert_eq!(exits[i], serde_json::to_string(&expected).unwrap(), "state S{i}");
+    }
+    assert_eq!(exec.output(), Some(&expected));
+}
