@@ -341,11 +341,12 @@ fn the_input_is_kept_as_text_and_read_back_as_the_same_value() {
     }
 }
 
-/// A chain of Pass states whose outputs are measured with the sizes of the parts they moved
-/// (no history: no texts; documents over 8 KiB) ends exactly as one whose outputs are written out
-/// (history kept): the same output, or the same state failing with the same error and cause.
+/// A chain of Pass states over a large document, with the parts they move carried from state to
+/// state (sizes without the history, texts with it), ends as running each state alone on the
+/// previous state's output does (nothing carried): the same output, or the same state failing
+/// with the same error and cause.
 #[test]
-fn sizes_carried_through_moves_agree_with_the_written_texts() {
+fn sizes_carried_through_moves_agree_with_states_run_alone() {
     fn run(machine: &Value, input: &Value, history: HistoryMode) -> (Status, Option<Value>, Option<Failure>) {
         let machine = Arc::new(crate::model::load(machine).unwrap());
         let mut c = config(MachineType::Express);
@@ -357,19 +358,15 @@ fn sizes_carried_through_moves_agree_with_the_written_texts() {
         }
         (exec.status(), exec.output().cloned(), exec.failure().cloned())
     }
-    fn chain(states: usize, pass: Value) -> Value {
-        let mut all = serde_json::Map::new();
-        for i in 0..states {
-            let mut s = pass.clone();
-            s["Type"] = json!("Pass");
-            if i + 1 < states {
-                s["Next"] = json!(format!("S{}", i + 1));
-            } else {
-                s["End"] = json!(true);
-            }
-            all.insert(format!("S{i}"), s);
+    fn state(pass: &Value, i: usize, last: bool) -> Value {
+        let mut s = pass.clone();
+        s["Type"] = json!("Pass");
+        if last {
+            s["End"] = json!(true);
+        } else {
+            s["Next"] = json!(format!("S{}", i + 1));
         }
-        json!({"StartAt": "S0", "States": all})
+        s
     }
     let mut deep = json!("x");
     for _ in 0..248 {
@@ -378,47 +375,57 @@ fn sizes_carried_through_moves_agree_with_the_written_texts() {
     let cases = [
         // The benchmark's shape: the document moves on, nothing grows.
         (
-            chain(
-                6,
-                json!({"InputPath": "$.data", "Parameters": {"records.$": "$.records", "meta.$": "$.meta",
+            6,
+            json!({"InputPath": "$.data", "Parameters": {"records.$": "$.records", "meta.$": "$.meta",
                 "firstId.$": "$.records[0].id", "step": 1}, "ResultPath": "$.next.data", "OutputPath": "$.next"}),
-            ),
             json!({"data": {"records": [{"id": 7, "s": "y".repeat(100_000)}], "meta": {"m": [1.5, true, null]}}}),
             Status::Succeeded,
         ),
         // Each state wraps the whole input (moved) and adds 1,000 bytes: the 256 KiB limit is
-        // crossed at one state, which both ways find.
+        // crossed at one state.
         (
-            chain(20, json!({"Parameters": {"inner.$": "$", "pad": "p".repeat(1_000)}})),
+            20,
+            json!({"Parameters": {"inner.$": "$", "pad": "p".repeat(1_000)}}),
             json!({"s": "z".repeat(250_000)}),
             Status::Failed,
         ),
         // ... and one level deeper each time: the nesting limit, from a moved part's height.
         (
-            chain(20, json!({"Parameters": {"inner.$": "$", "pad": 1}})),
+            20,
+            json!({"Parameters": {"inner.$": "$", "pad": 1}}),
             json!({"deep": deep, "pad": "q".repeat(10_000)}),
             Status::Failed,
         ),
-        // Each state moves its input and copies the execution's: copies count.
+        // A part moved and parts written anew (a literal, a part of a copied part).
         (
-            chain(8, json!({"Parameters": {"inner.$": "$", "copy.$": "$$.Execution.Input"}})),
-            json!({"a": "a".repeat(50_000)}),
-            Status::Failed,
+            8,
+            json!({"Parameters": {"inner.$": "$.inner", "more": "m".repeat(20_000), "id.$": "$.inner.id"}}),
+            json!({"inner": {"id": 1, "s": "a".repeat(60_000)}, "more": ""}),
+            Status::Succeeded,
         ),
         // Two fields read the same part: both copy.
         (
-            chain(3, json!({"Parameters": {"a.$": "$.a", "b.$": "$.b", "c.$": "$.a"}})),
+            3,
+            json!({"Parameters": {"a.$": "$.a", "b.$": "$.b", "c.$": "$.a"}}),
             json!({"a": "a".repeat(60_000), "b": "b".repeat(60_000)}),
             Status::Succeeded,
         ),
     ];
-    for (machine, input, status) in cases {
-        let kept = run(&machine, &input, HistoryMode::Keep);
-        let measured = run(&machine, &input, HistoryMode::Discard);
-        assert_eq!(kept.0, status, "{:?} {machine}", kept.2);
-        assert_eq!(measured.0, kept.0);
-        assert_eq!(measured.1, kept.1);
-        assert_eq!(measured.2, kept.2);
+    for (n, pass, input, status) in cases {
+        // Each state alone, on the previous state's output, until one fails.
+        let mut expected = (Status::Succeeded, Some(input.clone()), None);
+        for i in 0..n {
+            let Some(prev) = expected.1.clone().filter(|_| expected.0 == Status::Succeeded) else { break };
+            let alone = json!({"StartAt": format!("S{i}"), "States": {format!("S{i}"): state(&pass, i, true)}});
+            expected = run(&alone, &prev, HistoryMode::Keep);
+        }
+        assert_eq!(expected.0, status, "{:?} {pass}", expected.2);
+        let chain: serde_json::Map<String, Value> =
+            (0..n).map(|i| (format!("S{i}"), state(&pass, i, i + 1 == n))).collect();
+        let chain = json!({"StartAt": "S0", "States": chain});
+        for history in [HistoryMode::Keep, HistoryMode::Discard] {
+            assert_eq!(run(&chain, &input, history), expected, "{pass}");
+        }
     }
 }
 
