@@ -117,6 +117,6 @@ impl Execution {
         fr.phase = Phase::Dead;
         fr.input = serde_json::Value::Null;
         fr.input_text = None;
-        fr.input_sizes = None;
+        fr.input_parts = None;
     }
 }

@@ -187,7 +187,7 @@ struct Frame {
     entered_text: Option<Arc<str>>,
     /// The parts of `input` that the Pass state (by index) moves, as the previous state found
     /// them in its output: its own output's walk (and text) takes them as given where they land.
-    input_sizes: Option<(usize, Vec<sizes::Part>)>,
+    input_parts: Option<(usize, Vec<sizes::Part>)>,
 }
 
 /// One execution of a state machine, driven from outside.
@@ -576,7 +576,7 @@ impl Execution {
             map_run_started: false,
             scope,
             task_token: None,
-            input_sizes: None,
+            input_parts: None,
             input_text: None,
             entered_text: None,
             silent: parent.is_some_and(|(j, _)| {

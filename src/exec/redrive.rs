@@ -75,7 +75,7 @@ impl Execution {
         top.task = None;
         top.task_token = None;
         top.input_text = None;
-        top.input_sizes = None;
+        top.input_parts = None;
         top.map_run_started = false;
         top.retry_counts.clear();
         self.runnable.push_back(0);

@@ -30,72 +30,56 @@ pub(super) struct Part {
 /// Pass state with a plan of moves and this output is large.
 pub(super) type NextParts = Option<(usize, Vec<Part>)>;
 
-/// The length of the text of `st`'s output `out`, or `None` when it nests past [`MAX_DEPTH`],
-/// for an execution that keeps no texts. `known`: the parts of `st`'s input that `st` moved.
+/// The length of the text of `st`'s output `out`, and the text itself when `text` asks for it
+/// (`Some`, with the input's text, which holds the texts of the parts `st` moved, when known), or
+/// `None` when `out` nests past [`MAX_DEPTH`]. `known`: the parts of `st`'s input that `st` moved.
 pub(super) fn measure_output(
     machine: &Machine,
     st: &State,
     out: &Value,
     known: Option<Vec<Part>>,
-) -> Option<(usize, NextParts)> {
-    let landed: Vec<(Vec<String>, &Part)> = landed(st, known.as_deref());
+    text: Option<Option<&str>>,
+) -> Option<(usize, String, NextParts)> {
+    let input = text.flatten();
+    // Parts whose text is needed (when writing) and not at hand are walked.
+    let landed: Vec<(Vec<String>, &Part)> = landed(st, known.as_deref())
+        .into_iter()
+        .filter(|(_, p)| text.is_none() || (input.is_some() && p.text.is_some()))
+        .collect();
     let next = next_moves(machine, st);
     if landed.is_empty() {
-        let len = measure(out, MAX_DEPTH)?;
+        let (len, written) = match text {
+            Some(_) if nested_deeper_than(out, MAX_DEPTH) => return None,
+            Some(_) => {
+                let written = json_text(out);
+                (written.len(), written)
+            }
+            None => (measure(out, MAX_DEPTH)?, String::new()),
+        };
         return match next {
             Some((n, moves)) if len >= WORTH_KEEPING => {
-                // Walked a second time, once, to find the parts the next states move on.
+                // Walked (and written) a second time, once, to find the parts the next states move.
                 let want = moves.sources();
                 let (_, sizes) = measure_with(out, MAX_DEPTH, &[], &want).unwrap_or_default();
-                Some((len, Some((n, parts(&want, sizes, None)))))
+                let ranges = text.map(|_| write_with(out, &[], &want).1);
+                Some((len, written, Some((n, parts(&want, sizes, ranges)))))
             }
-            _ => Some((len, None)),
+            _ => Some((len, written, None)),
         };
     }
     let sizes: Vec<(&[String], Size)> = landed.iter().map(|(to, part)| (to.as_slice(), part.size)).collect();
     let want = next.map(|(_, m)| m.sources()).unwrap_or_default();
     let (len, found) = measure_with(out, MAX_DEPTH, &sizes, &want)?;
-    Some((len, next.map(|(n, _)| (n, parts(&want, found, None)))))
-}
-
-/// The text of `st`'s output `out`, or `None` when it nests past [`MAX_DEPTH`]. `known`: the
-/// parts of `st`'s input that `st` moved; `input`: the input's text, which holds their texts.
-pub(super) fn write_output(
-    machine: &Machine,
-    st: &State,
-    out: &Value,
-    known: Option<Vec<Part>>,
-    input: Option<&str>,
-) -> Option<(String, NextParts)> {
-    let landed: Vec<(Vec<String>, &Part)> = match input {
-        Some(_) => landed(st, known.as_deref()).into_iter().filter(|(_, p)| p.text.is_some()).collect(),
-        None => Vec::new(),
-    };
-    let next = next_moves(machine, st);
-    if landed.is_empty() {
-        if nested_deeper_than(out, MAX_DEPTH) {
-            return None;
+    let (len, written, ranges) = match (text, input) {
+        (Some(_), Some(input)) => {
+            let texts: Vec<(&[String], &str)> =
+                landed.iter().filter_map(|(to, part)| Some((to.as_slice(), input.get(part.text.clone()?)?))).collect();
+            let (written, ranges) = write_with(out, &texts, &want);
+            (written.len(), written, Some(ranges))
         }
-        let text = json_text(out);
-        return match next {
-            Some((n, moves)) if text.len() >= WORTH_KEEPING => {
-                // Walked and written a second time, once, to find the parts the next states move.
-                let want = moves.sources();
-                let (_, sizes) = measure_with(out, MAX_DEPTH, &[], &want).unwrap_or_default();
-                let (_, ranges) = write_with(out, &[], &want);
-                Some((text, Some((n, parts(&want, sizes, Some(ranges))))))
-            }
-            _ => Some((text, None)),
-        };
-    }
-    let input = input.unwrap_or_default();
-    let sizes: Vec<(&[String], Size)> = landed.iter().map(|(to, part)| (to.as_slice(), part.size)).collect();
-    let texts: Vec<(&[String], &str)> =
-        landed.iter().filter_map(|(to, part)| Some((to.as_slice(), input.get(part.text.clone()?)?))).collect();
-    let want = next.map(|(_, m)| m.sources()).unwrap_or_default();
-    let (_, found) = measure_with(out, MAX_DEPTH, &sizes, &want)?;
-    let (text, ranges) = write_with(out, &texts, &want);
-    Some((text, next.map(|(n, _)| (n, parts(&want, found, Some(ranges))))))
+        _ => (len, String::new(), None),
+    };
+    Some((len, written, next.map(|(n, _)| (n, parts(&want, found, ranges)))))
 }
 
 /// Where the parts `st` moved (of those `known`) landed whole in its output, with what is known

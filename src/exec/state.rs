@@ -176,24 +176,14 @@ impl Execution {
         // Writing (or dropping) a value nested past the stack's depth would overflow it: a loop
         // whose Parameters wrap the input (`{"a.$": "$"}`) nests it one level a turn.
         // The output's JSON text serves the size check, this exit event and the next entry. An
-        // execution that keeps no history only measures it (in the same walk as the depth),
-        // taking the sizes of parts moved from its input as measured there (`sizes`).
-        let known = self.frames[f].input_sizes.take().filter(|(s, _)| *s == self.frames[f].state).map(|(_, k)| k);
-        let mut next_parts = None;
-        let measured = if self.keeps_text() {
-            let input = self.frames[f].entered_text.clone();
-            super::sizes::write_output(&machine, st, &out, known, input.as_deref()).map(|(text, parts)| {
-                next_parts = parts;
-                let len = text.len();
-                (text, len)
-            })
-        } else {
-            super::sizes::measure_output(&machine, st, &out, known).map(|(len, parts)| {
-                next_parts = parts;
-                (String::new(), len)
-            })
-        };
-        let Some((text, len)) = measured else {
+        // execution that keeps no history only measures it (in the same walk as the depth).
+        // Parts the state moved whole from its input count as found there (`sizes`): their sizes,
+        // and their texts in the input's text.
+        let known = self.frames[f].input_parts.take().filter(|(s, _)| *s == self.frames[f].state).map(|(_, k)| k);
+        let input_text = if self.keeps_text() { Some(self.frames[f].entered_text.clone()) } else { None };
+        let text = input_text.as_ref().map(|t| t.as_deref());
+        let measured = super::sizes::measure_output(&machine, st, &out, known, text);
+        let Some((len, text, next_parts)) = measured else {
             let cause = format!(
                 "The state/task '{}' returned a result nested deeper than {} levels, the simulator's limit.",
                 st.name,
@@ -228,7 +218,7 @@ impl Execution {
         self.emit_frame_shared(f, kind, Body::State { entered: false, name: st.name.clone(), payload: text }, shared);
         match st.next {
             Transition::Next(n) => {
-                self.frames[f].input_sizes = next_parts;
+                self.frames[f].input_parts = next_parts;
                 self.goto(f, n, out);
                 self.frames[f].input_text = next_text;
             }
