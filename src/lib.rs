@@ -75,6 +75,7 @@ pub mod s3;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod serve;
 pub mod simulator;
+mod sort;
 pub mod teststate;
 pub mod validate;
 

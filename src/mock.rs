@@ -61,7 +61,7 @@ impl MockConfig {
                         parse_range(range).ok_or_else(|| format!("response {name}: bad invocation range '{range}'"))?;
                     list.push((a, b, parse_answer(answer).map_err(|e| format!("response {name} {range}: {e}"))?));
                 }
-                list.sort_by_key(|(a, _, _)| *a);
+                crate::sort::sort_by_key(&mut list, |(a, _, _)| *a);
                 cfg.responses.insert(name.clone(), list);
             }
         }

@@ -96,7 +96,7 @@ pub fn java_hash_order(keys: &[String]) -> Vec<usize> {
         ((h ^ (h >> 16)) as usize) & (cap - 1)
     };
     let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by_key(|&i| (bucket(&keys[i]), i));
+    crate::sort::sort_positions(&mut order, &mut |a, b| (bucket(&keys[a]), a).cmp(&(bucket(&keys[b]), b)));
     order
 }
 

@@ -388,7 +388,7 @@ fn canonical(v: &Value) -> String {
         match v {
             Value::Object(m) => {
                 let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-                entries.sort_by(|a, b| a.0.cmp(b.0));
+                crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(b.0));
                 out.push('{');
                 for (k, v) in entries {
                     write_json_string(out, k);

@@ -243,7 +243,7 @@ impl Simulator {
         self.index_logs();
         let now = self.now;
         let mut names: Vec<String> = self.log_groups.clone();
-        names.sort();
+        crate::sort::sort_by(&mut names, String::cmp);
         let account = self.account.clone();
         let pattern = input.log_group_name_pattern.as_ref().map(|p| p.to_lowercase());
         let wanted: Option<Vec<String>> =
@@ -303,7 +303,7 @@ impl Simulator {
             })
             .collect();
         if by_time {
-            list.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+            crate::sort::sort_by(&mut list, |a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
         }
         if input.descending.unwrap_or(false) {
             list.reverse();
@@ -394,7 +394,7 @@ impl Simulator {
             .flat_map(|(name, ps)| ps.iter().map(move |&p| (p, name)))
             .filter(|(p, _)| after.map_or(true, |a| *p > a))
             .collect();
-        positions.sort_unstable_by_key(|(p, _)| *p);
+        crate::sort::sort_by_key(&mut positions, |(p, _)| *p);
         let limit = input.limit.unwrap_or(10_000).clamp(1, 10_000) as usize;
         let mut events = Vec::new();
         let mut last = None;

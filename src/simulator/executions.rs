@@ -84,7 +84,7 @@ impl Simulator {
             .filter(|e| status.map_or(true, |s| e.exec.status().as_str() == s))
             .filter(|e| redriven.map_or(true, |r| (e.exec.redrive_count() > 0) == r))
             .collect();
-        items.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        crate::sort::sort_by_key(&mut items, |e| std::cmp::Reverse(e.seq));
         let size = arn::page_size(input.max_results);
         let (page, next) = arn::page("ListExecutions", items, |e| e.seq.to_string(), after, size);
         let list: Vec<Value> = page.iter().map(|e| list_item(e)).collect();

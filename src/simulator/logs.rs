@@ -254,7 +254,7 @@ pub fn log_record(ev: &Event, exec_arn: &str, include_data: bool) -> Value {
     if !include_data {
         details.retain(|(k, _)| !matches!(k.as_str(), "input" | "inputDetails" | "output" | "outputDetails"));
     }
-    details.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut details, |a, b| a.0.cmp(&b.0));
     json!({
         "id": ev.id.to_string(),
         "type": ev.kind,

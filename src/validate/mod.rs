@@ -264,7 +264,7 @@ impl Validator {
         all.extend(self.graph);
         all.extend(self.names);
         all.extend(self.labels);
-        all.sort_by_key(|d| d.severity != Severity::Error);
+        crate::sort::sort_by_key(&mut all, |d| d.severity != Severity::Error);
         all
     }
 

@@ -34,7 +34,7 @@ pub(super) fn java_hash_order(names: &[&str]) -> Vec<String> {
         ((h ^ (h >> 16)) as usize) & (capacity - 1)
     };
     let mut indexed: Vec<(usize, usize, &str)> = names.iter().enumerate().map(|(i, n)| (bucket(n), i, *n)).collect();
-    indexed.sort();
+    crate::sort::sort_by(&mut indexed, Ord::cmp);
     indexed.into_iter().map(|(_, _, n)| n.to_string()).collect()
 }
 
