@@ -53,6 +53,17 @@ pub enum HistoryMode {
     Discard,
 }
 
+/// Which state entered and exited events carry their payload text: [`Config::state_payloads`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatePayloads {
+    /// Every one: the history is kept, or the logs write every event with its data (`ALL`).
+    All,
+    /// A Fail state's entry only: the logs write state events at `ERROR` (`FailStateEntered`).
+    FailEntries,
+    /// None: nothing reads them.
+    None,
+}
+
 /// The longest a Standard execution runs: one year of 365 days ("Maximum execution time: Standard
 /// Workflows 1 year", the developer guide's service quotas).
 pub const STANDARD_MAX_SECONDS: u64 = 365 * 24 * 3600;
@@ -133,10 +144,11 @@ pub struct Config {
     pub max_history_bytes: usize,
     /// What the execution keeps of its history: [`HistoryMode::Keep`] by default.
     pub history: HistoryMode,
-    /// Whether state entered and exited events carry the state's input and output as text (true by
-    /// default). Off when nobody can read them: an execution that keeps no history and logs
-    /// without `includeExecutionData`. The 256 KiB check then measures outputs instead.
-    pub state_payloads: bool,
+    /// Which state entered and exited events carry the state's input or output as text (all of
+    /// them by default). Fewer when nobody can read the others: an execution that keeps no history
+    /// and logs at `ERROR` writes only a Fail state's entry with its input, and without
+    /// `includeExecutionData` (or at `FATAL`) none. The 256 KiB check measures outputs instead.
+    pub state_payloads: StatePayloads,
     /// Virtual milliseconds each state entry takes (0 by default, so timestamps are exact). With a
     /// cost, a runaway Express loop reaches its 5-minute limit and times out, as on AWS.
     pub state_cost_ms: u64,
@@ -167,7 +179,7 @@ impl Config {
             max_transitions: DEFAULT_MAX_TRANSITIONS,
             max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
             history: HistoryMode::Keep,
-            state_payloads: true,
+            state_payloads: StatePayloads::All,
             state_cost_ms: 0,
             jsonata: crate::jsonata::Limits::default(),
             poll_slice: 10_000,

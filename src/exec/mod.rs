@@ -35,8 +35,8 @@ mod vars;
 
 pub use budget::log_budget_cause;
 pub use config::{
-    Config, HistoryMode, Identity, MachineType, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS, MAX_PAYLOAD_BYTES,
-    MAX_STANDARD_EVENTS, STANDARD_MAX_SECONDS, STREAM_FLUSH_BYTES,
+    Config, HistoryMode, Identity, MachineType, StatePayloads, DEFAULT_MAX_HISTORY_BYTES, DEFAULT_MAX_TRANSITIONS,
+    MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS, STANDARD_MAX_SECONDS, STREAM_FLUSH_BYTES,
 };
 pub use dataflow::eval_template;
 pub use dmap::TaskPurpose;
@@ -530,10 +530,20 @@ impl Execution {
         self.failure = Some(Failure::custom(error.unwrap_or(""), cause.unwrap_or("")));
     }
 
-    /// Whether the history events get their payload texts: not when nobody can read them (no
-    /// history is kept, and the logs, if any, leave execution data out).
+    /// Whether every state event gets its payload text (and a state's exit text serves as the next
+    /// state's entry text): not when nobody can read them all (see [`Config::state_payloads`]).
     fn keeps_text(&self) -> bool {
-        self.config.history != HistoryMode::Discard && self.config.state_payloads
+        self.config.history != HistoryMode::Discard && self.config.state_payloads == StatePayloads::All
+    }
+
+    /// Whether the entry of a state of kind `kind` gets its input's text.
+    fn enters_with_text(&self, kind: &Kind) -> bool {
+        self.config.history != HistoryMode::Discard
+            && match self.config.state_payloads {
+                StatePayloads::All => true,
+                StatePayloads::FailEntries => matches!(kind, Kind::Fail),
+                StatePayloads::None => false,
+            }
     }
 
     fn state(&self, f: FrameId) -> &State {
@@ -624,14 +634,15 @@ impl Execution {
                 return;
             }
         }
-        let cached = self.frames[f].input_text.take();
+        // The previous state's exit text, when texts are kept for every state.
+        let cached = self.frames[f].input_text.take().filter(|_| self.keeps_text());
         let shared = cached.is_some();
         let (kind, details) = {
             let st = self.state(f);
             let kind = st.kind.entered_event();
             let payload: Arc<str> = match cached {
                 Some(payload) => payload,
-                None if self.keeps_text() => history::json_text(&self.frames[f].input).into(),
+                None if self.enters_with_text(&st.kind) => history::json_text(&self.frames[f].input).into(),
                 None => Arc::from(""),
             };
             (kind, Body::State { entered: true, name: st.name.clone(), payload })

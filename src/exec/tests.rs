@@ -141,6 +141,42 @@ fn a_cost_per_state_reaches_the_express_limit() {
     assert!(exec.events().is_empty());
 }
 
+/// Which state events get payload texts: all of them, only a Fail state's entry (what logging at
+/// ERROR writes of the state events), or none; the run is the same either way.
+#[test]
+fn state_payload_texts_are_made_only_for_the_events_that_are_read() {
+    let machine = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Parameters": {"n.$": "$.k", "tag": "p"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "StringEquals": "v", "Next": "F"}], "Default": "P"},
+        "F": {"Type": "Fail", "Error": "E", "Cause": "C"}}});
+    let texts = |payloads: StatePayloads| {
+        let mut c = config(MachineType::Express);
+        c.state_payloads = payloads;
+        let exec = run_alone(machine.clone(), c);
+        assert_eq!((exec.failure().unwrap().error.as_str(), exec.transitions()), ("E", 3));
+        let texts: Vec<(&str, String)> = exec
+            .events()
+            .iter()
+            .filter_map(|e| match &e.body {
+                Body::State { payload, .. } => Some((e.kind, payload.to_string())),
+                _ => None,
+            })
+            .collect();
+        texts
+    };
+    let all = [
+        ("PassStateEntered", r#"{"k":"v"}"#),
+        ("PassStateExited", r#"{"n":"v","tag":"p"}"#),
+        ("ChoiceStateEntered", r#"{"n":"v","tag":"p"}"#),
+        ("ChoiceStateExited", r#"{"n":"v","tag":"p"}"#),
+        ("FailStateEntered", r#"{"n":"v","tag":"p"}"#),
+    ];
+    let only = |kind: &str| all.map(|(k, t)| (k, if k == kind { t.to_string() } else { String::new() }));
+    assert_eq!(texts(StatePayloads::All), all.map(|(k, t)| (k, t.to_string())));
+    assert_eq!(texts(StatePayloads::FailEntries), only("FailStateEntered"));
+    assert_eq!(texts(StatePayloads::None), only("none"));
+}
+
 /// An execution that keeps no history builds no payload text, but its states' outputs are still
 /// held to 256 KiB: exactly 262,144 bytes of JSON pass, one more fails with
 /// States.DataLimitExceeded ("The maximum payload size for a state's input and output is 256 KiB",

@@ -45,7 +45,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 
 pub use crate::error::{ApiError, ApiErrorKind};
-use crate::exec::{Config, Execution, HistoryMode, Identity, MachineType, Status, TaskId};
+use crate::exec::{Config, Execution, HistoryMode, Identity, MachineType, StatePayloads, Status, TaskId};
 use crate::mock::MockConfig;
 use crate::model::Machine;
 
@@ -397,7 +397,13 @@ impl Simulator {
             None => self.machines.get(&entry.machine_arn).map(|m| &m.logging),
         };
         let logs_nothing = logging.map_or(true, |l| l.level == "OFF");
-        let logs_data = logging.is_some_and(|l| l.level != "OFF" && l.include_execution_data);
+        // The state events whose payloads the logs write: every one at ALL, a Fail state's entry
+        // at ERROR (the only state event of that level), none at FATAL or without the data.
+        let logged_payloads = match logging.filter(|l| l.include_execution_data).map(|l| l.level.as_str()) {
+            Some("ALL") => StatePayloads::All,
+            Some("ERROR") => StatePayloads::FailEntries,
+            _ => StatePayloads::None,
+        };
         let machine_arn = entry.machine_arn.clone();
         let mut meta = entry.meta;
         if machine_type == MachineType::Standard {
@@ -441,7 +447,7 @@ impl Simulator {
         config.start_time = now;
         config.seed = self.seed ^ self.rng.u64(..);
         self.configure(&mut config, logs_nothing);
-        config.state_payloads = config.history == HistoryMode::Keep || logs_data;
+        config.state_payloads = if config.history == HistoryMode::Keep { StatePayloads::All } else { logged_payloads };
         // Small slices let the JS scheduler yield to the event loop during long runs.
         config.poll_slice = 1_000;
         config.redrive_count_in_context = !sync;

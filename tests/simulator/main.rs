@@ -331,7 +331,7 @@ fn logging_configurations_are_checked_as_aws_does() {
 #[test]
 fn log_levels_and_execution_data_filter_exactly() {
     let machine = r#"{"StartAt": "P", "States": {
-        "P": {"Type": "Pass", "Next": "F"},
+        "P": {"Type": "Pass", "Parameters": {"y.$": "$.x"}, "Next": "F"},
         "F": {"Type": "Fail", "Error": "E", "Cause": "C"}}}"#;
     let expect = [
         ("ALL", vec!["ExecutionStarted", "PassStateEntered", "PassStateExited", "FailStateEntered", "ExecutionFailed"]),
@@ -340,7 +340,8 @@ fn log_levels_and_execution_data_filter_exactly() {
         ("OFF", vec![]),
     ];
     // Kept or not, the history gives the logs the same records (without a kept history, the
-    // states' texts are only made when the records include execution data).
+    // states' texts are only made for the records that include them: every state event's at ALL,
+    // the Fail state's entry at ERROR).
     for ((level, want), keep) in expect.into_iter().flat_map(|e| [(e.clone(), true), (e, false)]) {
         for include in [true, false] {
             let mut sim = sim();
@@ -366,11 +367,16 @@ fn log_levels_and_execution_data_filter_exactly() {
             if include && level == "ALL" {
                 assert_eq!(records[0]["details"]["input"], r#"{"x":1}"#, "payloads are JSON text");
                 assert_eq!(records[1]["details"]["input"], r#"{"x":1}"#, "{keep}");
-                assert_eq!(records[2]["details"]["output"], r#"{"x":1}"#, "{keep}");
+                assert_eq!(records[2]["details"]["output"], r#"{"y":1}"#, "{keep}");
+                assert_eq!(records[3]["details"]["input"], r#"{"y":1}"#, "{keep}");
                 assert_eq!(records[0]["id"], "1");
                 assert_eq!(records[0]["previous_event_id"], "0");
                 assert_eq!(records[0]["redrive_count"], "0");
                 assert_eq!(records[0]["event_timestamp"], "0");
+            }
+            if include && level == "ERROR" {
+                assert_eq!(records[0]["details"]["input"], r#"{"y":1}"#, "{keep}");
+                assert_eq!(records[0]["details"]["name"], "F");
             }
         }
     }
