@@ -64,6 +64,8 @@ fn main() {
     // As AWS: an Express execution that logs nothing keeps no history. BENCH_HISTORY=1 keeps it,
     // as the simulator does by default (for getExecutionHistory and the playground).
     let keep_history = std::env::var("BENCH_HISTORY").is_ok();
+    // BENCH_RUNS=N: exactly N timed runs, for instruction counts that compare (callgrind).
+    let fixed_runs: Option<usize> = std::env::var("BENCH_RUNS").ok().and_then(|n| n.parse().ok());
     if !json_lines {
         println!("{:18} {:>12} {:>10} {:>16}  output", "workload", "transitions", "median ms", "transitions/s");
     }
@@ -87,7 +89,11 @@ fn main() {
         let timed = Instant::now();
         // Two untimed runs first (caches, the allocator's free lists), as the JS bench warms up.
         for run in 0.. {
-            if run >= least + 2 && timed.elapsed().as_secs_f64() >= 1.0 {
+            let done = match fixed_runs {
+                Some(n) => run >= n.max(1) + 2,
+                None => run >= least + 2 && timed.elapsed().as_secs_f64() >= 1.0,
+            };
+            if done {
                 break;
             }
             // Through the account, as every user does: create, start, run to the end.

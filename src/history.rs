@@ -35,7 +35,7 @@ pub enum Body {
         /// The state's name (shared with the machine's model).
         name: Arc<str>,
         /// The state's input (entered) or output (exited), as JSON text.
-        payload: Arc<str>,
+        payload: SharedText,
     },
     /// `mapIteration*EventDetails`: the Map state's name and the iteration's index.
     Iteration {
@@ -150,6 +150,57 @@ pub fn json_text(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
 }
 
+/// A payload text as events hold it, shared (a state's exit and the next state's entry hold one)
+/// and made without copying a large text once more: a state's output text can be 256 KiB.
+#[derive(Debug, Clone, Default)]
+pub struct SharedText(Shared);
+
+#[derive(Debug, Clone, Default)]
+enum Shared {
+    /// No text (an event whose payload nobody reads): nothing allocated.
+    #[default]
+    Empty,
+    /// Short texts, in one exact block (the writer's buffer goes back to the allocator at once).
+    Short(Arc<str>),
+    /// Long texts, in the buffer they were written in.
+    Long(Arc<String>),
+}
+
+/// Texts from this length on are kept in the buffer they were written in.
+const LONG_TEXT: usize = 4096;
+
+impl From<String> for SharedText {
+    fn from(mut text: String) -> SharedText {
+        if text.is_empty() {
+            SharedText(Shared::Empty)
+        } else if text.len() < LONG_TEXT {
+            SharedText(Shared::Short(text.into()))
+        } else {
+            // A buffer grown while writing may be up to twice the text; shrinking it in place does
+            // not copy it.
+            text.shrink_to_fit();
+            SharedText(Shared::Long(Arc::new(text)))
+        }
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match &self.0 {
+            Shared::Empty => "",
+            Shared::Short(s) => s,
+            Shared::Long(s) => s,
+        }
+    }
+}
+
+impl PartialEq for SharedText {
+    fn eq(&self, other: &SharedText) -> bool {
+        **self == **other
+    }
+}
+
 /// `{"truncated": false}`.
 pub fn not_truncated() -> Value {
     json!({"truncated": false})
@@ -168,4 +219,23 @@ pub fn state_exited(name: &str, output: &Value) -> Body {
 /// Event types whose details are `{error, cause}` under the given key, for failures.
 pub fn failure_details(key: &'static str, error: &str, cause: &str) -> (&'static str, Value) {
     (key, json!({"error": error, "cause": cause}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_texts_read_back_as_written_whatever_their_length() {
+        let long = format!("[{}1]", "1,".repeat(LONG_TEXT));
+        for text in ["", "{}", "{\"a\":\"é\"}", long.as_str()] {
+            let shared = SharedText::from(text.to_string());
+            assert_eq!(&*shared, text);
+            assert_eq!(shared.clone(), SharedText::from(text.to_string()));
+        }
+        assert!(matches!(SharedText::from(String::new()).0, Shared::Empty));
+        assert!(matches!(SharedText::from(long.clone()).0, Shared::Long(_)));
+        assert_eq!(SharedText::default(), SharedText::from(String::new()));
+        assert_ne!(SharedText::from("1".to_string()), SharedText::from("2".to_string()));
+    }
 }

@@ -9,9 +9,15 @@ use serde_json::Value;
 /// `serde_json::to_string(v)`, with the subtrees at the `known` paths (property names from the
 /// root) written as the given texts, and the byte ranges of the subtrees at the `want` paths in
 /// the result (`None` where the value has nothing). A known text must be what serde_json writes
-/// for the subtree there.
-pub fn write_with(v: &Value, known: &[(&[String], &str)], want: &[&[String]]) -> (String, Vec<Option<Range<usize>>>) {
-    let mut out = Vec::new();
+/// for the subtree there. `capacity`: the text's length, when known (it is then written without
+/// growing its buffer).
+pub fn write_with(
+    v: &Value,
+    known: &[(&[String], &str)],
+    want: &[&[String]],
+    capacity: usize,
+) -> (String, Vec<Option<Range<usize>>>) {
+    let mut out = Vec::with_capacity(capacity);
     let mut found = vec![None; want.len()];
     let known: Vec<&(&[String], &str)> = known.iter().collect();
     let want: Vec<(usize, &[String])> = want.iter().copied().enumerate().collect();
@@ -81,7 +87,7 @@ mod tests {
         let (records, meta, data, nothing) =
             (path(&["data", "records"]), path(&["data", "meta"]), path(&["data"]), path(&["data", "none"]));
         let want: Vec<&[String]> = vec![&records, &meta, &data, &nothing, &[]];
-        let (written, found) = write_with(&v, &[], &want);
+        let (written, found) = write_with(&v, &[], &want, 0);
         assert_eq!(written, text);
         let slice = |r: &Option<std::ops::Range<usize>>| r.clone().map(|r| written[r].to_string());
         let part = |v: &serde_json::Value| Some(serde_json::to_string(v).unwrap());
@@ -92,14 +98,14 @@ mod tests {
         assert_eq!(slice(&found[4]), Some(text.clone()));
         // A known text is copied, not written (here a different one, to show it) ...
         let known = [(records.as_slice(), "[\"copied\"]")];
-        let (written, found) = write_with(&v, &known, &[&meta]);
+        let (written, found) = write_with(&v, &known, &[&meta], 0);
         assert_eq!(written, text.replace(&part(&v["data"]["records"]).unwrap(), "[\"copied\"]"));
         assert_eq!(found[0].clone().map(|r| written[r].to_string()), part(&v["data"]["meta"]));
         // ... unless something wanted lies inside it.
         let inside = path(&["data", "records", "x"]);
-        assert_eq!(write_with(&v, &known, &[&inside]).0, text);
+        assert_eq!(write_with(&v, &known, &[&inside], 0).0, text);
         // The whole value known.
-        assert_eq!(write_with(&v, &[(&[], "7")], &[]).0, "7");
+        assert_eq!(write_with(&v, &[(&[], "7")], &[], 1).0, "7");
     }
 
     #[test]
@@ -116,12 +122,12 @@ mod tests {
         let wants = [path(&["a"]), path(&["a", "b"]), path(&["c"]), path(&[""]), path(&["", ""]), path(&["k\"", "q"])];
         for v in values {
             let want: Vec<&[String]> = wants.iter().map(Vec::as_slice).collect();
-            let (text, found) = write_with(&v, &[], &want);
+            let (text, found) = write_with(&v, &[], &want, 0);
             assert_eq!(text, serde_json::to_string(&v).unwrap());
             // Each found range, given back as known, writes the same text again.
             let known: Vec<(&[String], &str)> =
                 want.iter().zip(&found).filter_map(|(p, r)| Some((*p, &text[r.clone()?]))).collect();
-            assert_eq!(write_with(&v, &known, &[]).0, text, "{v}");
+            assert_eq!(write_with(&v, &known, &[], text.len()).0, text, "{v}");
         }
     }
 }

@@ -45,7 +45,7 @@ pub use maprun::{MapRunInfo, MapRunStatus};
 pub use task::{is_activity, payload_size};
 
 use crate::error::{ErrorName, Failure};
-use crate::history::{self, Body, Event};
+use crate::history::{self, Body, Event, SharedText};
 use crate::model::{Kind, Machine, State};
 use join::{Join, JoinKind};
 use task::PendingTask;
@@ -181,10 +181,10 @@ struct Frame {
     /// `$$.Task.Token` of a running `.waitForTaskToken` task.
     task_token: Option<String>,
     /// The JSON text of `input` when the previous state already made it (its exit event).
-    input_text: Option<Arc<str>>,
+    input_text: Option<SharedText>,
     /// The JSON text of the current state's input, as its entered event holds it: an exit with the
     /// same text (a Choice, a Pass that changes nothing) shares it.
-    entered_text: Option<Arc<str>>,
+    entered_text: Option<SharedText>,
     /// The parts of `input` that the Pass state (by index) moves, as the previous state found
     /// them in its output: its own output's walk (and text) takes them as given where they land.
     input_parts: Option<(usize, Vec<sizes::Part>)>,
@@ -640,10 +640,10 @@ impl Execution {
         let (kind, details) = {
             let st = self.state(f);
             let kind = st.kind.entered_event();
-            let payload: Arc<str> = match cached {
+            let payload: SharedText = match cached {
                 Some(payload) => payload,
                 None if self.enters_with_text(&st.kind) => history::json_text(&self.frames[f].input).into(),
-                None => Arc::from(""),
+                None => SharedText::default(),
             };
             (kind, Body::State { entered: true, name: st.name.clone(), payload })
         };

@@ -61,7 +61,7 @@ pub(super) fn measure_output(
                 // Walked (and written) a second time, once, to find the parts the next states move.
                 let want = moves.sources();
                 let (_, sizes) = measure_with(out, MAX_DEPTH, &[], &want).unwrap_or_default();
-                let ranges = text.map(|_| write_with(out, &[], &want).1);
+                let ranges = text.map(|_| write_with(out, &[], &want, len).1);
                 Some((len, written, Some((n, parts(&want, sizes, ranges)))))
             }
             _ => Some((len, written, None)),
@@ -74,7 +74,7 @@ pub(super) fn measure_output(
         (Some(_), Some(input)) => {
             let texts: Vec<(&[String], &str)> =
                 landed.iter().filter_map(|(to, part)| Some((to.as_slice(), input.get(part.text.clone()?)?))).collect();
-            let (written, ranges) = write_with(out, &texts, &want);
+            let (written, ranges) = write_with(out, &texts, &want, len);
             (written.len(), written, Some(ranges))
         }
         _ => (len, String::new(), None),

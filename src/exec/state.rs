@@ -1,15 +1,13 @@
 //! Running a state: one match on its kind, the data flow around its work (through
 //! [`dataflow`](super::dataflow), in the state's query language), and its exit.
 
-use std::sync::Arc;
-
 use serde_json::Value;
 
 use super::dataflow::{self, jsonata, path, Env};
 use super::task::{data_limit_cause, new_task_token};
 use super::{Execution, Fault, FrameId, Phase, MAX_PAYLOAD_BYTES};
 use crate::error::{ErrorName, Failure};
-use crate::history::{self, Body};
+use crate::history::{self, Body, SharedText};
 use crate::model::{Flow, Kind, NumberField, State, Transition};
 
 impl Execution {
@@ -247,7 +245,7 @@ impl Execution {
     /// An exit event's text: the state's input text when they are the same (a Choice, a Pass that
     /// changes nothing), so that the history holds it once.
     /// Also says whether it is shared.
-    fn share_text(&mut self, f: FrameId, text: String) -> (Arc<str>, bool) {
+    fn share_text(&mut self, f: FrameId, text: String) -> (SharedText, bool) {
         match self.frames[f].entered_text.take() {
             Some(entered) if *entered == *text => (entered, true),
             _ => (text.into(), false),
