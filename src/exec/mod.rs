@@ -669,12 +669,12 @@ impl Execution {
             "Execution": {
                 "Id": id.execution_arn,
                 "Input": self.input(),
-                "StartTime": history::iso_millis(self.config.start_time),
+                "StartTime": history::iso_context(self.config.start_time),
                 "Name": id.execution_name,
                 "RoleArn": id.role_arn,
             },
             "StateMachine": {"Id": id.state_machine_arn, "Name": id.state_machine_name},
-            "State": {"Name": st.name, "EnteredTime": history::iso_millis(fr.entered_time)},
+            "State": {"Name": st.name, "EnteredTime": history::iso_context(fr.entered_time)},
         });
         // AWS shows `RetryCount` only to Task states (the recordings of Pass states lack it).
         if matches!(st.kind, Kind::Task(_)) {
