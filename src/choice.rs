@@ -242,7 +242,7 @@ fn compare(op: Op, v: &Value, rhs: &Value) -> bool {
     match op {
         StringEquals | StringLessThan | StringGreaterThan | StringLessThanEquals | StringGreaterThanEquals => {
             match (v.as_str(), rhs.as_str()) {
-                (Some(a), Some(b)) => ordering_holds(op, a.cmp(b)),
+                (Some(a), Some(b)) => ordering_holds(op, crate::java::compare_strings(a, b)),
                 _ => false,
             }
         }

@@ -283,6 +283,18 @@ pub(crate) fn json_smart_to_string(value: &Value) -> String {
     }
 }
 
+/// Java's `String.compareTo`: the order of UTF-16 code units, which differs from Rust's (code
+/// points) when a character from U+E000 to U+FFFF meets one past U+FFFF (a surrogate pair sorts
+/// below it). Choice rules (`StringLessThan`, ...) and JSONPath filters compare strings this way.
+pub fn compare_strings(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() || b.is_ascii() {
+        // Wherever they first differ, one side is ASCII: both orders agree.
+        a.cmp(b)
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
+}
+
 #[cfg(test)]
 #[rustfmt::skip]
 mod tests {

@@ -296,15 +296,16 @@ impl Execution {
         r
     }
 
-    /// `$$.Map` for an item: `{"Item": {"Index", "Value"}}`, and for a Distributed Map its
-    /// `Source`: `STATE_DATA` for items of the state input, the reader's `s3://` URI otherwise.
+    /// `$$.Map` for an item: `{"Item": {"Index", "Value", "Source"}}`, where `Source` is
+    /// `STATE_DATA` for items of the state input (an inline Map's too: the context object page of
+    /// the developer guide shows `"ContextSource": "STATE_DATA"` for an INLINE Map), and a
+    /// Distributed Map reader's `s3://` URI otherwise.
     pub(super) fn map_item_context(&self, j: usize, index: usize, item: &Value) -> Value {
-        let mut m = json!({"Item": {"Index": index, "Value": item}});
-        if self.joins[j].kind == JoinKind::DistributedMap {
-            let source = self.joins[j].dist.as_ref().map_or("STATE_DATA", |r| r.source.as_str());
-            m["Item"]["Source"] = json!(source);
-        }
-        m
+        let source = match self.joins[j].kind {
+            JoinKind::DistributedMap => self.joins[j].dist.as_ref().map_or("STATE_DATA", |r| r.source.as_str()),
+            _ => "STATE_DATA",
+        };
+        json!({"Item": {"Index": index, "Value": item, "Source": source}})
     }
 
     /// A child execution started, ended, or never ran: its record for the writer.

@@ -511,7 +511,7 @@ fn equals(left: &Node, right: &Node) -> bool {
 /// Order for `<`, `<=`, `>`, `>=`: numbers by value, strings by UTF-16 units, and a string against a
 /// number by Java's text of the number.
 fn order(left: &Node, right: &Node) -> Option<Ordering> {
-    let text_cmp = |a: &str, b: &str| a.encode_utf16().cmp(b.encode_utf16());
+    let text_cmp = crate::java::compare_strings;
     match (left, right) {
         (Node::Num(a, _), Node::Num(b, _)) => number_cmp(a, b),
         (Node::Str(a), Node::Str(b)) => Some(text_cmp(a, b)),
