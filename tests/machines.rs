@@ -176,6 +176,7 @@ fixtures!(
     dmap_reader_csv_duplicate_headers,
     dmap_reader_csv_first_row,
     dmap_reader_csv_given_headers_pipe,
+    dmap_reader_csv_guide_example,
     dmap_reader_json_items_pointer,
     dmap_reader_json_max_items,
     dmap_reader_json_not_array,

@@ -1,6 +1,11 @@
 //! CSV as a Distributed Map's `ItemReader` reads it: RFC 4180 fields (double quotes, `""` for a
 //! quote) with the configured delimiter, one item per non-empty row, keyed by the headers.
 //!
+//! The developer guide's rules ("How Step Functions parses input CSV files",
+//! example-csv-parse-dist-map.html): a quote is kept by repeating it, inside quotes or not
+//! (`{""MyKey"":""MyValue""}` reads `{"MyKey":"MyValue"}`); a backslash escapes a backslash, a
+//! double quote or the delimiter, and before any other character it is dropped.
+//!
 //! Recorded on AWS (LocalStack's snapshots `test_map_item_reader_csv_*`): a row with fewer fields
 //! than headers gets `""` for the missing ones, extra fields are dropped, values stay strings, and
 //! duplicate headers fail with "CSV headers cannot contain duplicates.". The keys of each item come
@@ -19,6 +24,18 @@ pub fn rows(text: &str, delimiter: char) -> Vec<Vec<String>> {
     let mut at_start = true;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.peek() {
+                Some(&n) if n == '\\' || n == '"' || n == delimiter => {
+                    chars.next();
+                    field.push(n);
+                    at_start = false;
+                }
+                // Before anything else, the backslash alone is dropped.
+                _ => {}
+            }
+            continue;
+        }
         if quoted {
             if c == '"' {
                 if chars.peek() == Some(&'"') {
@@ -36,6 +53,11 @@ pub fn rows(text: &str, delimiter: char) -> Vec<Vec<String>> {
             '"' if field.is_empty() => {
                 quoted = true;
                 at_start = false;
+            }
+            // A repeated quote outside quotes is one quote, as inside them.
+            '"' if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
             }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => {
@@ -114,6 +136,25 @@ mod tests {
         assert_eq!(rows(text, ','), vec![s(&["a", "b"]), s(&["1", "x,\"y\"\nz"]), s(&["", "", "", ""]), s(&["   "])]);
         assert_eq!(rows("a|b", '|'), vec![s(&["a", "b"])]);
         assert!(rows("", ',').is_empty());
+    }
+
+    /// The developer guide's rules and examples ("How Step Functions parses input CSV files").
+    #[test]
+    fn quotes_and_backslashes_as_the_developer_guide_describes() {
+        // Its example row: a quoted field with commas, `""` and a line break; an unquoted field
+        // with doubled quotes.
+        let text = "abc,123,\"This string contains commas, a double quotation marks (\"\"), and a newline (\n)\",{\"\"MyKey\"\":\"\"MyValue\"\"},\"[1,2,3]\"";
+        let quote = "This string contains commas, a double quotation marks (\"), and a newline (\n)";
+        assert_eq!(rows(text, ','), vec![s(&["abc", "123", quote, r#"{"MyKey":"MyValue"}"#, "[1,2,3]"])]);
+        // Its backslash example, and the escapes of the delimiter and of a quote.
+        assert_eq!(
+            rows(r"C:\\Program Files\\MyApp.exe,6534512", ','),
+            vec![s(&[r"C:\Program Files\MyApp.exe", "6534512"])]
+        );
+        assert_eq!(rows(r#"a\,b,\"q\",c\|d"#, ','), vec![s(&["a,b", r#""q""#, "c|d"])]);
+        assert_eq!(rows(r"c\|d|e", '|'), vec![s(&["c|d", "e"])]);
+        // Before any other character the backslash is dropped, inside quotes too.
+        assert_eq!(rows(r#"\q\n,"x\yz",end\"#, ','), vec![s(&["qn", "xyz", "end"])]);
     }
 
     #[test]
