@@ -116,6 +116,18 @@ fn exit_statuses_and_validation() {
     assert_eq!(code, 2);
     assert!(err.contains("InvalidExecutionInput: Invalid State Machine Execution Input"), "{err}");
 
+    // What the simulator refuses to run is refused here too, with the field named, as `run` and
+    // CreateStateMachine refuse it.
+    let batcher = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemBatcher": {"MaxItemsPerBatch": 2},
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let (code, out, _) = run(&["validate", &write(&d, "batcher.json", &batcher)]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        out["diagnostics"],
+        json!([{"severity": "ERROR", "code": "SIMULATOR_UNSUPPORTED", "location": "/States/M",
+                "message": "ItemBatcher is only supported in a Distributed Map (ProcessorConfig.Mode DISTRIBUTED) at /States/M"}])
+    );
+
     let ok = write(&d, "ok.json", &json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}));
     let (code, out, _) = run(&["validate", &ok]);
     assert_eq!((code, out), (0, json!({"result": "OK", "diagnostics": [], "truncated": false})));

@@ -21,7 +21,10 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use asl_sim::exec::{MachineType, Status};
-use asl_sim::simulator::{self, ApiError, Budgets, CreateStateMachineInput, Simulator, StartExecutionInput, DATE_KEYS};
+use asl_sim::simulator::{
+    self, ApiError, Budgets, CreateStateMachineInput, Simulator, StartExecutionInput,
+    ValidateStateMachineDefinitionInput, DATE_KEYS,
+};
 
 // The npm package's command line prints this same text (npm/cli/usage.mjs; its test compares them),
 // and has no `serve`: `asl-sim serve --help` prints the server's own usage.
@@ -263,11 +266,17 @@ fn serve_usage() -> &'static str {
 fn validate(o: &Opts) -> Result<ExitCode, String> {
     let text =
         std::fs::read_to_string(&o.definition).map_err(|e| format!("cannot read definition {}: {e}", o.definition))?;
-    let diags = asl_sim::validate::validate_text(&text, o.machine_type);
-    let ok = !diags.iter().any(|d| d.severity == asl_sim::validate::Severity::Error);
-    let out = json!({"result": if ok { "OK" } else { "FAIL" }, "diagnostics": diags, "truncated": false});
+    // The account's ValidateStateMachineDefinition: AWS's diagnostics, and what the simulator
+    // refuses to run (as `run` would refuse it), with the field named.
+    let input = ValidateStateMachineDefinitionInput {
+        definition: text,
+        machine_type: Some(o.machine_type.as_str().to_string()),
+    };
+    let out = Simulator::new("123456789012", "us-east-1", 0)
+        .validate_state_machine_definition(&input)
+        .map_err(|e| format!("{}: {}", e.name(), e.message))?;
     println!("{out}");
-    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if out["result"] == "OK" { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
 /// The account, machine name and test case that `--state-machine-arn` names.
