@@ -540,3 +540,51 @@ fn jsonata_expressions_are_parsed_at_validation() {
     let deep = format!("{{% {}1{} %}}", "(".repeat(100_000), ")".repeat(100_000));
     assert_eq!(message(json!(deep)), None);
 }
+
+/// `$states.result` is offered only to the `Output` and `Assign` of a Task, Map or Parallel state,
+/// `$states.errorOutput` only to a catcher's: elsewhere AWS refuses the field at validation
+/// (`Field '$states.errorOutput' does not exist.` at `/States/Main/Output`, measured on AWS by
+/// floci-io/floci#2786; the workflow variables page of the developer guide: "caught at creation,
+/// update, or validation").
+#[test]
+fn states_fields_are_offered_only_where_they_exist() {
+    let task = |fields: Value| {
+        let mut t = json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                           "Arguments": {"FunctionName": "f"}, "Next": "E"});
+        t.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        json!({"QueryLanguage": "JSONata", "StartAt": "Main", "States": {"Main": t, "E": {"Type": "Succeed"}}})
+    };
+    let found = |m: &Value| -> Vec<(String, String, String)> {
+        validate(m, MachineType::Standard).into_iter().map(|d| (d.code, d.message, d.location)).collect()
+    };
+    let refused = |field: &str, at: &str| {
+        vec![(
+            code::UNSUPPORTED_JSONATA_EXPRESSION.to_string(),
+            format!("Field '$states.{field}' does not exist."),
+            at.to_string(),
+        )]
+    };
+    // Where they exist.
+    let ok = task(json!({"Output": {"r": "{% $states.result.Payload %}", "i": "{% $states.input %}"},
+        "Assign": {"x": "{% $states.result %}", "c": "{% $states.context.Execution.Id %}"},
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput %}",
+                   "Assign": {"e": "{% $states.errorOutput.Cause %}"}, "Next": "E"}]}));
+    assert_eq!(found(&ok), vec![]);
+    // Where they do not.
+    let args = task(json!({"Arguments": {"FunctionName": "{% $states.result %}"}}));
+    assert_eq!(found(&args), refused("result", "/States/Main/Arguments/FunctionName"));
+    let in_catch =
+        task(json!({"Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.result %}", "Next": "E"}]}));
+    assert_eq!(found(&in_catch), refused("result", "/States/Main/Catch[0]/Output"));
+    let error_output = task(json!({"Output": "{% $states.errorOutput %}"}));
+    assert_eq!(found(&error_output), refused("errorOutput", "/States/Main/Output"));
+    let pass = json!({"QueryLanguage": "JSONata", "StartAt": "Main", "States": {
+        "Main": {"Type": "Pass", "Output": {"v": "{% $states.result %}"}, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.errorOutput %}", "Next": "E"}], "Default": "E"},
+        "E": {"Type": "Succeed"}}});
+    let mut both = refused("result", "/States/Main/Output/v");
+    both.extend(refused("errorOutput", "/States/C/Choices[0]/Condition"));
+    assert_eq!(found(&pass), both);
+    let unknown = task(json!({"Output": "{% $states.item %}"}));
+    assert_eq!(found(&unknown), refused("item", "/States/Main/Output"));
+}
