@@ -209,6 +209,7 @@ fixtures!(
     step_budget_runaway,
     task_failed_not_timeout,
     task_heartbeat_path_not_integer,
+    task_input_data_limit,
     task_timeout_jsonata_negative,
     task_timeout_path_not_positive,
     wait_hour_virtual_clock,

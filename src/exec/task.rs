@@ -207,6 +207,14 @@ pub(super) fn data_limit_cause(state: &str) -> String {
         "The state/task '{state}' returned a result with a size exceeding the maximum number of bytes service limit."
     )
 }
+/// The cause of `States.DataLimitExceeded` for a Task whose input, after `Parameters` (or
+/// `Arguments`), is over 256 KiB: the developer guide's error handling page lists the case ("When,
+/// after Parameters processing, the input of a state is larger than the payload size quota"); no
+/// recording gives AWS's text for it, so this follows its sentence for results.
+pub(super) fn data_limit_input_cause(state: &str) -> String {
+    format!("The state/task '{state}' has an input with a size exceeding the maximum number of bytes service limit.")
+}
+
 /// The size in bytes of a value's JSON text.
 pub fn payload_size(v: &Value) -> usize {
     crate::json_size::text_len(v)
