@@ -125,10 +125,7 @@ pub fn value_bytes(v: &Value) -> usize {
 
 /// Formats epoch milliseconds as ISO 8601 with milliseconds and `Z`, as AWS writes times.
 pub fn iso_millis(ms: i64) -> String {
-    match chrono::DateTime::from_timestamp_millis(ms) {
-        Some(d) => d.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        None => "1970-01-01T00:00:00.000Z".to_string(),
-    }
+    crate::timefmt::iso_millis(ms)
 }
 
 /// A time as the context object (`$$`, `$states.context`) gives it: ISO 8601 in UTC to the

@@ -77,6 +77,7 @@ pub mod serve;
 pub mod simulator;
 mod sort;
 pub mod teststate;
+mod timefmt;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

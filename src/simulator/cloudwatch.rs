@@ -28,9 +28,7 @@ pub(crate) struct CloudWatch {
 /// The log stream of an execution that started at `start` (epoch ms).
 pub(crate) fn stream_name(machine: &str, start: i64, execution_arn: &str) -> String {
     use sha2::{Digest, Sha256};
-    let minute = chrono::DateTime::from_timestamp_millis(start)
-        .map(|d| d.format("%Y-%m-%d-%H-%M").to_string())
-        .unwrap_or_default();
+    let minute = crate::timefmt::stream_minute(start);
     let id: String = Sha256::digest(execution_arn.as_bytes()).iter().take(4).map(|b| format!("{b:02x}")).collect();
     format!("states/{machine}/{minute}/{id}")
 }

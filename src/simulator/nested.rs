@@ -114,9 +114,7 @@ pub fn started_output(child_arn: &str, start_date: i64, task_id: TaskId, now: i6
     // The length of the HTTP body AWS answered: {"executionArn":"...","startDate":<epoch seconds>}.
     let length =
         format!(r#"{{"executionArn":"{child_arn}","startDate":{:.3}}}"#, start_date as f64 / 1000.0).len().to_string();
-    let date = chrono::DateTime::from_timestamp_millis(now)
-        .map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
-        .unwrap_or_default();
+    let date = crate::timefmt::http_date(now);
     json!({
         "ExecutionArn": child_arn,
         "SdkHttpMetadata": {

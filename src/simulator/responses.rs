@@ -165,9 +165,7 @@ pub fn iso(ms: i64) -> String {
 pub fn lambda_invoke_response(payload: Value, task_id: TaskId, now: i64) -> Value {
     let request_id = format!("{:08x}-0000-4000-8000-{:012x}", task_id, task_id.wrapping_mul(0x9e37_79b9));
     let length = history::json_text(&payload).len().to_string();
-    let date = chrono::DateTime::from_timestamp_millis(now)
-        .map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
-        .unwrap_or_default();
+    let date = crate::timefmt::http_date(now);
     let trace = format!("Root=1-{:08x}-{:024x};Parent={:016x};Sampled=0", now / 1000, task_id, task_id);
     json!({
         "ExecutedVersion": "$LATEST",

@@ -102,7 +102,7 @@ fn failure(e: &S3Error) -> Failure {
 }
 
 fn iso_seconds(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default()
+    crate::timefmt::iso_seconds(ms)
 }
 
 #[cfg(test)]
