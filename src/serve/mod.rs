@@ -45,7 +45,8 @@ variable) is a Step Functions Local mock config: start executions with <stateMac
 Lambda functions there (as `sam local start-lambda` serves them). Port 0 picks a free port; the
 first line printed names the address. Ctrl-C or SIGTERM stops the server. --retain-executions (ended
 executions kept per state machine, default 1000) and --retain-log-records (default 10000) bound memory;
-`all` keeps everything.";
+`all` keeps everything. Express executions keep no history (AWS's API offers none for them); their
+results are in the StartSyncExecution response and in CloudWatch Logs.";
 
 /// What `asl-sim serve` is told.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,13 +136,7 @@ fn retain(value: &str) -> Result<Option<usize>, String> {
 
 /// Runs the server until Ctrl-C or SIGTERM.
 pub fn run(options: Options) -> Result<(), String> {
-    let mut sim = Simulator::new(&options.account, &options.region, options.seed);
-    sim.retention = options.retention;
-    if let Some(path) = &options.mock_config {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the mock config {path}: {e}"))?;
-        let value = serde_json::from_str(&text).map_err(|e| format!("the mock config {path} is not JSON: {e}"))?;
-        sim.set_mock_config_value(&value).map_err(|e| e.message)?;
-    }
+    let sim = account(&options)?;
     let lambda = options.lambda_endpoint.as_deref().map(lambda::Lambda::new).transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -149,6 +144,22 @@ pub fn run(options: Options) -> Result<(), String> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(serve(options, sim, lambda))
+}
+
+/// The account the server serves.
+fn account(options: &Options) -> Result<Simulator, String> {
+    let mut sim = Simulator::new(&options.account, &options.region, options.seed);
+    sim.retention = options.retention;
+    // Over AWS's API an Express execution's history cannot be read (GetExecutionHistory and
+    // DescribeExecution refuse its ARN, as on AWS): the server keeps none, and builds no history
+    // text for an Express execution that logs nothing.
+    sim.budgets.express_history = false;
+    if let Some(path) = &options.mock_config {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the mock config {path}: {e}"))?;
+        let value = serde_json::from_str(&text).map_err(|e| format!("the mock config {path} is not JSON: {e}"))?;
+        sim.set_mock_config_value(&value).map_err(|e| e.message)?;
+    }
+    Ok(sim)
 }
 
 async fn serve(options: Options, sim: Simulator, lambda: Option<lambda::Lambda>) -> Result<(), String> {
@@ -258,6 +269,8 @@ async fn shutdown_signal() {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{json, Value};
+
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Options, String> {
@@ -289,5 +302,49 @@ mod tests {
         assert!(parse(&["--account", "12"]).unwrap_err().contains("12 digits"));
         assert!(parse(&["--port"]).unwrap_err().contains("--port needs a value"));
         assert!(parse(&["--bogus"]).unwrap_err().contains("unknown option --bogus"));
+    }
+
+    /// An Express execution run through the server's account keeps no history (nobody can read
+    /// it over AWS's API) and its sync response is whole; a Standard one keeps its history.
+    #[test]
+    fn the_served_account_keeps_no_express_history() {
+        let mut sim = account(&parse(&[]).unwrap()).unwrap();
+        let call = |sim: &mut Simulator, op: &str, body: Value| {
+            let target = format!("AWSStepFunctions.{op}");
+            let response = match crate::protocol::handle(sim, Some(&target), body.to_string().as_bytes(), 0, 0) {
+                crate::protocol::Reply::Done(r) => r,
+                // StartSyncExecution: the server runs the account until the execution ends.
+                crate::protocol::Reply::Wait(wait) => {
+                    if let crate::protocol::WaitKind::Execution { arn, .. } = &wait.kind {
+                        sim.run_to_end(arn, &mut |_| None);
+                    }
+                    crate::protocol::resume(sim, &wait, 0, 0).expect("the execution ended")
+                }
+            };
+            serde_json::from_slice::<Value>(&response.body).unwrap()
+        };
+        let definition = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"n": 1}, "End": true}}}"#;
+        let role = "arn:aws:iam::123456789012:role/r";
+        for (kind, kept) in [("EXPRESS", false), ("STANDARD", true)] {
+            let created = call(
+                &mut sim,
+                "CreateStateMachine",
+                json!({"name": kind, "definition": definition, "roleArn": role, "type": kind}),
+            );
+            let machine = created["stateMachineArn"].as_str().unwrap().to_string();
+            let arn = if kind == "EXPRESS" {
+                let out = call(&mut sim, "StartSyncExecution", json!({"stateMachineArn": machine}));
+                assert_eq!((out["status"].as_str(), out["output"].as_str()), (Some("SUCCEEDED"), Some(r#"{"n":1}"#)));
+                out["executionArn"].as_str().unwrap().to_string()
+            } else {
+                let arn = call(&mut sim, "StartExecution", json!({"stateMachineArn": machine}))["executionArn"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                sim.run_to_end(&arn, &mut |_| None);
+                arn
+            };
+            assert_eq!(!sim.execution(&arn).unwrap().events().is_empty(), kept, "{kind}");
+        }
     }
 }
