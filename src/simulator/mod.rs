@@ -405,7 +405,7 @@ impl Simulator {
             _ => StatePayloads::None,
         };
         let machine_arn = entry.machine_arn.clone();
-        let mut meta = entry.meta;
+        let meta = entry.meta;
         if machine_type == MachineType::Standard {
             if let Some(n) = &input.name {
                 let exec_arn = format!("arn:aws:states:{}:{}:execution:{machine_name}:{n}", self.region, self.account);
@@ -452,7 +452,6 @@ impl Simulator {
         config.poll_slice = 1_000;
         config.redrive_count_in_context = !sync;
         let exec = Execution::new(machine, input_value, config);
-        meta.log_stream = cloudwatch::stream_name(&machine_name, now, &exec_arn).into();
         let seq = self.next_seq;
         self.next_seq += 1;
         self.running.insert(seq, exec_arn.clone());
