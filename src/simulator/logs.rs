@@ -122,6 +122,20 @@ impl Simulator {
         start: usize,
         limit: usize,
     ) -> (Vec<&LogEvent>, usize) {
+        match exec_arn.and_then(|a| self.executions.get(a)) {
+            Some(e) => self.execution_log_events(&e.log_positions, log_group, start, limit),
+            // Every record (or those of an execution retention has let go of).
+            None => self.scan_log_events(exec_arn, log_group, start, limit),
+        }
+    }
+
+    fn scan_log_events(
+        &self,
+        exec_arn: Option<&str>,
+        log_group: Option<&str>,
+        start: usize,
+        limit: usize,
+    ) -> (Vec<&LogEvent>, usize) {
         let mut out = Vec::new();
         let records = self.logs_since(start);
         let mut pos = self.log_end() - records.len();
@@ -136,6 +150,37 @@ impl Simulator {
             out.push(r);
         }
         (out, pos)
+    }
+
+    /// [`Simulator::log_events`] of one execution, from its records' positions: the same records
+    /// and next position as going through all of them.
+    fn execution_log_events(
+        &self,
+        positions: &[usize],
+        log_group: Option<&str>,
+        start: usize,
+        limit: usize,
+    ) -> (Vec<&LogEvent>, usize) {
+        let base = self.lifecycle.log_base;
+        let first = positions.partition_point(|&p| p < start.max(base));
+        let mut out = Vec::new();
+        let mut last = None;
+        for &p in &positions[first..] {
+            if out.len() >= limit {
+                break;
+            }
+            let Some(r) = self.logs.get(p - base) else { break };
+            if log_group.is_some_and(|g| g != r.log_group) {
+                continue;
+            }
+            out.push(r);
+            last = Some(p);
+        }
+        match last {
+            // Going through every record would stop just after the last one taken.
+            Some(l) if out.len() >= limit => (out, l + 1),
+            _ => (out, self.log_end()),
+        }
     }
 
     /// The log records kept, oldest first (retention may have dropped older ones).
@@ -180,6 +225,7 @@ impl Simulator {
                         message["redrive_count"] = json!(redrives.to_string());
                     }
                     e.log_bytes = e.log_bytes.saturating_add(crate::history::value_bytes(&message));
+                    e.log_positions.push(self.lifecycle.log_base + self.logs.len());
                     self.logs.push(LogEvent {
                         log_group: logging.log_group.clone(),
                         execution_arn: exec_arn.to_string(),
@@ -276,6 +322,70 @@ pub fn log_record(ev: &Event, exec_arn: &str, include_data: bool) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One execution's records read through its positions are the records, and the next position,
+    /// that going through every record gives: interleaved executions, two groups, any start and
+    /// limit, with retention dropping the oldest records.
+    #[test]
+    fn one_executions_records_by_position_are_those_of_a_full_pass() {
+        use crate::simulator::{CreateStateMachineInput, LogDestination, LoggingConfiguration, StartExecutionInput};
+        let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+        sim.retention.log_records = Some(40);
+        let def = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "W"},
+            "W": {"Type": "Wait", "Seconds": 1, "Next": "B"}, "B": {"Type": "Pass", "End": true}}}"#;
+        let mut arns = Vec::new();
+        for (name, group) in [("M1", "/g/one"), ("M2", "/g/two")] {
+            let destination = LogDestination {
+                cloud_watch_logs_log_group: Some(crate::simulator::CloudWatchLogsLogGroup {
+                    log_group_arn: Some(format!("arn:aws:logs:us-east-1:123456789012:log-group:{group}:*")),
+                }),
+            };
+            let logging = LoggingConfiguration {
+                level: Some("ALL".into()),
+                include_execution_data: Some(true),
+                destinations: Some(vec![destination]),
+            };
+            let m = CreateStateMachineInput {
+                name: name.into(),
+                definition: def.into(),
+                machine_type: Some("EXPRESS".into()),
+                logging_configuration: Some(logging),
+                ..Default::default()
+            };
+            let machine = sim.create_state_machine(&m, 0).unwrap()["stateMachineArn"].as_str().unwrap().to_string();
+            for _ in 0..3 {
+                let start = StartExecutionInput { state_machine_arn: machine.clone(), ..Default::default() };
+                arns.push(sim.start_execution(&start, 0).unwrap());
+            }
+        }
+        for arn in arns.clone() {
+            sim.run_to_end(&arn, &mut |_| None);
+        }
+        let end = sim.log_end();
+        assert!(end > 40, "retention dropped records: {end}");
+        let key = |(rs, next): (Vec<&LogEvent>, usize)| -> (Vec<*const LogEvent>, usize) {
+            (rs.into_iter().map(|r| r as *const LogEvent).collect(), next)
+        };
+        let mut compared = 0;
+        for arn in &arns {
+            let positions = &sim.executions[arn].log_positions;
+            assert_eq!(positions.len(), 8, "{arn}");
+            for group in [None, Some("/g/one"), Some("/g/two")] {
+                for start in [0, 1, end - 40, end - 25, end - 3, end] {
+                    for limit in [1, 2, 3, 5, 10_000] {
+                        let indexed = sim.execution_log_events(positions, group, start, limit);
+                        let scanned = sim.scan_log_events(Some(arn), group, start, limit);
+                        assert_eq!(key(indexed), key(scanned), "{arn} {group:?} {start} {limit}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 6 * 3 * 6 * 5);
+        // Some interleaving happened, so positions matter.
+        let first = &sim.executions[&arns[0]].log_positions;
+        assert!(first.windows(2).any(|w| w[1] > w[0] + 1));
+    }
 
     #[test]
     fn log_group_names_come_from_arns() {

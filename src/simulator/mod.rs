@@ -127,6 +127,9 @@ struct ExecEntry {
     logged: u64,
     /// About how many bytes of log records it has written.
     log_bytes: usize,
+    /// The positions of its log records (see [`Simulator::log_end`]), oldest first: reading one
+    /// execution's records does not go through everyone's.
+    log_positions: Vec<usize>,
     test_case: Option<String>,
     /// Invocations per state name so far, for the mock config's invocation numbers.
     mock_invocations: HashMap<String, u64>,
@@ -464,6 +467,7 @@ impl Simulator {
                 exec,
                 logged: 0,
                 log_bytes: 0,
+                log_positions: Vec::new(),
                 test_case,
                 mock_invocations: HashMap::new(),
                 ready: true,
