@@ -19,10 +19,13 @@ use super::{ApiError, ApiErrorKind, Simulator};
 pub(crate) struct CloudWatch {
     /// Creation time of each log group, by name.
     created: HashMap<String, i64>,
-    /// Each stream's records (positions in [`Simulator::logs`]), by group, then stream name.
+    /// Each stream's records, by group, then stream name: their positions (see
+    /// [`Simulator::log_end`]), which stay valid when retention drops older records.
     streams: BTreeMap<String, BTreeMap<String, Vec<usize>>>,
     /// Records before this position are in `streams`.
     indexed: usize,
+    /// Positions before this one (dropped by retention) are out of `streams`.
+    pruned: usize,
 }
 
 /// The log stream of an execution that started at `start` (epoch ms).
@@ -175,12 +178,22 @@ impl Pattern {
 impl Simulator {
     /// Brings the stream index up to the records written so far.
     fn index_logs(&mut self) {
+        let base = self.lifecycle.log_base;
+        let end = self.log_end();
         let cw = &mut self.api.cloudwatch;
-        for (i, r) in self.logs.iter().enumerate().skip(cw.indexed) {
-            let group = cw.streams.entry(r.log_group.clone()).or_default();
-            group.entry(r.log_stream.to_string()).or_default().push(i);
+        if cw.pruned < base {
+            // Retention dropped records: their positions go (the streams stay, as on AWS).
+            for ps in cw.streams.values_mut().flat_map(|g| g.values_mut()) {
+                let dropped = ps.partition_point(|&p| p < base);
+                ps.drain(..dropped);
+            }
+            cw.pruned = base;
         }
-        cw.indexed = self.logs.len();
+        for (i, r) in self.logs.iter().enumerate().skip(cw.indexed.saturating_sub(base)) {
+            let group = cw.streams.entry(r.log_group.clone()).or_default();
+            group.entry(r.log_stream.to_string()).or_default().push(base + i);
+        }
+        cw.indexed = end;
     }
 
     /// The group a request names (by name or identifier), which must exist.
@@ -279,7 +292,7 @@ impl Simulator {
 
     fn group_bytes(&self, group: &str) -> usize {
         let Some(streams) = self.api.cloudwatch.streams.get(group) else { return 0 };
-        streams.values().flatten().map(|&i| self.logs.get(i).map_or(0, |r| r.message.to_string().len())).sum()
+        streams.values().flatten().map(|&i| self.log_at(i).map_or(0, |r| r.message.to_string().len())).sum()
     }
 
     /// `DescribeLogStreams`: by name (or by last event time), 50 at most a page.
@@ -294,9 +307,8 @@ impl Simulator {
             .iter()
             .filter(|(name, _)| input.log_stream_name_prefix.as_ref().map_or(true, |p| name.starts_with(p.as_str())))
             .map(|(name, positions)| {
-                let ts = |i: Option<&usize>| i.and_then(|&i| self.logs.get(i)).map_or(0, |r| r.timestamp);
-                let bytes =
-                    positions.iter().map(|&i| self.logs.get(i).map_or(0, |r| r.message.to_string().len())).sum();
+                let ts = |i: Option<&usize>| i.and_then(|&i| self.log_at(i)).map_or(0, |r| r.timestamp);
+                let bytes = positions.iter().map(|&i| self.log_at(i).map_or(0, |r| r.message.to_string().len())).sum();
                 (name.clone(), ts(positions.first()), ts(positions.last()), bytes)
             })
             .collect();
@@ -344,7 +356,7 @@ impl Simulator {
         let positions =
             self.api.cloudwatch.streams.get(&group).and_then(|s| s.get(&stream)).cloned().ok_or_else(no_stream)?;
         let in_time = |i: &&usize| {
-            let t = self.logs.get(**i).map_or(0, |r| r.timestamp);
+            let t = self.log_at(**i).map_or(0, |r| r.timestamp);
             input.start_time.map_or(true, |s| t >= s) && input.end_time.map_or(true, |e| t < e)
         };
         let events: Vec<usize> = positions.iter().filter(in_time).copied().collect();
@@ -358,7 +370,7 @@ impl Simulator {
         };
         let list: Vec<Value> = events[from..to]
             .iter()
-            .filter_map(|&i| self.logs.get(i))
+            .filter_map(|&i| self.log_at(i))
             .map(|r| json!({"timestamp": r.timestamp, "message": r.message.to_string(), "ingestionTime": r.timestamp}))
             .collect();
         // At an end of the stream, the token given comes back (how SDK paginators know to stop).
@@ -398,7 +410,7 @@ impl Simulator {
         let mut last = None;
         let mut more = false;
         for (p, stream) in positions {
-            let Some(r) = self.logs.get(p) else { continue };
+            let Some(r) = self.log_at(p) else { continue };
             if input.start_time.is_some_and(|s| r.timestamp < s) || input.end_time.is_some_and(|e| r.timestamp >= e) {
                 continue;
             }
@@ -433,6 +445,64 @@ fn group_name_of(identifier: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Retention drops the oldest records from the front of the account's buffer: a stream's
+    /// events stay its own (positions, not indices into the buffer), the dropped ones go, and
+    /// event ids do not move.
+    #[test]
+    fn streams_keep_their_own_events_when_retention_drops_old_records() {
+        use crate::simulator::{CreateStateMachineInput, LoggingConfiguration, StartExecutionInput};
+        let mut sim = Simulator::new("123456789012", "us-east-1", 0);
+        sim.retention.log_records = Some(20);
+        let def = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+        let logging = LoggingConfiguration {
+            level: Some("ALL".into()),
+            include_execution_data: Some(true),
+            ..Default::default()
+        };
+        let m = CreateStateMachineInput {
+            name: "M".into(),
+            definition: def.into(),
+            machine_type: Some("EXPRESS".into()),
+            logging_configuration: Some(logging),
+            ..Default::default()
+        };
+        let machine = sim.create_state_machine(&m, 0).unwrap()["stateMachineArn"].as_str().unwrap().to_string();
+        let run = |sim: &mut Simulator, i: i64| {
+            let start = StartExecutionInput { state_machine_arn: machine.clone(), ..Default::default() };
+            let arn = sim.start_execution(&start, i * 60_000).unwrap();
+            sim.run_to_end(&arn, &mut |_| None);
+            arn
+        };
+        let stream_of = |sim: &Simulator, arn: &str| sim.executions[arn].meta.log_stream.to_string();
+        let first = run(&mut sim, 0);
+        let first_stream = stream_of(&sim, &first);
+        let group = sim.logs()[0].log_group.clone();
+        let events = |sim: &mut Simulator, stream: &str| {
+            let input = LogsInput {
+                log_group_name: Some(group.clone()),
+                log_stream_name: Some(stream.to_string()),
+                start_from_head: Some(true),
+                ..Default::default()
+            };
+            sim.get_stream_events(&input).unwrap()["events"].as_array().unwrap().clone()
+        };
+        // Indexed before the drop: four records (started, entered, exited, succeeded).
+        assert_eq!(events(&mut sim, &first_stream).len(), 4);
+        let arns: Vec<String> = (1..40).map(|i| run(&mut sim, i)).collect();
+        let dropped = sim.log_end() - sim.logs().len();
+        assert!(dropped >= 60, "retention dropped {dropped} records");
+        // The first execution's records are gone; the last's are its own, all four.
+        assert_eq!(events(&mut sim, &first_stream), Vec::<Value>::new());
+        let last = arns.last().unwrap();
+        let last_stream = stream_of(&sim, last);
+        let mine = events(&mut sim, &last_stream);
+        assert_eq!(mine.len(), 4);
+        for e in &mine {
+            let message: Value = serde_json::from_str(e["message"].as_str().unwrap()).unwrap();
+            assert_eq!(message["execution_arn"], json!(last));
+        }
+    }
 
     #[test]
     fn plain_terms_match_as_cloudwatch_does() {

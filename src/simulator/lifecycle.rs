@@ -194,6 +194,12 @@ impl Simulator {
         self.lifecycle.log_base + self.logs.len()
     }
 
+    /// The kept log record at position `position` (see [`Simulator::log_end`]), unless retention
+    /// has dropped it.
+    pub(super) fn log_at(&self, position: usize) -> Option<&crate::simulator::LogEvent> {
+        position.checked_sub(self.lifecycle.log_base).and_then(|i| self.logs.get(i))
+    }
+
     /// The kept log records from position `position` on (see [`Simulator::log_end`]); records that
     /// retention dropped are skipped.
     pub fn logs_since(&self, position: usize) -> &[crate::simulator::LogEvent] {
