@@ -123,23 +123,8 @@ pub fn value_bytes(v: &Value) -> usize {
     n
 }
 
-/// Formats epoch milliseconds as ISO 8601 with milliseconds and `Z`, as AWS writes times.
-pub fn iso_millis(ms: i64) -> String {
-    crate::timefmt::iso_millis(ms)
-}
-
-/// A time as the context object (`$$`, `$states.context`) gives it: ISO 8601 in UTC to the
-/// millisecond, without the fraction when it is zero ("When a timestamp has zero fractional
-/// seconds, Step Functions removes the trailing zeros rather than pad the output", developer guide,
-/// input-output-contextobject.html: `"StartTime": "2025-08-27T10:04:42Z"` beside
-/// `"EnteredTime": "2025-08-27T10:04:42.001Z"`).
-pub fn iso_context(ms: i64) -> String {
-    let text = iso_millis(ms);
-    match text.strip_suffix(".000Z") {
-        Some(whole) => format!("{whole}Z"),
-        None => text,
-    }
-}
+/// Times as AWS writes them (kept here under their old names for the crate's callers).
+pub use crate::timefmt::{iso_context, iso_millis};
 
 impl Serialize for Event {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -234,15 +219,6 @@ pub fn failure_details(key: &'static str, error: &str, cause: &str) -> (&'static
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn context_times_drop_a_zero_fraction_only() {
-        assert_eq!(iso_context(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso_context(1), "1970-01-01T00:00:00.001Z");
-        assert_eq!(iso_context(1_756_289_082_000), "2025-08-27T10:04:42Z");
-        assert_eq!(iso_context(1_756_289_082_001), "2025-08-27T10:04:42.001Z");
-        assert_eq!(iso_context(1_756_289_082_500), "2025-08-27T10:04:42.500Z");
-    }
 
     #[test]
     fn shared_texts_read_back_as_written_whatever_their_length() {

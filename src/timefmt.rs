@@ -33,6 +33,19 @@ pub fn iso_millis(ms: i64) -> String {
     }
 }
 
+/// A time as the context object (`$$`, `$states.context`) gives it: ISO 8601 in UTC to the
+/// millisecond, without the fraction when it is zero ("When a timestamp has zero fractional
+/// seconds, Step Functions removes the trailing zeros rather than pad the output", developer guide,
+/// input-output-contextobject.html: `"StartTime": "2025-08-27T10:04:42Z"` beside
+/// `"EnteredTime": "2025-08-27T10:04:42.001Z"`).
+pub fn iso_context(ms: i64) -> String {
+    let text = iso_millis(ms);
+    match text.strip_suffix(".000Z") {
+        Some(whole) => format!("{whole}Z"),
+        None => text,
+    }
+}
+
 /// `2024-01-01T00:00:00Z` (S3's `LastModified` in a listing), or `""` when out of range.
 pub fn iso_seconds(ms: i64) -> String {
     at(ms).map(|d| format!("{}Z", date_time(&d))).unwrap_or_default()
@@ -66,6 +79,15 @@ pub fn stream_minute(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_times_drop_a_zero_fraction_only() {
+        assert_eq!(iso_context(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso_context(1), "1970-01-01T00:00:00.001Z");
+        assert_eq!(iso_context(1_756_289_082_000), "2025-08-27T10:04:42Z");
+        assert_eq!(iso_context(1_756_289_082_001), "2025-08-27T10:04:42.001Z");
+        assert_eq!(iso_context(1_756_289_082_500), "2025-08-27T10:04:42.500Z");
+    }
 
     /// The same texts as chrono's strftime patterns they replace, over a spread of times.
     #[test]

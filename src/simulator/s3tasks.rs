@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::Failure;
 use crate::s3::{S3Error, Store};
+use crate::timefmt::iso_seconds;
 
 /// The store's answer to an S3 task, or `None` when the resource is no S3 call it answers.
 pub fn answer(store: &mut Store, resource: &str, input: &Value, now: i64) -> Option<Result<Value, Failure>> {
@@ -99,10 +100,6 @@ fn failure(e: &S3Error) -> Failure {
         format!("S3.{}Exception", e.code),
         format!("{} (Service: S3, Status Code: {status}, Error Code: {})", e.message, e.code),
     )
-}
-
-fn iso_seconds(ms: i64) -> String {
-    crate::timefmt::iso_seconds(ms)
 }
 
 #[cfg(test)]
