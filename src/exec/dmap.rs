@@ -59,6 +59,14 @@ fn number(v: &Value, field: &str) -> Result<u64, Fault> {
     }
 }
 
+/// `$$.Map.Item.Source` for items of the state input.
+pub(crate) const STATE_DATA: &str = "STATE_DATA";
+
+/// `$$.Map` for item `index` (TestState's `afterItemSelector` makes it too).
+pub(crate) fn map_item(index: usize, item: &Value, source: &str) -> Value {
+    json!({"Item": {"Index": index, "Value": item, "Source": source}})
+}
+
 impl Execution {
     /// Evaluates a Distributed Map's reader, batcher and writer fields against the state's
     /// effective input (`eff`) before the Map Run starts.
@@ -302,10 +310,10 @@ impl Execution {
     /// Distributed Map reader's `s3://` URI otherwise.
     pub(super) fn map_item_context(&self, j: usize, index: usize, item: &Value) -> Value {
         let source = match self.joins[j].kind {
-            JoinKind::DistributedMap => self.joins[j].dist.as_ref().map_or("STATE_DATA", |r| r.source.as_str()),
-            _ => "STATE_DATA",
+            JoinKind::DistributedMap => self.joins[j].dist.as_ref().map_or(STATE_DATA, |r| r.source.as_str()),
+            _ => STATE_DATA,
         };
-        json!({"Item": {"Index": index, "Value": item, "Source": source}})
+        map_item(index, item, source)
     }
 
     /// A child execution started, ended, or never ran: its record for the writer.

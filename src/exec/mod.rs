@@ -40,6 +40,7 @@ pub use config::{
 };
 pub use dataflow::eval_template;
 pub use dmap::TaskPurpose;
+pub(crate) use dmap::{map_item, STATE_DATA};
 pub use failure::{error_matches, Fault};
 pub use maprun::{MapRunInfo, MapRunStatus};
 pub use task::{is_activity, payload_size};

@@ -161,15 +161,15 @@ impl Simulator {
         start: usize,
         limit: usize,
     ) -> (Vec<&LogEvent>, usize) {
-        let base = self.lifecycle.log_base;
-        let first = positions.partition_point(|&p| p < start.max(base));
+        let first = positions.partition_point(|&p| p < start);
         let mut out = Vec::new();
         let mut last = None;
         for &p in &positions[first..] {
             if out.len() >= limit {
                 break;
             }
-            let Some(r) = self.logs.get(p - base) else { break };
+            // Records retention has dropped are skipped.
+            let Some(r) = self.log_at(p) else { continue };
             if log_group.is_some_and(|g| g != r.log_group) {
                 continue;
             }

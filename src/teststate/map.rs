@@ -101,7 +101,7 @@ impl Run<'_> {
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             if let Value::Object(m) = &mut self.ctx {
-                m.insert("Map".into(), json!({"Item": {"Index": i, "Value": item, "Source": "STATE_DATA"}}));
+                m.insert("Map".into(), crate::exec::map_item(i, item, crate::exec::STATE_DATA));
             }
             let r = dataflow::item_input(self.st, eff, item, &mut self.quiet_env());
             if let Value::Object(m) = &mut self.ctx {
