@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::dataflow::{self, jsonata, path, Env};
-use super::task::{data_limit_cause, data_limit_input_cause, new_task_token, payload_size};
+use super::task::{data_limit_cause, new_task_token};
 use super::{Execution, Fault, FrameId, Phase, MAX_PAYLOAD_BYTES};
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body, SharedText};
@@ -96,10 +96,6 @@ impl Execution {
                 self.frames[f].task_token = new_task_token(&spec.resource, &mut self.rng);
                 let (params, timeout, heartbeat) = self.with_flow(f, st, |env| {
                     let params = dataflow::work_input(st, input, env)?;
-                    if payload_size(&params) > MAX_PAYLOAD_BYTES {
-                        let cause = data_limit_input_cause(&st.name);
-                        return Err(Fault::Failure(Failure::new(ErrorName::DataLimitExceeded, cause)));
-                    }
                     let (timeout, heartbeat) = match &st.flow {
                         Flow::JsonPath(p) => (
                             p.timeout

@@ -126,6 +126,13 @@ impl Execution {
         timeout: Option<f64>,
         heartbeat: Option<f64>,
     ) {
+        // The input's text: its size is checked against 256 KiB, and the scheduling event shows it.
+        let text = history::json_text(&params);
+        if text.len() > MAX_PAYLOAD_BYTES {
+            let cause = data_limit_input_cause(state_name);
+            self.state_failed(f, Fault::Failure(Failure::new(ErrorName::DataLimitExceeded, cause)));
+            return;
+        }
         let id = self.next_task_id;
         self.next_task_id += 1;
         let kind = TaskKind::of(&spec.resource);
@@ -133,14 +140,12 @@ impl Execution {
         let timeout_seconds = timeout.filter(|s| *s > 0.0);
         let heartbeat_seconds = heartbeat.filter(|s| *s > 0.0);
         if kind == TaskKind::Lambda {
-            let d = json!({"resource": spec.resource, "input": history::json_text(&params),
-                "inputDetails": history::not_truncated()});
+            let d = json!({"resource": spec.resource, "input": text, "inputDetails": history::not_truncated()});
             self.emit_frame(f, "LambdaFunctionScheduled", Some(("lambdaFunctionScheduledEventDetails", d)));
             self.emit_frame(f, "LambdaFunctionStarted", None);
         } else if kind == TaskKind::Activity {
             // No ActivityStarted yet: a worker's GetActivityTask records it.
-            let mut d = json!({"resource": spec.resource, "input": history::json_text(&params),
-                "inputDetails": history::not_truncated()});
+            let mut d = json!({"resource": spec.resource, "input": text, "inputDetails": history::not_truncated()});
             if let Some(t) = timeout_seconds {
                 d["timeoutInSeconds"] = json!(t as i64);
             }
@@ -150,7 +155,7 @@ impl Execution {
             self.emit_frame(f, "ActivityScheduled", Some(("activityScheduledEventDetails", d)));
         } else {
             let d = json!({"resourceType": rtype, "resource": res, "region": self.config.identity.region,
-                "parameters": history::json_text(&params)});
+                "parameters": text});
             self.emit_frame(f, "TaskScheduled", Some(("taskScheduledEventDetails", d)));
             let d = json!({"resourceType": rtype, "resource": res});
             self.emit_frame(f, "TaskStarted", Some(("taskStartedEventDetails", d)));
@@ -211,7 +216,7 @@ pub(super) fn data_limit_cause(state: &str) -> String {
 /// `Arguments`), is over 256 KiB: the developer guide's error handling page lists the case ("When,
 /// after Parameters processing, the input of a state is larger than the payload size quota"); no
 /// recording gives AWS's text for it, so this follows its sentence for results.
-pub(super) fn data_limit_input_cause(state: &str) -> String {
+fn data_limit_input_cause(state: &str) -> String {
     format!("The state/task '{state}' has an input with a size exceeding the maximum number of bytes service limit.")
 }
 
