@@ -68,6 +68,14 @@ export const CHECKS = [
     assertEqual((await statuses(page)).Other, 'none', 'iteration 0 took the First branch only');
     assertEqual((await statuses(page)).First, 'succeeded', 'iteration 0');
     await shot(env, page, '04-map-iteration');
+    // A container's badge shares its title's line: the title makes room for it.
+    await loadExample(page, 'Distributed Map (Standard)');
+    await page.click('#run-async');
+    assertEqual(await waitDone(page), 'SUCCEEDED', 'the distributed Map');
+    const [title, mapBadge] = await page.$$eval('#graph .state[data-state="Fan out"] > text',
+      (ts) => ['name', 'badge'].map((c) => { const t = ts.find((x) => x.classList.contains(c)); const r = t.getBBox(); return { text: t.textContent, right: r.x + r.width, left: r.x }; }));
+    assertEqual([title.text, mapBadge.text], ['Fan out · Map (distributed)', 'Map Run'], 'title and badge');
+    assert(title.right < mapBadge.left, `the title (to ${title.right}) ends before the badge (from ${mapBadge.left})`);
     await finish(p);
   }],
 

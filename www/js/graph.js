@@ -2,7 +2,7 @@
 // branches), edges with Choice labels, dashed Catch edges; pan (drag), zoom (wheel, buttons,
 // + and - keys), a status per state during and after a run, and the path taken.
 import { svg } from './dom.js';
-import { layoutScope, clip } from './layout.js';
+import { layoutScope, clip, containerTitle } from './layout.js';
 
 const STATUS_WORDS = {
   running: 'running', succeeded: 'succeeded', failed: 'failed', caught: 'caught', retried: 'retried',
@@ -77,8 +77,11 @@ export class GraphView {
       });
       g.append(svg('title', { text: `${node.name} (${node.type}${node.distributed ? ', distributed' : ''})` }));
       g.append(svg('rect', { class: 'body', width: box.width, height: box.height, rx: 6 }));
-      const title = box.inner ? `${node.name} · ${node.type}${node.distributed ? ' (distributed)' : ''}` : node.name;
-      g.append(svg('text', { class: 'name', x: 10, y: box.inner ? 19 : 19, text: clip(title, Math.floor((box.width - 16) / 7.2)) }));
+      const title = box.inner ? containerTitle(node) : node.name;
+      const name = svg('text', { class: 'name', x: 10, y: 19, text: clip(title, Math.floor((box.width - 16) / 7.2)) });
+      // A container's badge shares its title's line: setStatus clips the title to make room.
+      if (box.inner) Object.assign(name.dataset, { full: title, room: box.width - 16 });
+      g.append(name);
       if (!box.inner) g.append(svg('text', { class: 'type', x: 10, y: 36, text: node.type }));
       g.append(svg('text', { class: 'badge', x: box.width - 8, y: box.inner ? 19 : 36, 'text-anchor': 'end' }));
       g.addEventListener('click', (ev) => { ev.stopPropagation(); this.onSelect(id); });
@@ -111,6 +114,11 @@ export class GraphView {
       g.dataset.waitUntil = s?.waitUntil ?? '';
       const badge = g.querySelector('.badge');
       badge.textContent = s ? badgeText(s) : '';
+      const title = g.querySelector('.name');
+      if (title.dataset.full) {
+        const used = badge.textContent ? (badge.getComputedTextLength() || badge.textContent.length * 6.6) + 8 : 0;
+        title.textContent = clip(title.dataset.full, Math.floor((Number(title.dataset.room) - used) / 7.2));
+      }
       g.setAttribute('aria-label', `${name}, ${g.querySelector('title').textContent}${s ? `, ${STATUS_WORDS[status] ?? status} ${badgeText(s)}` : ', not run'}`);
     }
     const taken = analysis?.taken ?? new Set();

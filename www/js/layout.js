@@ -16,8 +16,14 @@ export function clip(text, n) {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
 
+/** A Parallel's or Map's title line, which its status badge shares. */
+export function containerTitle(node) {
+  return `${node.name} · ${node.type}${node.distributed ? ' (distributed)' : ''}`;
+}
+
 function nodeSize(node) {
-  const chars = Math.max(node.name.length, node.type.length + 4);
+  // A container's title line also holds its badge ("5/5 ✓ Map Run": about 12 characters).
+  const chars = node.scopes.length ? containerTitle(node).length + 12 : Math.max(node.name.length, node.type.length + 4);
   return { width: Math.min(280, Math.max(110, chars * CHAR + 28)), height: NODE_H };
 }
 
