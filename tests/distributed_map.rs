@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use asl_sim::exec::MachineType;
-use asl_sim::simulator::ValidateStateMachineDefinitionInput;
+use asl_sim::simulator::{FromJson, ValidateStateMachineDefinitionInput};
 
 mod common;
 
@@ -52,7 +52,7 @@ fn a_readers_map_run_is_described() {
         sim.s3.put("b", k, vec![], None, 0).unwrap();
     }
     let arn = common::run_in(&mut sim, &machine, &json!({}), &mut |_| None).unwrap();
-    let runs = sim.list_map_runs(&serde_json::from_value(json!({"executionArn": arn})).unwrap()).unwrap();
+    let runs = sim.list_map_runs(&FromJson::from_json(&json!({"executionArn": arn})).unwrap()).unwrap();
     let run_arn = runs["mapRuns"][0]["mapRunArn"].as_str().unwrap().to_string();
     let d = sim.describe_map_run(&run_arn).unwrap();
     assert_eq!(d["status"], "SUCCEEDED");

@@ -6,7 +6,7 @@
 mod common;
 
 use asl_sim::meter::allocated;
-use asl_sim::simulator::{CreateStateMachineInput, Simulator, StartExecutionInput};
+use asl_sim::simulator::{CreateStateMachineInput, FromJson, LoggingConfiguration, Simulator, StartExecutionInput};
 use serde_json::json;
 
 fn machine(sim: &mut Simulator, name: &str, machine_type: &str, definition: serde_json::Value) -> String {
@@ -18,7 +18,7 @@ fn machine(sim: &mut Simulator, name: &str, machine_type: &str, definition: serd
                 name: name.into(),
                 definition: definition.to_string(),
                 machine_type: Some(machine_type.into()),
-                logging_configuration: serde_json::from_value(logging).ok(),
+                logging_configuration: LoggingConfiguration::from_json(&logging).ok(),
                 ..Default::default()
             },
             common::T0,

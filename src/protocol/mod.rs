@@ -200,8 +200,8 @@ pub(crate) fn check(shape: &validate::Shape, body: &Value, invalid: ApiErrorKind
 }
 
 /// The body as an operation's request type (already checked against its shape).
-pub(crate) fn request<T: serde::de::DeserializeOwned>(body: &Value) -> Result<T, ApiError> {
-    serde_json::from_value(body.clone())
+pub(crate) fn request<T: crate::simulator::FromJson>(body: &Value) -> Result<T, ApiError> {
+    T::from_json(body)
         .map_err(|e| ApiError::new(ApiErrorKind::SerializationException, format!("Cannot read the request: {e}")))
 }
 

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::arn;
@@ -60,8 +59,7 @@ impl Activities {
 }
 
 /// `CreateActivity`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct CreateActivityInput {
     /// 1 to 80 characters, AWS's naming rule.
     pub name: String,
@@ -72,8 +70,7 @@ pub struct CreateActivityInput {
 }
 
 /// A request naming an activity; `GetActivityTask`'s also names the worker.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActivityInput {
     /// The activity.
     pub activity_arn: String,

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{ApiError, ApiErrorKind, Simulator};
@@ -38,8 +37,7 @@ pub(crate) fn stream_name(machine: &str, start: i64, execution_arn: &str) -> Str
 
 /// The requests of the CloudWatch Logs operations served (one shape for all: each reads its own
 /// members).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct LogsInput {
     /// The log group.
     pub log_group_name: Option<String>,

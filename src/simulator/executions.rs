@@ -1,7 +1,6 @@
 //! Executions as the API lists and redrives them: `ListExecutions` (by machine, version or alias,
 //! with its status and redrive filters, newest first) and `RedriveExecution`.
 
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::arn;
@@ -9,8 +8,7 @@ use super::{ApiError, ApiErrorKind, ExecEntry, Simulator};
 use crate::exec::{MachineType, Status};
 
 /// `ListExecutions`' request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ListExecutionsInput {
     /// The machine, version or alias whose executions to list.
     pub state_machine_arn: Option<String>,
@@ -27,8 +25,7 @@ pub struct ListExecutionsInput {
 }
 
 /// `RedriveExecution`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct RedriveExecutionInput {
     /// The execution.
     pub execution_arn: String,

@@ -4,7 +4,6 @@
 //! history, as a child execution's would), so the item counts and the child-execution counts
 //! are the same.
 
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::arn;
@@ -12,8 +11,7 @@ use super::{ApiError, ApiErrorKind, ExecEntry, Simulator};
 use crate::exec::{MapRunInfo, MapRunStatus};
 
 /// `DescribeMapRun`'s and `UpdateMapRun`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct MapRunInput {
     /// `arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>`.
     pub map_run_arn: String,
@@ -26,8 +24,7 @@ pub struct MapRunInput {
 }
 
 /// `ListMapRuns`' request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ListMapRunsInput {
     /// The execution whose Map Runs to list.
     pub execution_arn: String,

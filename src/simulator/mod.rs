@@ -14,8 +14,8 @@
 //! `aws-sdk:sfn:startSyncExecution`, see [`nested`]) start another machine of the account, and a
 //! parent waiting for its child gets the child's result when the child ends.
 //!
-//! Requests are AWS's request shapes ([`requests`]: `serde` with camelCase names, so
-//! `serde_json::from_value` reads the JSON that the AWS SDKs send); responses ([`responses`]) are
+//! Requests are AWS's request shapes ([`requests`]; [`FromJson`] reads them from the camelCase
+//! JSON that the AWS SDKs send); responses ([`responses`]) are
 //! `serde_json::Value`s in AWS's response shapes, with every date (the keys in [`DATE_KEYS`]) as
 //! epoch milliseconds.
 //!
@@ -59,6 +59,7 @@ pub mod logs;
 pub mod mapruns;
 pub mod nested;
 pub mod quotas;
+pub mod read;
 pub mod registry;
 pub mod requests;
 pub mod responses;
@@ -72,6 +73,7 @@ pub use lifecycle::{Budgets, Retention};
 pub use logs::{LogEvent, Logging};
 pub use nested::Integration;
 pub use quotas::{Quotas, TokenBucket};
+pub use read::FromJson;
 pub use requests::*;
 pub use step::{Advance, Handler, HandlerCall};
 

@@ -8,7 +8,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::activities::Activities;
@@ -95,29 +94,12 @@ pub(crate) struct StartTarget {
 }
 
 /// A tag: `{key, value}`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tag {
     /// 1 to 128 characters.
     pub key: String,
     /// 0 to 256 characters.
-    #[serde(default)]
     pub value: String,
-}
-
-/// Reads two shapes from one request body, as serde's `flatten` would, without its buffering
-/// deserializer (about 15 KB of the .wasm): through a [`Value`], which is what the wire protocol
-/// reads requests from anyway.
-pub(crate) fn read_both<'de, D, A, B>(d: D) -> Result<(A, B), D::Error>
-where
-    D: serde::Deserializer<'de>,
-    A: serde::de::DeserializeOwned,
-    B: serde::de::DeserializeOwned,
-{
-    use serde::de::Error;
-    let body = Value::deserialize(d)?;
-    let a = serde_json::from_value(body.clone()).map_err(D::Error::custom)?;
-    let b = serde_json::from_value(body).map_err(D::Error::custom)?;
-    Ok((a, b))
 }
 
 /// `CreateStateMachine`'s whole request, as the API takes it.
@@ -137,34 +119,8 @@ pub struct CreateStateMachineRequest {
     pub encryption_configuration: Option<Value>,
 }
 
-/// What `CreateStateMachine`'s request has beyond [`CreateStateMachineInput`].
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CreateExtras {
-    tags: Option<Vec<Tag>>,
-    tracing_configuration: Option<Value>,
-    publish: Option<bool>,
-    version_description: Option<String>,
-    encryption_configuration: Option<Value>,
-}
-
-impl<'de> Deserialize<'de> for CreateStateMachineRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (base, more): (CreateStateMachineInput, CreateExtras) = read_both(d)?;
-        Ok(CreateStateMachineRequest {
-            base,
-            tags: more.tags,
-            tracing_configuration: more.tracing_configuration,
-            publish: more.publish,
-            version_description: more.version_description,
-            encryption_configuration: more.encryption_configuration,
-        })
-    }
-}
-
 /// `UpdateStateMachine`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct UpdateStateMachineInput {
     /// The machine (not a version or alias).
     pub state_machine_arn: String,
@@ -185,8 +141,7 @@ pub struct UpdateStateMachineInput {
 }
 
 /// A request naming one machine, version or alias (`DescribeStateMachine`, `DeleteStateMachine`).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct StateMachineInput {
     /// The machine's, version's or alias's ARN.
     pub state_machine_arn: String,
@@ -195,8 +150,7 @@ pub struct StateMachineInput {
 }
 
 /// A `List*` request's paging.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ListInput {
     /// 0 to 1000; 0 or absent: 100.
     pub max_results: Option<i64>,

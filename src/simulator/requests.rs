@@ -1,17 +1,13 @@
 //! The API's request shapes, as the AWS SDKs send them (camelCase JSON).
 
-use serde::Deserialize;
-
 /// `CreateStateMachine`'s request (the fields the simulator reads; others are accepted and ignored).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct CreateStateMachineInput {
     /// The name: 1 to 80 characters, AWS's naming rule.
     pub name: String,
     /// The definition as JSON text, as AWS takes it.
     pub definition: String,
     /// `STANDARD` (the default) or `EXPRESS`.
-    #[serde(rename = "type")]
     pub machine_type: Option<String>,
     /// The IAM role it runs as.
     pub role_arn: Option<String>,
@@ -20,8 +16,7 @@ pub struct CreateStateMachineInput {
 }
 
 /// AWS's `LoggingConfiguration`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LoggingConfiguration {
     /// `ALL`, `ERROR`, `FATAL` or `OFF` (the default).
     pub level: Option<String>,
@@ -32,36 +27,31 @@ pub struct LoggingConfiguration {
 }
 
 /// One entry of `LoggingConfiguration.destinations`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LogDestination {
     /// The log group.
     pub cloud_watch_logs_log_group: Option<CloudWatchLogsLogGroup>,
 }
 
 /// `{logGroupArn}`: `arn:aws:logs:<region>:<account>:log-group:<name>:*`.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CloudWatchLogsLogGroup {
     /// `arn:aws:logs:<region>:<account>:log-group:<name>:*`.
     pub log_group_arn: Option<String>,
 }
 
 /// `ValidateStateMachineDefinition`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ValidateStateMachineDefinitionInput {
     /// The definition, as JSON text.
     pub definition: String,
     /// `STANDARD` or `EXPRESS`.
-    #[serde(rename = "type")]
     pub machine_type: Option<String>,
 }
 
 /// `StartExecution`'s and `StartSyncExecution`'s request. A `#TestCase` suffix on the ARN picks
 /// a test case of the mock config, as in Step Functions Local.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct StartExecutionInput {
     /// The machine to run; `#TestCase` picks a mock config test case.
     pub state_machine_arn: String,
@@ -76,8 +66,7 @@ pub struct StartExecutionInput {
 }
 
 /// `SendTaskSuccess`'s request: the task token and the task's output as JSON text.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct SendTaskSuccessInput {
     /// The token the task handed out (1 to 2048 characters).
     pub task_token: String,
@@ -86,8 +75,7 @@ pub struct SendTaskSuccessInput {
 }
 
 /// `SendTaskFailure`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct SendTaskFailureInput {
     /// The token the task handed out (1 to 2048 characters).
     pub task_token: String,
@@ -98,16 +86,14 @@ pub struct SendTaskFailureInput {
 }
 
 /// `SendTaskHeartbeat`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct SendTaskHeartbeatInput {
     /// The token the task handed out (1 to 2048 characters).
     pub task_token: String,
 }
 
 /// A request naming one execution (`DescribeExecution`).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct ExecutionInput {
     /// The execution's ARN.
     pub execution_arn: String,
@@ -116,8 +102,7 @@ pub struct ExecutionInput {
 }
 
 /// `StopExecution`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct StopExecutionInput {
     /// The execution's ARN.
     pub execution_arn: String,
@@ -128,8 +113,7 @@ pub struct StopExecutionInput {
 }
 
 /// `GetExecutionHistory`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct GetExecutionHistoryInput {
     /// The execution's ARN.
     pub execution_arn: String,
@@ -145,8 +129,7 @@ pub struct GetExecutionHistoryInput {
 
 /// The simulator's `GetLogEvents`: every record, oldest first, optionally of one execution or
 /// one log group.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct GetLogEventsInput {
     /// The execution's ARN.
     pub execution_arn: Option<String>,

@@ -1,6 +1,5 @@
 //! Tags on state machines and activities: `TagResource`, `UntagResource`, `ListTagsForResource`.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::arn;
@@ -11,8 +10,7 @@ use super::{ApiError, ApiErrorKind, Simulator};
 const MAX_TAGS: usize = 50;
 
 /// `TagResource`'s and `UntagResource`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct TagResourceInput {
     /// A machine or an activity.
     pub resource_arn: String,

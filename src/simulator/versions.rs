@@ -8,11 +8,10 @@
 
 use std::sync::Arc;
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::arn;
-use super::registry::{read_both, ListInput, Revision};
+use super::registry::{ListInput, Revision};
 use super::{ApiError, ApiErrorKind, MachineEntry, Simulator};
 
 /// AWS's quota of versions per machine.
@@ -42,8 +41,7 @@ pub(crate) struct Alias {
 }
 
 /// `PublishStateMachineVersion`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct PublishStateMachineVersionInput {
     /// The machine.
     pub state_machine_arn: String,
@@ -54,16 +52,14 @@ pub struct PublishStateMachineVersionInput {
 }
 
 /// A request naming a version (`DeleteStateMachineVersion`).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct StateMachineVersionInput {
     /// `...:stateMachine:<name>:<number>`.
     pub state_machine_version_arn: String,
 }
 
 /// One route of an alias.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoutingConfigurationListItem {
     /// A version of the machine.
     pub state_machine_version_arn: String,
@@ -72,8 +68,7 @@ pub struct RoutingConfigurationListItem {
 }
 
 /// `CreateStateMachineAlias`'s and `UpdateStateMachineAlias`'s request.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default)]
 pub struct StateMachineAliasInput {
     /// Create: the name.
     pub name: Option<String>,
@@ -92,20 +87,6 @@ pub struct ListForMachineInput {
     pub state_machine_arn: String,
     /// Paging.
     pub page: ListInput,
-}
-
-/// [`ListForMachineInput`]'s own field.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MachineArn {
-    state_machine_arn: String,
-}
-
-impl<'de> Deserialize<'de> for ListForMachineInput {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let (machine, page): (MachineArn, ListInput) = read_both(d)?;
-        Ok(ListForMachineInput { state_machine_arn: machine.state_machine_arn, page })
-    }
 }
 
 fn no_resource(arn: &str) -> ApiError {

@@ -1,12 +1,11 @@
 //! Conversions between JS values and the core's JSON values and request shapes.
 
 use js_sys::{Array, Reflect};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::{js_error, validation};
-use crate::simulator::{Budgets, Quotas, Retention, TokenBucket, DATE_KEYS};
+use crate::simulator::{Budgets, FromJson, Quotas, Retention, TokenBucket, DATE_KEYS};
 
 pub(super) fn get(v: &JsValue, key: &str) -> Option<JsValue> {
     if !v.is_object() && !v.is_function() {
@@ -21,10 +20,9 @@ pub(super) fn set(target: &JsValue, key: &str, value: &JsValue) {
 
 /// A request object as its Rust shape; a wrong shape is a `ValidationException`.
 ///
-/// Through JSON text and a [`Value`], as the wire protocol reads the same shapes: each shape's
-/// deserializer exists once in the .wasm (for `Value`), not once more for JS values (measured:
-/// about 30 KB of code). `undefined` members and functions are left out, as absent.
-pub(super) fn from_js<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T, JsValue> {
+/// Through JSON text and a [`Value`], read by [`FromJson`] as the wire protocol reads the same
+/// shapes. `undefined` members and functions are left out, as absent.
+pub(super) fn from_js<T: FromJson>(v: &JsValue, what: &str) -> Result<T, JsValue> {
     if !v.is_object() || v.is_function() || Array::is_array(v) {
         return Err(validation(format!("{what} must be an object")));
     }
@@ -33,8 +31,8 @@ pub(super) fn from_js<T: DeserializeOwned>(v: &JsValue, what: &str) -> Result<T,
         .and_then(|t| t.as_string())
         .ok_or_else(|| validation(format!("{what} cannot be written as JSON")))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| validation(format!("{what}: {e}")))?;
-    serde_json::from_value(value).map_err(|e| {
-        let hint = if e.to_string().contains("expected a string") {
+    T::from_json(&value).map_err(|e| {
+        let hint = if e.contains("expected a string") {
             " (input and definition are JSON text: use JSON.stringify)"
         } else {
             ""

@@ -24,7 +24,7 @@ fn create(sim: &mut Simulator, name: &str, definition: &str, machine_type: &str,
         name: name.into(),
         definition: definition.into(),
         machine_type: Some(machine_type.into()),
-        logging_configuration: logging.map(|l| serde_json::from_value(l).unwrap()),
+        logging_configuration: logging.map(|l| LoggingConfiguration::from_json(&l).unwrap()),
         ..Default::default()
     };
     let out = sim.create_state_machine(&input, 1_000).unwrap();
@@ -119,7 +119,7 @@ fn log_records_match_the_ones_aws_wrote() {
             definition: case["definition"].to_string(),
             machine_type: Some(machine_type.into()),
             role_arn: Some("arn:aws:iam::111111111111:role/sfn-conformance-role".into()),
-            logging_configuration: Some(serde_json::from_value(case["logging_configuration"].clone()).unwrap()),
+            logging_configuration: Some(LoggingConfiguration::from_json(&case["logging_configuration"]).unwrap()),
         };
         let machine = sim.create_state_machine(&input, 0).unwrap()["stateMachineArn"].as_str().unwrap().to_string();
         let exec = sim.start_execution(&start(&machine, &case["input"].to_string()), 0).unwrap();
@@ -292,15 +292,17 @@ fn logging_configurations_are_checked_as_aws_does() {
     let input = CreateStateMachineInput {
         name: "Two".into(),
         definition: PASS.into(),
-        logging_configuration: Some(serde_json::from_value(two).unwrap()),
+        logging_configuration: Some(LoggingConfiguration::from_json(&two).unwrap()),
         ..Default::default()
     };
     let e = sim.create_state_machine(&input, 0).unwrap_err();
     assert_eq!(e.name(), "InvalidLoggingConfiguration");
     assert_eq!(e.message, "Invalid Logging Configuration: Must specify exactly one Log Destination.");
     let bad_level = json!({"level": "DEBUG"});
-    let input =
-        CreateStateMachineInput { logging_configuration: Some(serde_json::from_value(bad_level).unwrap()), ..input };
+    let input = CreateStateMachineInput {
+        logging_configuration: Some(LoggingConfiguration::from_json(&bad_level).unwrap()),
+        ..input
+    };
     assert_eq!(sim.create_state_machine(&input, 0).unwrap_err().name(), "ValidationException");
 
     // One destination: records go to that group; none: to the simulator's own group.
