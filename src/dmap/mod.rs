@@ -23,6 +23,8 @@ impl ReaderSpec {
         match self.format {
             Format::Listing => ReadKind::Listing,
             Format::Manifest => ReadKind::Manifest,
+            Format::Flatten(_) => ReadKind::ListedObjects,
+            Format::Athena(_) => ReadKind::AthenaManifest,
             _ => ReadKind::Object,
         }
     }

@@ -37,7 +37,36 @@ pub fn max_items(v: &Value) -> Result<u64, Failure> {
     Ok((n as u64).min(AWS_MAX_ITEMS))
 }
 
-/// Reads the items from `fetched` (what [`super::fetch::fetch`] answered): at most `max_items` of
+/// The items a reader read, and where they came from when it read several objects: the index of
+/// each object's first item and its `s3://` URI (`$$.Map.Item.Source`).
+#[derive(Debug, Default, PartialEq)]
+pub struct Decoded {
+    /// The items.
+    pub items: Vec<Value>,
+    /// `(first item, source)` for each object of a `LOAD_AND_FLATTEN` listing or an Athena
+    /// manifest, in order; empty for one object.
+    pub sources: Vec<(usize, String)>,
+}
+
+impl Decoded {
+    /// The source of item `index`, when the items came from several objects.
+    pub fn source_of(&self, index: usize) -> Option<&str> {
+        let at = self.sources.partition_point(|(first, _)| *first <= index);
+        at.checked_sub(1).map(|i| self.sources[i].1.as_str())
+    }
+}
+
+fn checked(text: &str) -> Result<&str, Failure> {
+    if text.len() > MAX_READ_BYTES {
+        return Err(failed(format!(
+            "The object has {} bytes; the simulator's item reader decodes at most {MAX_READ_BYTES}.",
+            text.len()
+        )));
+    }
+    Ok(text)
+}
+
+/// Reads the items from `fetched` (what [`super::fetch::read`] answered): at most `max_items` of
 /// them when it is not 0; more than `limit` fail the reader.
 pub fn decode(
     format: &Format,
@@ -45,56 +74,26 @@ pub fn decode(
     fetched: &Value,
     max_items: u64,
     limit: usize,
-) -> Result<Vec<Value>, Failure> {
+) -> Result<Decoded, Failure> {
     let cap = if max_items == 0 { AWS_MAX_ITEMS } else { max_items };
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
     let mut items = Items { out: Vec::new(), cap, limit };
-    let body = || -> Result<&str, Failure> {
-        let text = fetched.get("Body").and_then(Value::as_str).unwrap_or("");
-        if text.len() > MAX_READ_BYTES {
-            return Err(failed(format!(
-                "The object has {} bytes; the simulator's item reader decodes at most {MAX_READ_BYTES}.",
-                text.len()
-            )));
-        }
-        Ok(text)
-    };
+    let body = fetched.get("Body").and_then(Value::as_str).unwrap_or("");
+    let mut sources = Vec::new();
     match format {
-        Format::Json => {
-            let doc: Value = serde_json::from_str(body()?)
-                .map_err(|e| failed(format!("Failed to parse the object as JSON: {e}")))?;
-            let target = match pointer {
-                Some(p) => {
-                    doc.pointer(p).ok_or_else(|| failed(format!("ItemsPointer '{p}' does not point to a value")))?
-                }
-                None => &doc,
-            };
-            let Value::Array(a) = target else { return Err(failed("Attempting to map over non-iterable node.")) };
-            for v in a {
-                if !items.push(v.clone())? {
+        Format::Flatten(each) | Format::Athena(each) => {
+            for f in fetched.get("Files").and_then(Value::as_array).into_iter().flatten() {
+                let source = f.get("Source").and_then(Value::as_str).unwrap_or("");
+                sources.push((items.out.len(), source.to_string()));
+                let text = f.get("Body").and_then(Value::as_str).unwrap_or("");
+                if !decode_one(each, pointer, text, &mut items)? {
                     break;
                 }
             }
-        }
-        Format::Jsonl => {
-            for (n, line) in body()?.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let v = serde_json::from_str(line)
-                    .map_err(|e| failed(format!("Failed to parse line {} of the object as JSON: {e}", n + 1)))?;
-                if !items.push(v)? {
-                    break;
-                }
-            }
-        }
-        Format::Csv { headers, delimiter } => {
-            csv_items(body()?, headers.as_deref(), *delimiter, &mut items)?;
         }
         Format::Manifest => {
-            let schema = manifest_schema(body()?)?;
-            let files = fetched.get("Files").and_then(Value::as_array).cloned().unwrap_or_default();
-            for f in files {
+            let schema = manifest_schema(checked(body)?)?;
+            for f in fetched.get("Files").and_then(Value::as_array).into_iter().flatten() {
                 let text = f.get("Body").and_then(Value::as_str).unwrap_or("");
                 if text.len() > MAX_READ_BYTES {
                     return Err(failed("An inventory data file is larger than the simulator's item reader decodes."));
@@ -111,8 +110,51 @@ pub fn decode(
                 }
             }
         }
+        one => {
+            decode_one(one, pointer, body, &mut items)?;
+        }
     }
-    Ok(items.out)
+    Ok(Decoded { items: items.out, sources })
+}
+
+/// The items of one object's text as JSON, JSON Lines or CSV; false once `MaxItems` are read.
+fn decode_one(format: &Format, pointer: Option<&str>, text: &str, items: &mut Items) -> Result<bool, Failure> {
+    let text = checked(text)?;
+    match format {
+        Format::Json => {
+            let doc: Value =
+                serde_json::from_str(text).map_err(|e| failed(format!("Failed to parse the object as JSON: {e}")))?;
+            let target = match pointer {
+                Some(p) => {
+                    doc.pointer(p).ok_or_else(|| failed(format!("ItemsPointer '{p}' does not point to a value")))?
+                }
+                None => &doc,
+            };
+            let Value::Array(a) = target else { return Err(failed("Attempting to map over non-iterable node.")) };
+            for v in a {
+                if !items.push(v.clone())? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Format::Jsonl => {
+            for (n, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let v = serde_json::from_str(line)
+                    .map_err(|e| failed(format!("Failed to parse line {} of the object as JSON: {e}", n + 1)))?;
+                if !items.push(v)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        Format::Csv { headers, delimiter } => csv_items(text, headers.as_deref(), *delimiter, items),
+        // The loader gives listings and manifests only these three formats for their objects.
+        other => Err(failed(format!("The simulator cannot read an object as {other:?}."))),
+    }
 }
 
 struct Items {
@@ -184,11 +226,11 @@ mod tests {
 
     #[test]
     fn json_arrays_pointers_and_max_items() {
-        let all = decode(&Format::Json, None, &body("[1,2,3]"), 0, 100).unwrap();
+        let all = decode(&Format::Json, None, &body("[1,2,3]"), 0, 100).unwrap().items;
         assert_eq!(all, [json!(1), json!(2), json!(3)]);
-        assert_eq!(decode(&Format::Json, None, &body("[1,2,3]"), 2, 100).unwrap().len(), 2);
+        assert_eq!(decode(&Format::Json, None, &body("[1,2,3]"), 2, 100).unwrap().items.len(), 2);
         let nested = body(r#"{"a": {"list": ["x"]}}"#);
-        assert_eq!(decode(&Format::Json, Some("/a/list"), &nested, 0, 100).unwrap(), [json!("x")]);
+        assert_eq!(decode(&Format::Json, Some("/a/list"), &nested, 0, 100).unwrap().items, [json!("x")]);
         // Recorded on AWS: an object is not iterable.
         let e = decode(&Format::Json, None, &body(r#"{"Hello":"world"}"#), 0, 100).unwrap_err();
         assert_eq!(
@@ -203,18 +245,18 @@ mod tests {
         let e = decode(&Format::Json, None, &body("[1,2,3]"), 0, 2).unwrap_err();
         assert!(e.cause.starts_with("The item reader read more than 2 items"), "{}", e.cause);
         // MaxItems within the limit reads fine.
-        assert_eq!(decode(&Format::Json, None, &body("[1,2,3]"), 2, 2).unwrap().len(), 2);
+        assert_eq!(decode(&Format::Json, None, &body("[1,2,3]"), 2, 2).unwrap().items.len(), 2);
     }
 
     #[test]
     fn json_lines_csv_and_listings() {
         assert_eq!(
-            decode(&Format::Jsonl, None, &body("{\"a\":1}\n\n[2]\n"), 0, 9).unwrap(),
+            decode(&Format::Jsonl, None, &body("{\"a\":1}\n\n[2]\n"), 0, 9).unwrap().items,
             [json!({"a":1}), json!([2])]
         );
         let csv = Format::Csv { headers: None, delimiter: ',' };
         // Recorded on AWS (LocalStack snapshot test_map_item_reader_base_csv_headers_first_line).
-        let items = decode(&csv, None, &body("Col1,Col2,Col3\nValue1,Value2,Value3\n,,,\n   \n"), 0, 9).unwrap();
+        let items = decode(&csv, None, &body("Col1,Col2,Col3\nValue1,Value2,Value3\n,,,\n   \n"), 0, 9).unwrap().items;
         assert_eq!(
             Value::Array(items).to_string(),
             r#"[{"Col1":"Value1","Col2":"Value2","Col3":"Value3"},{"Col1":"","Col2":"","Col3":""},{"Col1":"   ","Col2":"","Col3":""}]"#
@@ -225,7 +267,7 @@ mod tests {
             "CSV headers cannot contain duplicates."
         );
         let listing = json!({"Contents": [{"Key": "a"}, {"Key": "b"}]});
-        assert_eq!(decode(&Format::Listing, None, &listing, 1, 9).unwrap(), [json!({"Key": "a"})]);
+        assert_eq!(decode(&Format::Listing, None, &listing, 1, 9).unwrap().items, [json!({"Key": "a"})]);
     }
 
     #[test]
@@ -234,8 +276,28 @@ mod tests {
             "Body": r#"{"fileFormat": "CSV", "fileSchema": "Bucket, Key, Size"}"#,
             "Files": [{"Body": "src,a.txt,3\nsrc,b.txt,4\n"}]
         });
-        let items = decode(&Format::Manifest, None, &fetched, 0, 9).unwrap();
+        let items = decode(&Format::Manifest, None, &fetched, 0, 9).unwrap().items;
         assert_eq!(items[1], json!({"Bucket": "src", "Key": "b.txt", "Size": "4"}));
+    }
+
+    #[test]
+    fn several_objects_keep_their_sources() {
+        let fetched = json!({"Files": [
+            {"Source": "s3://b/1.jsonl", "Body": "1\n2\n"},
+            {"Source": "s3://b/empty.jsonl", "Body": ""},
+            {"Source": "s3://b/2.jsonl", "Body": "3\n4\n"}
+        ]});
+        let read = decode(&Format::Flatten(Box::new(Format::Jsonl)), None, &fetched, 3, 9).unwrap();
+        assert_eq!(read.items, [json!(1), json!(2), json!(3)]);
+        let sources: Vec<_> = (0..4).map(|i| read.source_of(i)).collect();
+        assert_eq!(
+            sources,
+            [Some("s3://b/1.jsonl"), Some("s3://b/1.jsonl"), Some("s3://b/2.jsonl"), Some("s3://b/2.jsonl")]
+        );
+        assert_eq!(decode(&Format::Jsonl, None, &body("1"), 0, 9).unwrap().source_of(0), None);
+        let bad = json!({"Files": [{"Source": "s3://b/x.json", "Body": "{}"}]});
+        let e = decode(&Format::Athena(Box::new(Format::Json)), None, &bad, 0, 9).unwrap_err();
+        assert_eq!(e.cause, "Attempting to map over non-iterable node.");
     }
 
     #[test]

@@ -48,6 +48,22 @@ pub enum Format {
     Manifest,
     /// `Resource: ...:s3:listObjectsV2`: the objects under `Prefix`.
     Listing,
+    /// `s3:listObjectsV2` with `Transformation: LOAD_AND_FLATTEN`: the items of every object under
+    /// `Prefix`, each read as this format (JSON, JSONL or CSV), in key order.
+    Flatten(Box<Format>),
+    /// `s3:getObject` of an Athena `UNLOAD` manifest (`ManifestType: ATHENA_DATA`): the items of
+    /// every data file it lists, each read as this format (JSONL or CSV).
+    Athena(Box<Format>),
+}
+
+impl Format {
+    /// The format each object is read as: this one, or the one a listing or a manifest loads.
+    pub fn data(&self) -> &Format {
+        match self {
+            Format::Flatten(f) | Format::Athena(f) => f,
+            f => f,
+        }
+    }
 }
 
 /// `ItemReader`.
@@ -199,6 +215,42 @@ pub fn load(s: &Map<String, Value>, at: &str, lang: QueryLanguage, distributed: 
     Ok(spec)
 }
 
+/// The format of one object of `InputType` `t`: JSON, JSONL, or CSV with its header and delimiter.
+fn data_format(t: &str, cfg: &Map<String, Value>, cat: &str) -> Result<Format> {
+    let text = |k: &str| cfg.get(k).and_then(Value::as_str);
+    Ok(match t {
+        "JSON" => Format::Json,
+        "JSONL" => Format::Jsonl,
+        "CSV" => {
+            let headers = match text("CSVHeaderLocation") {
+                Some("GIVEN") => Some(
+                    cfg.get("CSVHeaders")
+                        .and_then(Value::as_array)
+                        .ok_or_else(|| format!("CSVHeaders is required at {cat}"))?
+                        .iter()
+                        .map(|h| {
+                            h.as_str()
+                                .map(str::to_string)
+                                .ok_or_else(|| format!("CSVHeaders must hold strings at {cat}"))
+                        })
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+                _ => None,
+            };
+            let delimiter = match text("CSVDelimiter") {
+                None | Some("COMMA") => ',',
+                Some("PIPE") => '|',
+                Some("SEMICOLON") => ';',
+                Some("SPACE") => ' ',
+                Some("TAB") => '\t',
+                Some(other) => return Err(unsupported("ReaderConfig.CSVDelimiter", other, cat)),
+            };
+            Format::Csv { headers, delimiter }
+        }
+        other => return Err(unsupported("ReaderConfig.InputType", other, cat)),
+    })
+}
+
 fn load_reader(r: &Value, at: &str, lang: QueryLanguage) -> Result<ReaderSpec> {
     let o = obj(r, "ItemReader", at)?;
     let resource = o.get("Resource").and_then(Value::as_str).ok_or_else(|| format!("Resource is required at {at}"))?;
@@ -221,50 +273,49 @@ fn load_reader(r: &Value, at: &str, lang: QueryLanguage) -> Result<ReaderSpec> {
                 | "MaxItemsPath"
                 | "ItemsPointer"
                 | "ManifestType"
+                | "Transformation"
         ) {
             return Err(format!("ReaderConfig.{k} is not supported by the simulator at {cat}"));
         }
     }
-    let format = match (action, text("InputType")) {
-        ("listObjectsV2", None) => Format::Listing,
-        ("getObject", Some("JSON")) => Format::Json,
-        ("getObject", Some("JSONL")) => Format::Jsonl,
-        ("getObject", Some("CSV")) => {
-            let headers = match text("CSVHeaderLocation") {
-                Some("GIVEN") => Some(
-                    cfg.get("CSVHeaders")
-                        .and_then(Value::as_array)
-                        .ok_or_else(|| format!("CSVHeaders is required at {cat}"))?
-                        .iter()
-                        .map(|h| {
-                            h.as_str()
-                                .map(str::to_string)
-                                .ok_or_else(|| format!("CSVHeaders must hold strings at {cat}"))
-                        })
-                        .collect::<Result<Vec<_>>>()?,
-                ),
-                _ => None,
-            };
-            let delimiter = match text("CSVDelimiter") {
-                None | Some("COMMA") => ',',
-                Some("PIPE") => '|',
-                Some("SEMICOLON") => ';',
-                Some("SPACE") => ' ',
-                Some("TAB") => '\t',
-                Some(other) => return Err(unsupported("ReaderConfig.CSVDelimiter", other, &cat)),
-            };
-            Format::Csv { headers, delimiter }
+    let input = text("InputType");
+    let load = match text("Transformation") {
+        None | Some("NONE") => false,
+        Some("LOAD_AND_FLATTEN") => true,
+        Some(other) => return Err(unsupported("ReaderConfig.Transformation", other, &cat)),
+    };
+    let format = match (action, input, text("ManifestType")) {
+        ("listObjectsV2", None, None) if !load => Format::Listing,
+        ("listObjectsV2", None, None) => {
+            return Err(format!("ReaderConfig.InputType is required with Transformation LOAD_AND_FLATTEN at {cat}"))
         }
-        ("getObject", Some("MANIFEST")) => match text("ManifestType") {
-            None | Some("S3_INVENTORY") => Format::Manifest,
-            Some(other) => return Err(unsupported("ReaderConfig.ManifestType", other, &cat)),
-        },
-        ("getObject", Some(other)) => return Err(unsupported("ReaderConfig.InputType", other, &cat)),
-        ("getObject", None) => return Err(format!("ReaderConfig.InputType is required with s3:getObject at {cat}")),
-        (_, Some(t)) => return Err(unsupported("ReaderConfig.InputType", &format!("{t} with {resource}"), &cat)),
+        ("listObjectsV2", Some(t), None) if load => Format::Flatten(Box::new(data_format(t, cfg, &cat)?)),
+        ("getObject", Some("MANIFEST"), None | Some("S3_INVENTORY")) | ("getObject", None, Some("S3_INVENTORY"))
+            if !load =>
+        {
+            Format::Manifest
+        }
+        ("getObject", Some(t @ ("CSV" | "JSONL")), Some("ATHENA_DATA")) if !load => {
+            Format::Athena(Box::new(data_format(t, cfg, &cat)?))
+        }
+        ("getObject", Some(t), None) if !load => data_format(t, cfg, &cat)?,
+        ("getObject", None, None) => {
+            return Err(format!("ReaderConfig.InputType is required with s3:getObject at {cat}"))
+        }
+        (_, _, Some(m)) => {
+            return Err(unsupported(
+                "ReaderConfig.ManifestType",
+                &format!("{m} with InputType {}", input.unwrap_or("(none)")),
+                &cat,
+            ))
+        }
+        ("getObject", _, None) => {
+            return Err(unsupported("ReaderConfig.Transformation", "LOAD_AND_FLATTEN with s3:getObject", &cat))
+        }
+        (_, Some(t), None) => return Err(unsupported("ReaderConfig.InputType", &format!("{t} with {resource}"), &cat)),
         _ => return Err(unsupported("ItemReader.Resource", resource, at)),
     };
-    if cfg.contains_key("ItemsPointer") && format != Format::Json {
+    if cfg.contains_key("ItemsPointer") && *format.data() != Format::Json {
         return Err(unsupported("ReaderConfig.ItemsPointer", "outside InputType JSON", &cat));
     }
     Ok(ReaderSpec {

@@ -37,6 +37,9 @@ pub(super) struct DistRun {
     read: Option<(ReadKind, Value, Option<Value>)>,
     /// `$$.Map.Item.Source`.
     pub(super) source: String,
+    /// Each object's first item and source, when the reader read several (`LOAD_AND_FLATTEN`,
+    /// an Athena manifest): their items' `$$.Map.Item.Source`.
+    sources: dmap::reader::Decoded,
     /// `MaxItemsPerBatch`, `MaxInputBytesPerBatch`, `BatchInput`.
     batch: Option<(u64, u64, Option<Value>)>,
     /// `ResultWriter`: the bucket and prefix when it exports, and how it transforms.
@@ -150,7 +153,7 @@ impl Execution {
         let id = self.next_task_id;
         self.next_task_id += 1;
         let resource = match purpose {
-            TaskPurpose::ItemReader(ReadKind::Listing) => "arn:aws:states:::s3:listObjectsV2",
+            TaskPurpose::ItemReader(ReadKind::Listing | ReadKind::ListedObjects) => "arn:aws:states:::s3:listObjectsV2",
             TaskPurpose::ItemReader(_) => "arn:aws:states:::s3:getObject",
             _ => "arn:aws:states:::s3:putObject",
         };
@@ -194,7 +197,13 @@ impl Execution {
                 dmap::reader::decode(&format, pointer.as_deref(), &fetched, max, limit)
             });
             match items {
-                Ok(items) => self.set_items(j, items),
+                Ok(mut read) => {
+                    let items = std::mem::take(&mut read.items);
+                    if let Some(run) = self.joins[j].dist.as_mut() {
+                        run.sources = read;
+                    }
+                    self.set_items(j, items)
+                }
                 Err(failure) => self.map_run_failed(j, failure),
             }
             return;
@@ -307,10 +316,12 @@ impl Execution {
     /// `$$.Map` for an item: `{"Item": {"Index", "Value", "Source"}}`, where `Source` is
     /// `STATE_DATA` for items of the state input (an inline Map's too: the context object page of
     /// the developer guide shows `"ContextSource": "STATE_DATA"` for an INLINE Map), and a
-    /// Distributed Map reader's `s3://` URI otherwise.
+    /// Distributed Map reader's `s3://` URI otherwise: the item's own object's when the reader read
+    /// several (the ItemReader page: "the map context will also include a
+    /// `$states.context.Map.Item.Source`" for Athena manifests).
     pub(super) fn map_item_context(&self, j: usize, index: usize, item: &Value) -> Value {
-        let source = match self.joins[j].kind {
-            JoinKind::DistributedMap => self.joins[j].dist.as_ref().map_or(STATE_DATA, |r| r.source.as_str()),
+        let source = match (self.joins[j].kind, self.joins[j].dist.as_ref()) {
+            (JoinKind::DistributedMap, Some(r)) => r.sources.source_of(index).unwrap_or(&r.source),
             _ => STATE_DATA,
         };
         map_item(index, item, source)

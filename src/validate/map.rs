@@ -106,11 +106,16 @@ impl Validator {
             "MaxItemsPath",
             "ManifestType",
             "ItemsPointer",
+            "Transformation",
         ];
         self.unsupported_fields(c, loc, FIELDS);
         let input_type = c.get("InputType").and_then(Value::as_str);
         if input_type == Some("CSV") && !c.contains_key("CSVHeaderLocation") {
             self.error(loc, "These fields are required: [CSVHeaderLocation]");
+        }
+        // "When set to LOAD_AND_FLATTEN, you must also set InputType" (the ItemReader page).
+        if c.get("Transformation").and_then(Value::as_str) == Some("LOAD_AND_FLATTEN") && input_type.is_none() {
+            self.error(loc, "These fields are required: [InputType]");
         }
         if c.get("CSVHeaderLocation").and_then(Value::as_str) == Some("GIVEN") && !c.contains_key("CSVHeaders") {
             self.error(loc, "These fields are required: [CSVHeaders]");
@@ -129,6 +134,8 @@ impl Validator {
             match k.as_str() {
                 "InputType" => self.enum_value(val, &floc, &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"]),
                 "CSVHeaderLocation" => self.enum_value(val, &floc, &["FIRST_ROW", "GIVEN"]),
+                "Transformation" => self.enum_value(val, &floc, &["NONE", "LOAD_AND_FLATTEN"]),
+                "ManifestType" => self.enum_value(val, &floc, &["ATHENA_DATA", "S3_INVENTORY"]),
                 "CSVDelimiter" => self.enum_value(val, &floc, &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"]),
                 "CSVHeaders" => match val {
                     Value::Array(h) if h.iter().all(Value::is_string) => {}
