@@ -5,7 +5,10 @@
 #[path = "common.rs"]
 mod common;
 
-use asl_sim::simulator::{Budgets, CreateStateMachineInput, Simulator, StartExecutionInput};
+use asl_sim::simulator::{
+    Budgets, CreateStateMachineInput, GetExecutionHistoryInput, LoggingConfiguration, Simulator,
+    StartExecutionInput,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,7 +26,11 @@ fuzz_target!(|data: &[u8]| {
             name: "Fuzz".into(),
             definition: definition.into(),
             machine_type: Some(machine_type.into()),
-            logging_configuration: serde_json::from_value(serde_json::json!({"level": "ALL", "includeExecutionData": true})).ok(),
+            logging_configuration: Some(LoggingConfiguration {
+                level: Some("ALL".into()),
+                include_execution_data: Some(true),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let Ok(created) = sim.create_state_machine(&create, 0) else { continue };
@@ -40,6 +47,6 @@ fuzz_target!(|data: &[u8]| {
         // Virtual time goes at most a year past the start: Waits may be long, not endless.
         sim.run_virtual(Some(365 * 24 * 3_600_000), &mut |call| Some(Ok(call.request.input.clone())));
         let _ = sim.sync_output(&arn, false);
-        let _ = sim.get_execution_history(&serde_json::from_value(serde_json::json!({"executionArn": arn})).unwrap());
+        let _ = sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: arn, ..Default::default() });
     }
 });
