@@ -43,7 +43,7 @@ pub use dmap::TaskPurpose;
 pub(crate) use dmap::{map_item, STATE_DATA};
 pub use failure::{error_matches, Fault};
 pub use maprun::{MapRunInfo, MapRunStatus};
-pub use task::{is_activity, payload_size};
+pub use task::{is_activity, is_task_token, payload_size};
 
 use crate::error::{ErrorName, Failure};
 use crate::history::{self, Body, Event, SharedText};

@@ -241,6 +241,11 @@ pub(super) fn random_token(rng: &mut fastrand::Rng) -> String {
     (0..4).map(|_| format!("{:016x}", rng.u64(..))).collect()
 }
 
+/// Whether `text` has the form of the tokens [`random_token`] makes.
+pub fn is_task_token(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// A plain Lambda function ARN (not a service integration): AWS records `LambdaFunction*` events.
 pub(super) fn is_plain_lambda(resource: &str) -> bool {
     resource.starts_with("arn:aws:lambda:") && resource.contains(":function:")

@@ -34,6 +34,14 @@ pub(crate) fn call(sim: &mut Simulator, op: &str, body: &Value, now: i64, wall: 
         ));
     };
     check(shape, body, ApiErrorKind::ValidationException)?;
+    // AWS's rule for a logging level but OFF: exactly one destination (recorded for ALL, ERROR and
+    // FATAL without `destinations`). The JS and Rust APIs send such a machine's records to the
+    // simulator's own log group instead, a convenience AWS's API does not offer.
+    if matches!(op, "CreateStateMachine" | "UpdateStateMachine") {
+        if let Some(message) = body.get("loggingConfiguration").and_then(crate::validate::logging_configuration_error) {
+            return Err(ApiError::new(ApiErrorKind::InvalidLoggingConfiguration, message));
+        }
+    }
     let out = match op {
         // State machines.
         "CreateStateMachine" => sim.create_state_machine_api(&request::<CreateStateMachineRequest>(body)?, now)?,

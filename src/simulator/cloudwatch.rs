@@ -25,6 +25,16 @@ pub(crate) struct CloudWatch {
     indexed: usize,
     /// Positions before this one (dropped by retention) are out of `streams`.
     pruned: usize,
+    /// Groups deleted with `DeleteLogGroup` (and not created again): a machine cannot log there.
+    deleted: std::collections::HashSet<String>,
+}
+
+impl CloudWatch {
+    /// Whether `DeleteLogGroup` removed this group (a group the account never saw exists, as the
+    /// account's groups do on AWS).
+    pub(crate) fn was_deleted(&self, group: &str) -> bool {
+        self.deleted.contains(group)
+    }
 }
 
 /// The log stream of an execution that started at `start` (epoch ms).
@@ -227,6 +237,7 @@ impl Simulator {
             ));
         }
         self.log_groups.push(name.clone());
+        self.api.cloudwatch.deleted.remove(&name);
         self.api.cloudwatch.created.insert(name, now);
         Ok(Value::Null)
     }
@@ -240,6 +251,7 @@ impl Simulator {
         self.index_logs();
         self.log_groups.retain(|g| *g != name);
         self.api.cloudwatch.created.remove(&name);
+        self.api.cloudwatch.deleted.insert(name.clone());
         self.api.cloudwatch.streams.remove(&name);
         Ok(Value::Null)
     }

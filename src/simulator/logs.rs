@@ -72,6 +72,14 @@ impl Simulator {
                 })?
             }
         };
+        // AWS's answer for a group deleted before CreateStateMachine (LocalStack snapshot
+        // test_sfn_api_logs.py::TestSnfApiLogs::test_deleted_log_group, validated on AWS).
+        if self.api.cloudwatch.was_deleted(&log_group) {
+            return Err(ApiError::new(
+                ApiErrorKind::InvalidLoggingConfiguration,
+                "Invalid Logging Configuration: Log Destination not found.",
+            ));
+        }
         Ok(Logging { level, include_execution_data: config.include_execution_data.unwrap_or(false), log_group })
     }
 

@@ -56,9 +56,15 @@ impl Simulator {
         Ok(json!({}))
     }
 
-    /// The running task a token belongs to: `TaskDoesNotExist` for a token never handed out,
-    /// `TaskTimedOut` for one whose task has ended (answered, timed out, its execution over).
+    /// The running task a token belongs to: `InvalidToken` for text that is no token at all (AWS
+    /// answered `Invalid Token: 'Invalid token'` to `NoSuchTaskToken`, recorded through an
+    /// `aws-sdk:sfn:sendTaskSuccess` task: LocalStack snapshot `test_send_task_failure_invalid_token`),
+    /// `TaskDoesNotExist` for a well-formed token never handed out, `TaskTimedOut` for one whose task
+    /// has ended (answered, timed out, its execution over).
     fn token_task(&self, token: &str) -> Result<(String, TaskId), ApiError> {
+        if !crate::exec::is_task_token(token) {
+            return Err(ApiError::new(ApiErrorKind::InvalidToken, "Invalid Token: 'Invalid token'"));
+        }
         let (arn, id) = match self.tokens.get(token) {
             Some(t) => t.clone(),
             // Not handed to a driver yet: look through the running executions.

@@ -334,7 +334,7 @@ export type LogSubscriber = (record: LogRecord, logGroupName: string) => void;
 /** The errors the simulator throws: `name` is AWS's exception name (`InvalidDefinition`,
  *  `StateMachineDoesNotExist`, `InvalidExecutionInput`, `ExecutionDoesNotExist`,
  *  `StateMachineTypeNotSupported`, `ThrottlingException`, `ValidationException`,
- *  `TaskDoesNotExist`, `TaskTimedOut`, `InvalidOutput`, ...). */
+ *  `InvalidToken`, `TaskDoesNotExist`, `TaskTimedOut`, `InvalidOutput`, ...). */
 export interface SimulatorError extends Error {
   $fault?: 'client';
   /** `InvalidDefinition`: what is wrong, as `validateStateMachineDefinition` reports it. */

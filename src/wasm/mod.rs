@@ -356,8 +356,9 @@ impl Simulator {
     }
 
     /// `SendTaskSuccess`: the `.waitForTaskToken` task holding `taskToken` succeeds with `output`
-    /// (JSON text). A promise of `{}`; it rejects with `TaskDoesNotExist` (no task ever had the
-    /// token), `TaskTimedOut` (its task has ended) or `InvalidOutput` (not JSON).
+    /// (JSON text). A promise of `{}`; it rejects with `InvalidToken` (not a token),
+    /// `TaskDoesNotExist` (no task ever had the token), `TaskTimedOut` (its task has ended) or
+    /// `InvalidOutput` (not JSON).
     #[wasm_bindgen(js_name = sendTaskSuccess, unchecked_return_type = "Promise<SendTaskOutput>")]
     pub fn send_task_success(
         &self,

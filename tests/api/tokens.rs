@@ -70,6 +70,10 @@ async fn task_tokens_complete_with_success_or_failure() {
     assert_eq!(send(ok("{oops")).await, Err("InvalidOutput".into()));
     assert_eq!(
         send(sim.send_task_success(js(json!({"taskToken": "nope", "output": "{}"})))).await,
+        Err("InvalidToken".into())
+    );
+    assert_eq!(
+        send(sim.send_task_success(js(json!({"taskToken": "f".repeat(64), "output": "{}"})))).await,
         Err("TaskDoesNotExist".into())
     );
     assert_eq!(send(sim.send_task_success(js(json!({"taskToken": token})))).await, Err("ValidationException".into()));

@@ -184,7 +184,8 @@ await check('task tokens: SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat', 
     assertEqual(d.status, status, e.executionArn);
   }
   await expectError(sfn.send(new sdk.SendTaskSuccessCommand({ taskToken: tokens[0], output: '{}' })), sdk.TaskTimedOut);
-  await expectError(sfn.send(new sdk.SendTaskSuccessCommand({ taskToken: 'nope', output: '{}' })), sdk.TaskDoesNotExist);
+  await expectError(sfn.send(new sdk.SendTaskSuccessCommand({ taskToken: 'nope', output: '{}' })), sdk.InvalidToken);
+  await expectError(sfn.send(new sdk.SendTaskSuccessCommand({ taskToken: 'f'.repeat(64), output: '{}' })), sdk.TaskDoesNotExist);
 });
 
 await check('activities: a worker polls GetActivityTask and answers with the token', async () => {

@@ -24,7 +24,14 @@ fn task_tokens_complete_with_success_or_failure() {
 
     // Malformed or unknown requests change nothing.
     assert_eq!(sim.send_task_success(&success(&token, "{oops"), 5).unwrap_err().name(), "InvalidOutput");
-    assert_eq!(sim.send_task_success(&success("no-such-token", "{}"), 5).unwrap_err().name(), "TaskDoesNotExist");
+    // AWS: `Invalid Token: 'Invalid token'` for `NoSuchTaskToken` (LocalStack snapshot
+    // test_send_task_failure_invalid_token, validated on AWS); a well-formed token nobody was given
+    // does not exist.
+    let e = sim.send_task_success(&success("NoSuchTaskToken", "{}"), 5).unwrap_err();
+    assert_eq!((e.name(), e.message.as_str()), ("InvalidToken", "Invalid Token: 'Invalid token'"));
+    let unknown = "0".repeat(64);
+    let e = sim.send_task_failure(&SendTaskFailureInput { task_token: unknown.clone(), ..Default::default() }, 5);
+    assert_eq!(e.unwrap_err().message, format!("Task Does Not Exist: '{unknown}'"));
     assert_eq!(sim.send_task_heartbeat(&heartbeat(""), 5).unwrap_err().name(), "ValidationException");
     assert_eq!(sim.send_task_success(&success(&"x".repeat(2049), "{}"), 5).unwrap_err().name(), "ValidationException");
 

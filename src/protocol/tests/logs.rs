@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{err, machine, ok, sim};
+use super::{err, machine, ok, sim, PASS, ROLE};
 
 const GROUP: &str = "/aws/states/test";
 
@@ -135,4 +135,51 @@ fn express_results_are_read_from_log_streams() {
     assert_eq!(ok(&mut s, "Logs_20140328.CreateLogGroup", json!({"logGroupName": "/mine"})), Value::Null);
     let mine = ok(&mut s, "Logs_20140328.DescribeLogStreams", json!({"logGroupName": "/mine"}));
     assert_eq!(mine, json!({"logStreams": []}));
+}
+
+#[test]
+fn logging_configurations_follow_aws_api_rules() {
+    // Recorded on AWS (LocalStack snapshots test_sfn_api_logs.py, validated): a level but OFF needs
+    // exactly one destination, and a deleted log group is no destination.
+    let mut s = sim();
+    let create = |logging: Value| json!({"name": "L", "definition": PASS, "roleArn": ROLE, "type": "EXPRESS", "loggingConfiguration": logging});
+    for level in ["ALL", "ERROR", "FATAL"] {
+        assert_eq!(
+            err(&mut s, "CreateStateMachine", create(json!({"level": level, "includeExecutionData": true}))),
+            (
+                "InvalidLoggingConfiguration".into(),
+                "Invalid Logging Configuration: Must specify exactly one Log Destination.".into()
+            )
+        );
+    }
+    ok(&mut s, "Logs_20140328.CreateLogGroup", json!({"logGroupName": "/gone"}));
+    ok(&mut s, "Logs_20140328.DeleteLogGroup", json!({"logGroupName": "/gone"}));
+    let gone = json!({"level": "ALL", "destinations": [{"cloudWatchLogsLogGroup":
+        {"logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:/gone:*"}}]});
+    assert_eq!(
+        err(&mut s, "CreateStateMachine", create(gone.clone())),
+        ("InvalidLoggingConfiguration".into(), "Invalid Logging Configuration: Log Destination not found.".into())
+    );
+    // Created again, it is a destination again; so is a group the account never saw.
+    ok(&mut s, "Logs_20140328.CreateLogGroup", json!({"logGroupName": "/gone"}));
+    ok(&mut s, "CreateStateMachine", create(gone));
+    ok(
+        &mut s,
+        "CreateStateMachine",
+        json!({"name": "Off", "definition": PASS, "roleArn": ROLE,
+        "loggingConfiguration": {"level": "OFF"}}),
+    );
+}
+
+#[test]
+fn task_tokens_that_are_no_tokens_are_invalid() {
+    // Recorded on AWS through an aws-sdk:sfn:sendTaskFailure task (LocalStack snapshot
+    // test_send_task_failure_invalid_token): `Invalid Token: 'Invalid token'`.
+    let mut s = sim();
+    for op in ["SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat"] {
+        assert_eq!(
+            err(&mut s, op, json!({"taskToken": "NoSuchTaskToken", "output": "{}"})),
+            ("InvalidToken".into(), "Invalid Token: 'Invalid token'".into())
+        );
+    }
 }
