@@ -15,9 +15,11 @@ use crate::jsonata::Template as JTemplate;
 use crate::jsonpath::JsonPath;
 
 mod moves;
+mod references;
 mod template;
 
 pub use moves::Moves;
+pub use references::variable_references;
 pub use template::Template;
 
 /// A parsed state machine (or a Parallel branch, or a Map's item processor).

@@ -482,7 +482,18 @@ impl Simulator {
             out.insert("revisionId".into(), json!(revision.id));
         }
         out.insert("encryptionConfiguration".into(), json!({"type": "AWS_OWNED_KEY"}));
+        add_variable_references(&mut out, &revision.definition);
         Ok(Value::Object(out))
+    }
+}
+
+/// `variableReferences`, when a state of the definition reads a variable (AWS leaves it out
+/// otherwise): [`crate::model::variable_references`].
+fn add_variable_references(out: &mut Map<String, Value>, definition: &str) {
+    let Ok(parsed) = serde_json::from_str::<Value>(definition) else { return };
+    let refs = crate::model::variable_references(&parsed);
+    if refs.as_object().is_some_and(|m| !m.is_empty()) {
+        out.insert("variableReferences".into(), refs);
     }
 }
 
@@ -499,6 +510,7 @@ fn machine_description(m: &MachineEntry, r: &Revision, region: &str, account: &s
     out.insert("loggingConfiguration".into(), logging_description(&r.logging, region, account));
     out.insert("tracingConfiguration".into(), json!({"enabled": r.tracing}));
     out.insert("encryptionConfiguration".into(), json!({"type": "AWS_OWNED_KEY"}));
+    add_variable_references(&mut out, &r.definition);
     out
 }
 

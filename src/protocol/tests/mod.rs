@@ -251,3 +251,23 @@ fn standard_executions_are_described_listed_and_paged() {
 mod logs;
 mod resources;
 mod runs;
+
+#[test]
+fn described_machines_list_the_variables_their_states_read() {
+    // Recorded on AWS (LocalStack snapshot test_base_variable_references_in_assign_templates
+    // [BASE_REFERENCE_IN_PARAMETERS]): a literal "$result" reads nothing, "result.$" does.
+    let mut s = sim();
+    let def = r#"{"StartAt": "State0", "States": {
+        "State0": {"Type": "Pass", "Parameters": {"result": "$result"}, "Assign": {"result": "foobar"}, "Next": "State1"},
+        "State1": {"Type": "Pass", "ResultPath": "$.result", "Parameters": {"result.$": "$result"}, "End": true}}}"#;
+    let arn = machine(&mut s, "Refs", "STANDARD", def);
+    let described = ok(&mut s, "DescribeStateMachine", json!({"stateMachineArn": arn}));
+    assert_eq!(described["variableReferences"], json!({"State1": ["result"]}));
+    let exec = ok(&mut s, "StartExecution", json!({"stateMachineArn": arn}))["executionArn"].clone();
+    let for_exec = ok(&mut s, "DescribeStateMachineForExecution", json!({"executionArn": exec}));
+    assert_eq!(for_exec["variableReferences"], json!({"State1": ["result"]}));
+    // AWS leaves the member out when no state reads a variable.
+    let plain = machine(&mut s, "Plain", "STANDARD", PASS);
+    let described = ok(&mut s, "DescribeStateMachine", json!({"stateMachineArn": plain}));
+    assert!(described.get("variableReferences").is_none(), "{described}");
+}
