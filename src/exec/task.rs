@@ -251,9 +251,14 @@ pub(super) fn is_plain_lambda(resource: &str) -> bool {
     resource.starts_with("arn:aws:lambda:") && resource.contains(":function:")
 }
 
-/// `resourceType` and `resource` of a service integration ARN, as task events show them.
+/// `resourceType` and `resource` of a service integration ARN, as task events show them:
+/// `lambda` and `invoke`; for an SDK integration `aws-sdk:s3` and `listObjects` (recorded on AWS:
+/// LocalStack snapshots test_aws_sdk_task_service, validated 2025-11).
 pub(super) fn resource_parts(resource: &str) -> (String, String) {
     if let Some(rest) = crate::resource::integration(resource) {
+        if let Some((svc, action)) = rest.strip_prefix("aws-sdk:").and_then(|r| r.split_once(':')) {
+            return (format!("aws-sdk:{svc}"), action.to_string());
+        }
         if let Some((svc, action)) = rest.split_once(':') {
             return (svc.to_string(), action.to_string());
         }

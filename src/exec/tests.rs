@@ -16,6 +16,23 @@ fn error_equals_wildcards() {
 }
 
 #[test]
+fn task_events_name_the_integration_as_aws_does() {
+    // Recorded on AWS (LocalStack snapshots test_aws_sdk_task_service and test_aws_sdk, validated
+    // 2025-11): `"resourceType": "aws-sdk:s3", "resource": "listObjects"`.
+    let parts = |r: &str| task::resource_parts(r);
+    assert_eq!(parts("arn:aws:states:::aws-sdk:s3:listObjects"), ("aws-sdk:s3".into(), "listObjects".into()));
+    assert_eq!(
+        parts("arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken"),
+        ("aws-sdk:sfn".into(), "startExecution.waitForTaskToken".into())
+    );
+    assert_eq!(parts("arn:aws:states:::lambda:invoke"), ("lambda".into(), "invoke".into()));
+    assert_eq!(
+        parts("arn:aws:lambda:us-east-1:123456789012:function:f"),
+        ("lambda".into(), "arn:aws:lambda:us-east-1:123456789012:function:f".into())
+    );
+}
+
+#[test]
 fn payload_size_counts_json_bytes() {
     assert_eq!(payload_size(&json!({"a": [1, "é"]})), r#"{"a":[1,"é"]}"#.len());
 }
