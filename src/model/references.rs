@@ -20,24 +20,28 @@
 //! assert_eq!(variable_references(&def), serde_json::json!({"B": ["x"]}));
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde_json::{Map, Value};
 
 use crate::intrinsics::{looks_like_intrinsic, Intrinsic};
 use crate::jsonata::{template_expr, Jsonata};
 
-type Found = BTreeMap<String, BTreeSet<String>>;
+/// Each state that reads variables, with their names (unsorted, repeated until the end).
+type Found = Vec<(String, Vec<String>)>;
 
 /// `{state name: [variable, ...]}` of a definition (an empty object when no state reads one).
 pub fn variable_references(definition: &Value) -> Value {
     let mut found = Found::new();
     let jsonata = definition.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
     scope(definition, jsonata, &mut found);
+    crate::sort::sort_by(&mut found, |a, b| a.0.cmp(&b.0));
     Value::Object(
         found
             .into_iter()
-            .map(|(state, names)| (state, Value::Array(names.into_iter().map(Value::String).collect())))
+            .map(|(state, mut names)| {
+                crate::sort::sort_by(&mut names, String::cmp);
+                names.dedup();
+                (state, Value::Array(names.into_iter().map(Value::String).collect()))
+            })
             .collect(),
     )
 }
@@ -48,7 +52,7 @@ fn scope(v: &Value, jsonata: bool, found: &mut Found) {
     for (name, state) in states {
         let Some(state) = state.as_object() else { continue };
         let lang = state.get("QueryLanguage").and_then(Value::as_str);
-        let mut names = BTreeSet::new();
+        let mut names = Vec::new();
         if lang.map_or(jsonata, |l| l == "JSONata") {
             for (k, v) in state.iter().filter(|(k, _)| !is_nested(k)) {
                 if k != "Comment" {
@@ -59,7 +63,7 @@ fn scope(v: &Value, jsonata: bool, found: &mut Found) {
             state_fields(state, &mut names);
         }
         if !names.is_empty() {
-            found.entry(name.clone()).or_default().extend(names);
+            found.push((name.clone(), names));
         }
         for branch in state.get("Branches").and_then(Value::as_array).into_iter().flatten() {
             scope(branch, jsonata, found);
@@ -77,7 +81,7 @@ fn is_nested(key: &str) -> bool {
 }
 
 /// The variables the `{% %}` strings in `v` read, at any depth.
-fn expressions(v: &Value, names: &mut BTreeSet<String>) {
+fn expressions(v: &Value, names: &mut Vec<String>) {
     match v {
         Value::String(s) => {
             if let Some(expr) = template_expr(s) {
@@ -93,7 +97,7 @@ fn expressions(v: &Value, names: &mut BTreeSet<String>) {
 }
 
 /// A JSONPath state's fields.
-fn state_fields(state: &Map<String, Value>, names: &mut BTreeSet<String>) {
+fn state_fields(state: &Map<String, Value>, names: &mut Vec<String>) {
     for (k, v) in state {
         match k.as_str() {
             "Parameters" | "ResultSelector" | "ItemSelector" | "Assign" | "Credentials" => template(v, names),
@@ -122,7 +126,7 @@ fn state_fields(state: &Map<String, Value>, names: &mut BTreeSet<String>) {
 }
 
 /// The `...Path` members of an object.
-fn paths(v: &Value, names: &mut BTreeSet<String>) {
+fn paths(v: &Value, names: &mut Vec<String>) {
     for (k, inner) in v.as_object().into_iter().flatten() {
         if k.ends_with("Path") {
             path_or_call(inner, names);
@@ -130,7 +134,7 @@ fn paths(v: &Value, names: &mut BTreeSet<String>) {
     }
 }
 
-fn choice_rule(rule: &Value, names: &mut BTreeSet<String>) {
+fn choice_rule(rule: &Value, names: &mut Vec<String>) {
     for (k, v) in rule.as_object().into_iter().flatten() {
         match k.as_str() {
             "Variable" => path_or_call(v, names),
@@ -144,7 +148,7 @@ fn choice_rule(rule: &Value, names: &mut BTreeSet<String>) {
 }
 
 /// A payload template: its `.$` members, at any depth.
-fn template(v: &Value, names: &mut BTreeSet<String>) {
+fn template(v: &Value, names: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, inner) in m {
@@ -161,7 +165,7 @@ fn template(v: &Value, names: &mut BTreeSet<String>) {
 }
 
 /// A path (`$name`, `$name.a[0]`) or an intrinsic call and the variables among its arguments.
-fn path_or_call(v: &Value, names: &mut BTreeSet<String>) {
+fn path_or_call(v: &Value, names: &mut Vec<String>) {
     let Some(text) = v.as_str() else { return };
     if looks_like_intrinsic(text) {
         if let Ok(call) = Intrinsic::parse(text) {
@@ -172,7 +176,7 @@ fn path_or_call(v: &Value, names: &mut BTreeSet<String>) {
     let Some(rest) = text.strip_prefix('$') else { return };
     if rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
         let end = rest.find(['.', '[']).unwrap_or(rest.len());
-        names.insert(rest[..end].to_string());
+        names.push(rest[..end].to_string());
     }
 }
 

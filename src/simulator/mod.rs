@@ -64,6 +64,7 @@ pub mod registry;
 pub mod requests;
 pub mod responses;
 pub mod s3tasks;
+mod sfntasks;
 pub mod step;
 pub mod tags;
 mod tokens;

@@ -103,7 +103,7 @@ impl Integration {
 }
 
 /// A request id derived from the task id, so that seeded runs repeat exactly.
-fn request_id(task_id: TaskId) -> String {
+pub(super) fn request_id(task_id: TaskId) -> String {
     format!("{:08x}-5f00-4000-8000-{:012x}", task_id, task_id.wrapping_mul(0x2545_f491))
 }
 

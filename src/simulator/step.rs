@@ -349,6 +349,8 @@ impl Simulator {
             self.schedule_activity_task(exec_arn, req);
         } else if let Some(answer) = super::s3tasks::answer(&mut self.s3, &req.resource, &req.input, now) {
             self.complete_task(exec_arn, req.id, answer, now);
+        } else if let Some(answer) = self.answer_sfn_task(&req.resource, &req.input, req.id, now) {
+            self.complete_task(exec_arn, req.id, answer, now);
         } else if req.task_token.is_none() {
             self.complete_task(exec_arn, req.id, Err(no_handler(req)), now);
         }

@@ -263,3 +263,43 @@ fn nested_callbacks_and_grandchildren() {
     assert_eq!(sim.run_to_end(&exec, &mut |_| None), 11_000);
     assert_eq!(output(&sim, &exec), json!({"doubled": 8}));
 }
+
+/// Other `aws-sdk:sfn` actions are answered by the account's own API: the SDK's PascalCase members
+/// in and out, dates as ISO texts, and API errors as `Sfn.<Name>Exception` with the SDK's cause
+/// (recorded on AWS for a bogus token: LocalStack snapshot test_aws_sdk_task_service
+/// [test_sfn_send_task_outcome_with_no_such_token], validated 2025-11).
+#[test]
+fn sdk_sfn_actions_call_the_accounts_api() {
+    let mut sim = sim();
+    let child = create(&mut sim, "Child", CHILD, "STANDARD", None);
+    let def = json!({"StartAt": "Start", "States": {
+        "Start": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution",
+            "Parameters": {"StateMachineArn": child, "Input": "{\"n\": 4}", "Name": "kid"}, "Next": "Describe"},
+        "Describe": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+            "Parameters": {"ExecutionArn.$": "$.ExecutionArn"},
+            "ResultSelector": {"Status.$": "$.Status", "Name.$": "$.Name", "StartDate.$": "$.StartDate", "Input.$": "$.Input"},
+            "Next": "Answer"},
+        "Answer": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:sendTaskSuccess",
+            "Parameters": {"TaskToken": "NoSuchTaskToken", "Output": "{}"},
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Done"}], "End": true},
+        "Done": {"Type": "Pass", "End": true}}});
+    let p = create(&mut sim, "Caller", &def.to_string(), "STANDARD", None);
+    let exec = sim.start_execution(&start(&p, "{}"), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let out = output(&sim, &exec);
+    assert_eq!(out["Status"], "RUNNING", "the child waits 10 s: {out}");
+    assert_eq!((&out["Name"], &out["Input"]), (&json!("kid"), &json!("{\"n\":4}")));
+    assert_eq!(out["StartDate"], "1970-01-01T00:00:00Z");
+    assert_eq!(out["error"]["Error"], "Sfn.InvalidTokenException");
+    let cause = out["error"]["Cause"].as_str().unwrap();
+    assert!(
+        cause.starts_with("Invalid Token: 'Invalid token' (Service: Sfn, Status Code: 400, Request ID: "),
+        "{cause}"
+    );
+    assert!(cause.ends_with(") (SDK Attempt Count: 1)"), "{cause}");
+    let events =
+        sim.get_execution_history(&GetExecutionHistoryInput { execution_arn: exec, ..Default::default() }).unwrap();
+    let scheduled = events["events"].as_array().unwrap().iter().find(|e| e["type"] == "TaskScheduled").unwrap();
+    assert_eq!(scheduled["taskScheduledEventDetails"]["resourceType"], "aws-sdk:sfn");
+    assert_eq!(scheduled["taskScheduledEventDetails"]["resource"], "startExecution");
+}
