@@ -30,8 +30,12 @@ const validated = sim.validateStateMachineDefinition({ definition: jsonata });
 const tested = attempt(() => sim.testState({ definition: JSON.stringify({ Type: 'Pass', QueryLanguage: 'JSONata',
   Output: '{% 1 %}', End: true }) }).status);
 const handler = attempt(() => typeof sim.requestHandler().handle);
+const sdk = sim.createStateMachine({ name: 'Sdk', type: 'EXPRESS', definition: JSON.stringify({ StartAt: 'D',
+  States: { D: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:sfn:listStateMachines', End: true } } }) });
+const listed = await sim.startSyncExecution({ stateMachineArn: sdk.stateMachineArn });
 console.log(JSON.stringify({ version: version(), ran: [ran.status, ran.output], machine, state,
-  validated: [validated.result, validated.diagnostics], tested, handler }));
+  validated: [validated.result, validated.diagnostics], tested, handler,
+  sdk: [listed.status, listed.error, listed.cause, JSON.parse(listed.output ?? 'null')] }));
 `;
 
 export async function liteChecks({ work }) {
@@ -50,6 +54,9 @@ export async function liteChecks({ work }) {
       location: '/QueryLanguage' }]], 'ValidateStateMachineDefinition');
     assertEqual(out.tested, methodRefusal('sim.testState()'), 'TestState');
     assertEqual(out.handler, methodRefusal('sim.requestHandler()'), 'the request handler');
+    assertEqual(out.sdk, ['FAILED', 'States.TaskFailed', "aws-sdk:sfn:listStateMachines runs on the simulator's own " +
+      "API, which the lite build leaves out: use the full build (the npm package's 'asl-sim' rather than " +
+      "'asl-sim/lite'), a handler or a mock config.", null], 'an aws-sdk:sfn task');
   });
 
   await check('the full package runs the JSONata machine that `asl-sim/lite` refuses', async () => {
@@ -57,5 +64,10 @@ export async function liteChecks({ work }) {
     const out = JSON.parse(run(process.execPath, ['full.mjs'], esm));
     assertEqual([out.machine.stateMachineArn !== undefined, out.validated[0], out.tested, out.handler],
       [true, 'OK', 'SUCCEEDED', 'function'], 'the full build');
+    // The full build runs the SDK task on the account's API (PascalCase, ISO dates).
+    assertEqual(out.sdk[0], 'SUCCEEDED', 'an aws-sdk:sfn task');
+    assertEqual(out.sdk[3].StateMachines.map((m) => [m.Name, m.Type]).sort(),
+      [['Jsonata', 'EXPRESS'], ['Path', 'EXPRESS'], ['Sdk', 'EXPRESS'], ['State', 'STANDARD']], 'the machines it lists');
+    assertEqual(out.sdk[3].StateMachines[0].CreationDate, '1970-01-01T00:00:00Z', 'an ISO date');
   });
 }
