@@ -214,6 +214,8 @@ pub enum ApiErrorKind {
     ExecutionAlreadyExists,
     /// No execution has this ARN.
     ExecutionDoesNotExist,
+    /// The account runs as many executions as it may ([`crate::simulator::Budgets::max_open_executions`]).
+    ExecutionLimitExceeded,
     /// An ARN that is not one.
     InvalidArn,
     /// A definition that does not validate (with diagnostics).
@@ -272,6 +274,7 @@ impl ApiErrorKind {
         match self {
             Self::ExecutionAlreadyExists => "ExecutionAlreadyExists",
             Self::ExecutionDoesNotExist => "ExecutionDoesNotExist",
+            Self::ExecutionLimitExceeded => "ExecutionLimitExceeded",
             Self::InvalidArn => "InvalidArn",
             Self::InvalidDefinition => "InvalidDefinition",
             Self::InvalidExecutionInput => "InvalidExecutionInput",

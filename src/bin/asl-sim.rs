@@ -39,7 +39,8 @@ const USAGE: &str = "usage:
 BUDGETS (each execution; past one it fails with States.Runtime): --max-transitions N (1000000),
   --max-history-bytes N (67108864), --max-log-bytes N (67108864), --state-cost-ms N (0: virtual
   milliseconds per state entered), --jsonata-memory N (134217728 bytes per evaluation),
-  --jsonata-fuel N (50000000 per evaluation). An EXPRESS run keeps its history only with --history.
+  --jsonata-fuel N (50000000 per evaluation), --max-open-executions N (10000 running in the account;
+  a start past it is ExecutionLimitExceeded). An EXPRESS run keeps its history only with --history.
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
@@ -141,7 +142,9 @@ fn budget_flag(b: &mut Budgets, flag: &str, value: Option<&str>) -> Result<bool,
     let size = |v: &str| number(v).map(|n| usize::try_from(n).unwrap_or(usize::MAX));
     let Some(v) = value else {
         let flags = ["--max-transitions", "--max-history-bytes", "--max-log-bytes", "--state-cost-ms"];
-        return Ok(flags.contains(&flag) || flag == "--jsonata-memory" || flag == "--jsonata-fuel");
+        return Ok(
+            flags.contains(&flag) || ["--jsonata-memory", "--jsonata-fuel", "--max-open-executions"].contains(&flag)
+        );
     };
     match flag {
         "--max-transitions" => b.max_transitions = number(v)?,
@@ -149,6 +152,7 @@ fn budget_flag(b: &mut Budgets, flag: &str, value: Option<&str>) -> Result<bool,
         "--max-log-bytes" => b.max_log_bytes = size(v)?,
         "--state-cost-ms" => b.state_cost_ms = number(v)?,
         "--jsonata-memory" => b.jsonata.memory = size(v)?,
+        "--max-open-executions" => b.max_open_executions = size(v)?,
         _ => b.jsonata.fuel = number(v)?,
     }
     Ok(true)

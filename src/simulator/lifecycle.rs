@@ -44,6 +44,9 @@ pub const DEFAULT_MAX_LOG_BYTES: usize = 64 << 20;
 /// The default number of ended executions kept per state machine.
 pub const DEFAULT_EXECUTIONS_PER_MACHINE: usize = 1_000;
 
+/// The default number of executions that may run at once in the account: 10,000.
+pub const DEFAULT_MAX_OPEN_EXECUTIONS: usize = 10_000;
+
 /// The default number of log records kept in the account.
 pub const DEFAULT_LOG_RECORDS: usize = 10_000;
 
@@ -67,6 +70,12 @@ pub struct Budgets {
     pub express_history: bool,
     /// The budgets of each JSONata evaluation.
     pub jsonata: crate::jsonata::Limits,
+    /// The most executions running at once in the account ([`DEFAULT_MAX_OPEN_EXECUTIONS`]); a start
+    /// past it is AWS's `ExecutionLimitExceeded`. AWS's quota is 1,000,000 open executions per
+    /// account and region ("Quotas related to accounts", developer guide), which no process holds:
+    /// the lower default ends a workflow that starts itself (a nested `.sync` chain) with that error
+    /// instead of growing memory.
+    pub max_open_executions: usize,
 }
 
 impl Default for Budgets {
@@ -78,6 +87,7 @@ impl Default for Budgets {
             state_cost_ms: 0,
             express_history: true,
             jsonata: crate::jsonata::Limits::default(),
+            max_open_executions: DEFAULT_MAX_OPEN_EXECUTIONS,
         }
     }
 }

@@ -354,6 +354,18 @@ impl Simulator {
             None => (input.state_machine_arn.as_str(), None),
         };
         let entry = self.start_target(arn)?;
+        if self.running.len() >= self.budgets.max_open_executions {
+            // AWS's description of the error (API reference, StartExecution); its message text is
+            // not recorded.
+            return Err(ApiError::new(
+                ApiErrorKind::ExecutionLimitExceeded,
+                format!(
+                    "The maximum number of running executions has been reached ({}, the simulator's budget \
+                     maxOpenExecutions). Running executions must end or be stopped before a new execution can be started.",
+                    self.budgets.max_open_executions
+                ),
+            ));
+        }
         if sync && entry.machine_type != MachineType::Express {
             return Err(ApiError::new(
                 ApiErrorKind::StateMachineTypeNotSupported,

@@ -158,8 +158,19 @@ pub fn sync_result(describe: &Value, parse_payloads: bool) -> Result<Value, Fail
     if out["Status"] == "SUCCEEDED" {
         Ok(out)
     } else {
-        Err(Failure::new(ErrorName::TaskFailed, history::json_text(&out)))
+        Err(Failure::new(ErrorName::TaskFailed, capped_cause(history::json_text(&out))))
     }
+}
+
+/// A cause at most AWS's 32,768 characters (`SensitiveCause` in the service model), cut at a
+/// character: a chain of `.sync` children that fail would otherwise nest each child's description,
+/// escaped again at each level, in its parent's cause.
+fn capped_cause(mut cause: String) -> String {
+    const MAX_CAUSE_CHARS: usize = 32_768;
+    if let Some((at, _)) = cause.char_indices().nth(MAX_CAUSE_CHARS) {
+        cause.truncate(at);
+    }
+    cause
 }
 
 /// The answer of an `aws-sdk:sfn:startSyncExecution` task from the child's `StartSyncExecution`

@@ -44,6 +44,9 @@ export interface SimulatorOptions {
   /** Whether Express executions keep their history for `getExecutionHistory` (a simulator extra;
    *  AWS keeps none). With `false` they keep only their log records. Default `true`. */
   expressHistory?: boolean;
+  /** Budget of the account: the most executions running at once; a start past it rejects with
+   *  AWS's `ExecutionLimitExceeded` (AWS's quota is 1,000,000). Default 10,000. */
+  maxOpenExecutions?: number;
   /** Budget of one JSONata evaluation: the most bytes it may hold. Default 134,217,728 (128 MiB). */
   jsonataMemory?: number;
   /** Budget of one JSONata evaluation: its work, one unit per allocation plus one per KiB

@@ -141,6 +141,7 @@ pub(super) struct LimitOptions {
     jsonata_fuel: Option<f64>,
     keep_executions: Option<f64>,
     keep_log_records: Option<f64>,
+    max_open_executions: Option<f64>,
 }
 
 impl LimitOptions {
@@ -156,6 +157,7 @@ impl LimitOptions {
             jsonata_fuel: option_f64(o, "jsonataFuel")?,
             keep_executions: option_f64(o, "keepExecutions")?,
             keep_log_records: option_f64(o, "keepLogRecords")?,
+            max_open_executions: option_f64(o, "maxOpenExecutions")?,
         })
     }
 
@@ -185,6 +187,7 @@ impl LimitOptions {
                 memory: size("jsonataMemory", self.jsonata_memory, d.jsonata.memory)?,
                 fuel: whole("jsonataFuel", self.jsonata_fuel, d.jsonata.fuel)?,
             },
+            max_open_executions: size("maxOpenExecutions", self.max_open_executions, d.max_open_executions)?,
         };
         let r = Retention::default();
         let keep = |name: &str, v: Option<f64>, default: Option<usize>| match v {

@@ -303,3 +303,30 @@ fn sdk_sfn_actions_call_the_accounts_api() {
     assert_eq!(scheduled["taskScheduledEventDetails"]["resourceType"], "aws-sdk:sfn");
     assert_eq!(scheduled["taskScheduledEventDetails"]["resource"], "startExecution");
 }
+
+/// A workflow that starts itself (`.sync:2` on its own machine) ends on the account's budget of
+/// open executions: the deepest start is AWS's `ExecutionLimitExceeded`, and each parent fails
+/// in turn with its child's description as the cause, cut at AWS's 32,768 characters (without the
+/// cut each level escaped its child's cause again, doubling it: 1.4 GB at a depth of 100).
+#[test]
+fn a_self_starting_workflow_ends_on_the_open_executions_budget() {
+    let mut sim = sim();
+    sim.budgets.max_open_executions = 200;
+    let own = "arn:aws:states:us-east-1:123456789012:stateMachine:Again";
+    let def = json!({"StartAt": "Again", "States": {"Again": {"Type": "Task",
+        "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": own}, "End": true}}});
+    let m = create(&mut sim, "Again", &def.to_string(), "STANDARD", None);
+    let exec = sim.start_execution(&start(&m, "{}"), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    let d = describe(&sim, &exec);
+    assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.TaskFailed")));
+    assert_eq!(d["cause"].as_str().unwrap().chars().count(), 32_768);
+    assert_eq!(sim.running_count(), 0, "the whole chain ended");
+    // The deepest start was refused with AWS's error.
+    let e = sim.start_execution(&start(&m, "{}"), 0);
+    assert!(e.is_ok(), "room again once the chain ended");
+    sim.budgets.max_open_executions = 1;
+    let e = sim.start_execution(&start(&m, "{}"), 0).unwrap_err();
+    assert_eq!(e.name(), "ExecutionLimitExceeded");
+    assert!(e.message.starts_with("The maximum number of running executions has been reached (1,"), "{}", e.message);
+}
