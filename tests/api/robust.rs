@@ -41,6 +41,7 @@ fn budget_options_are_whole_numbers() {
         json!({"jsonataFuel": "a lot"}),
         json!({"expressHistory": 1}),
         json!({"keepExecutions": -3}),
+        json!({"maxOpenExecutions": 0.5}),
     ] {
         let e = Simulator::new(Some(js(bad.clone()))).map(|_| ()).expect_err(&bad.to_string());
         assert_eq!(error_name(&e), "ValidationException", "{bad}");
@@ -49,6 +50,13 @@ fn budget_options_are_whole_numbers() {
     assert_eq!(text(&e, "message"), "maxLogBytes must be a whole number from 0 up, or Infinity, not -2");
     let infinite = Simulator::new(Some(js(json!({"maxTransitions": 1e6})))).map(|_| ());
     assert!(infinite.is_ok());
+    // The account's budget of open executions: a start past it is AWS's ExecutionLimitExceeded.
+    let one = sim(json!({"maxOpenExecutions": 1}));
+    let wait = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}});
+    let m = create(&one, "Wait", wait, "STANDARD", None);
+    assert!(one.start_execution(js(json!({"stateMachineArn": m})), None).is_ok());
+    let e = one.start_execution(js(json!({"stateMachineArn": m})), None).map(|_| ()).unwrap_err();
+    assert_eq!(error_name(&e), "ExecutionLimitExceeded");
 }
 
 /// A history that outgrows its budget ends the execution; with `expressHistory: false` an Express
