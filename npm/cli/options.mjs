@@ -20,6 +20,7 @@ const BUDGETS = {
   '--state-cost-ms': 'stateCostMs',
   '--jsonata-memory': 'jsonataMemory',
   '--jsonata-fuel': 'jsonataFuel',
+  '--max-open-executions': 'maxOpenExecutions',
 };
 
 /** `run`'s and `validate`'s arguments; `multi`: whether more definitions may follow the first. */

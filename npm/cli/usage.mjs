@@ -12,7 +12,8 @@ export const USAGE = `usage:
 BUDGETS (each execution; past one it fails with States.Runtime): --max-transitions N (1000000),
   --max-history-bytes N (67108864), --max-log-bytes N (67108864), --state-cost-ms N (0: virtual
   milliseconds per state entered), --jsonata-memory N (134217728 bytes per evaluation),
-  --jsonata-fuel N (50000000 per evaluation). An EXPRESS run keeps its history only with --history.
+  --jsonata-fuel N (50000000 per evaluation), --max-open-executions N (10000 running in the account;
+  a start past it is ExecutionLimitExceeded). An EXPRESS run keeps its history only with --history.
 
 run: DEFINITION.json is the machine to run; MORE.json files and the *.json files of DIRs are
 created beside it, named by their file name (Child.json: Child; Child.express.json: an EXPRESS
