@@ -58,7 +58,7 @@ impl Simulator {
 
     /// The running task a token belongs to: `InvalidToken` for text that is no token at all (AWS
     /// answered `Invalid Token: 'Invalid token'` to `NoSuchTaskToken`, recorded through an
-    /// `aws-sdk:sfn:sendTaskSuccess` task: LocalStack snapshot `test_send_task_failure_invalid_token`),
+    /// `aws-sdk:sfn:sendTaskSuccess` task: LocalStack snapshot `test_aws_sdk_task_service::test_sfn_send_task_outcome_with_no_such_token`),
     /// `TaskDoesNotExist` for a well-formed token never handed out, `TaskTimedOut` for one whose task
     /// has ended (answered, timed out, its execution over).
     fn token_task(&self, token: &str) -> Result<(String, TaskId), ApiError> {

@@ -25,7 +25,7 @@ fn task_tokens_complete_with_success_or_failure() {
     // Malformed or unknown requests change nothing.
     assert_eq!(sim.send_task_success(&success(&token, "{oops"), 5).unwrap_err().name(), "InvalidOutput");
     // AWS: `Invalid Token: 'Invalid token'` for `NoSuchTaskToken` (LocalStack snapshot
-    // test_send_task_failure_invalid_token, validated on AWS); a well-formed token nobody was given
+    // test_aws_sdk_task_service::test_sfn_send_task_outcome_with_no_such_token, validated on AWS); a well-formed token nobody was given
     // does not exist.
     let e = sim.send_task_success(&success("NoSuchTaskToken", "{}"), 5).unwrap_err();
     assert_eq!((e.name(), e.message.as_str()), ("InvalidToken", "Invalid Token: 'Invalid token'"));

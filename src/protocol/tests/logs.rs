@@ -174,7 +174,7 @@ fn logging_configurations_follow_aws_api_rules() {
 #[test]
 fn task_tokens_that_are_no_tokens_are_invalid() {
     // Recorded on AWS through an aws-sdk:sfn:sendTaskFailure task (LocalStack snapshot
-    // test_send_task_failure_invalid_token): `Invalid Token: 'Invalid token'`.
+    // test_aws_sdk_task_service::test_sfn_send_task_outcome_with_no_such_token): `Invalid Token: 'Invalid token'`.
     let mut s = sim();
     for op in ["SendTaskSuccess", "SendTaskFailure", "SendTaskHeartbeat"] {
         assert_eq!(
