@@ -388,7 +388,10 @@ impl Simulator {
     /// Starts the child execution a nested-workflow task asks for.
     fn start_nested(&mut self, parent: &str, req: &TaskRequest, how: Integration, now: i64) {
         let start = how.start_request(&req.input);
-        let started = self.start(&start, now, how == Integration::SdkStartSync);
+        // A sync child a task starts meets the budget too, so a workflow that starts itself that
+        // way ends instead of growing memory.
+        let budget = if how == Integration::SdkStartSync { self.check_open_executions() } else { Ok(()) };
+        let started = budget.and_then(|()| self.start(&start, now, how == Integration::SdkStartSync));
         let child = match started {
             Ok(child) => child,
             Err(e) => return self.complete_task(parent, req.id, Err(how.start_failure(&e, req.id)), now),

@@ -329,4 +329,25 @@ fn a_self_starting_workflow_ends_on_the_open_executions_budget() {
     let e = sim.start_execution(&start(&m, "{}"), 0).unwrap_err();
     assert_eq!(e.name(), "ExecutionLimitExceeded");
     assert!(e.message.starts_with("The maximum number of running executions has been reached (1,"), "{}", e.message);
+    // Sync executions do not count against the account's capacity (AWS): one starts all the same.
+    let express = create(&mut sim, "Quick", CHILD, "EXPRESS", None);
+    let sync = sim.start_sync_execution(&start(&express, r#"{"n": 1}"#), 0).unwrap();
+    sim.run_to_end(&sync, &mut |_| None);
+    assert_eq!(describe(&sim, &sync)["status"], "SUCCEEDED");
+}
+
+/// The same through `aws-sdk:sfn:startSyncExecution`: sync children a task starts meet the budget.
+#[test]
+fn a_self_starting_sync_workflow_ends_on_the_open_executions_budget() {
+    let mut sim = sim();
+    sim.budgets.max_open_executions = 50;
+    let own = "arn:aws:states:us-east-1:123456789012:stateMachine:SyncAgain";
+    let def = json!({"StartAt": "Again", "States": {"Again": {"Type": "Task",
+        "Resource": "arn:aws:states:::aws-sdk:sfn:startSyncExecution", "Parameters": {"StateMachineArn": own}, "End": true}}});
+    let m = create(&mut sim, "SyncAgain", &def.to_string(), "EXPRESS", None);
+    let exec = sim.start_sync_execution(&start(&m, "{}"), 0).unwrap();
+    sim.run_to_end(&exec, &mut |_| None);
+    assert_eq!(sim.running_count(), 0, "the whole chain ended");
+    let d = describe(&sim, &exec);
+    assert_ne!(d["status"], "RUNNING");
 }
