@@ -45,7 +45,8 @@ export interface SimulatorOptions {
    *  AWS keeps none). With `false` they keep only their log records. Default `true`. */
   expressHistory?: boolean;
   /** Budget of the account: the most executions running at once; a start past it rejects with
-   *  AWS's `ExecutionLimitExceeded` (AWS's quota is 1,000,000). Default 10,000. */
+   *  AWS's `ExecutionLimitExceeded` (AWS's quota is 1,000,000), except `startSyncExecution`, whose
+   *  executions do not count against the account's capacity, as on AWS. Default 10,000. */
   maxOpenExecutions?: number;
   /** Budget of one JSONata evaluation: the most bytes it may hold. Default 134,217,728 (128 MiB). */
   jsonataMemory?: number;
