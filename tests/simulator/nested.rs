@@ -304,25 +304,35 @@ fn sdk_sfn_actions_call_the_accounts_api() {
     assert_eq!(scheduled["taskScheduledEventDetails"]["resource"], "startExecution");
 }
 
+/// A machine `name` of `machine_type` whose one Task starts the machine itself through `resource`,
+/// in an account of at most `budget` open executions; it runs to its end.
+fn self_starting(name: &str, machine_type: &str, resource: &str, budget: usize) -> (Simulator, String, String) {
+    let mut sim = sim();
+    sim.budgets.max_open_executions = budget;
+    let own = format!("arn:aws:states:us-east-1:123456789012:stateMachine:{name}");
+    let def = json!({"StartAt": "Again", "States": {"Again": {"Type": "Task", "Resource": resource,
+        "Parameters": {"StateMachineArn": own}, "End": true}}});
+    let m = create(&mut sim, name, &def.to_string(), machine_type, None);
+    let exec = if machine_type == "EXPRESS" {
+        sim.start_sync_execution(&start(&m, "{}"), 0).unwrap()
+    } else {
+        sim.start_execution(&start(&m, "{}"), 0).unwrap()
+    };
+    sim.run_to_end(&exec, &mut |_| None);
+    assert_eq!(sim.running_count(), 0, "the whole chain ended");
+    (sim, m, exec)
+}
+
 /// A workflow that starts itself (`.sync:2` on its own machine) ends on the account's budget of
 /// open executions: the deepest start is AWS's `ExecutionLimitExceeded`, and each parent fails
 /// in turn with its child's description as the cause, cut at AWS's 32,768 characters (without the
 /// cut each level escaped its child's cause again, doubling it: 1.4 GB at a depth of 100).
 #[test]
 fn a_self_starting_workflow_ends_on_the_open_executions_budget() {
-    let mut sim = sim();
-    sim.budgets.max_open_executions = 200;
-    let own = "arn:aws:states:us-east-1:123456789012:stateMachine:Again";
-    let def = json!({"StartAt": "Again", "States": {"Again": {"Type": "Task",
-        "Resource": "arn:aws:states:::states:startExecution.sync:2", "Parameters": {"StateMachineArn": own}, "End": true}}});
-    let m = create(&mut sim, "Again", &def.to_string(), "STANDARD", None);
-    let exec = sim.start_execution(&start(&m, "{}"), 0).unwrap();
-    sim.run_to_end(&exec, &mut |_| None);
+    let (mut sim, m, exec) = self_starting("Again", "STANDARD", "arn:aws:states:::states:startExecution.sync:2", 200);
     let d = describe(&sim, &exec);
     assert_eq!((d["status"].as_str(), d["error"].as_str()), (Some("FAILED"), Some("States.TaskFailed")));
     assert_eq!(d["cause"].as_str().unwrap().chars().count(), 32_768);
-    assert_eq!(sim.running_count(), 0, "the whole chain ended");
-    // The deepest start was refused with AWS's error.
     let e = sim.start_execution(&start(&m, "{}"), 0);
     assert!(e.is_ok(), "room again once the chain ended");
     sim.budgets.max_open_executions = 1;
@@ -339,15 +349,6 @@ fn a_self_starting_workflow_ends_on_the_open_executions_budget() {
 /// The same through `aws-sdk:sfn:startSyncExecution`: sync children a task starts meet the budget.
 #[test]
 fn a_self_starting_sync_workflow_ends_on_the_open_executions_budget() {
-    let mut sim = sim();
-    sim.budgets.max_open_executions = 50;
-    let own = "arn:aws:states:us-east-1:123456789012:stateMachine:SyncAgain";
-    let def = json!({"StartAt": "Again", "States": {"Again": {"Type": "Task",
-        "Resource": "arn:aws:states:::aws-sdk:sfn:startSyncExecution", "Parameters": {"StateMachineArn": own}, "End": true}}});
-    let m = create(&mut sim, "SyncAgain", &def.to_string(), "EXPRESS", None);
-    let exec = sim.start_sync_execution(&start(&m, "{}"), 0).unwrap();
-    sim.run_to_end(&exec, &mut |_| None);
-    assert_eq!(sim.running_count(), 0, "the whole chain ended");
-    let d = describe(&sim, &exec);
-    assert_ne!(d["status"], "RUNNING");
+    let (sim, _, exec) = self_starting("SyncAgain", "EXPRESS", "arn:aws:states:::aws-sdk:sfn:startSyncExecution", 50);
+    assert_ne!(describe(&sim, &exec)["status"], "RUNNING");
 }
