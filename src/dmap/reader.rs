@@ -37,22 +37,26 @@ pub fn max_items(v: &Value) -> Result<u64, Failure> {
     Ok((n as u64).min(AWS_MAX_ITEMS))
 }
 
-/// The items a reader read, and where they came from when it read several objects: the index of
-/// each object's first item and its `s3://` URI (`$$.Map.Item.Source`).
+/// The items a reader read, and where they came from.
 #[derive(Debug, Default, PartialEq)]
 pub struct Decoded {
     /// The items.
     pub items: Vec<Value>,
-    /// `(first item, source)` for each object of a `LOAD_AND_FLATTEN` listing or an Athena
-    /// manifest, in order; empty for one object.
-    pub sources: Vec<(usize, String)>,
+    /// Their sources, when they came from several objects.
+    pub sources: Sources,
 }
 
-impl Decoded {
+/// Where the items of a `LOAD_AND_FLATTEN` listing or an Athena manifest came from: the index of
+/// each object's first item and its `s3://` URI (`$$.Map.Item.Source`), in order; none for one
+/// object.
+#[derive(Debug, Default, PartialEq)]
+pub struct Sources(Vec<(usize, String)>);
+
+impl Sources {
     /// The source of item `index`, when the items came from several objects.
     pub fn source_of(&self, index: usize) -> Option<&str> {
-        let at = self.sources.partition_point(|(first, _)| *first <= index);
-        at.checked_sub(1).map(|i| self.sources[i].1.as_str())
+        let at = self.0.partition_point(|(first, _)| *first <= index);
+        at.checked_sub(1).map(|i| self.0[i].1.as_str())
     }
 }
 
@@ -79,12 +83,12 @@ pub fn decode(
     let cap = usize::try_from(cap).unwrap_or(usize::MAX);
     let mut items = Items { out: Vec::new(), cap, limit };
     let body = fetched.get("Body").and_then(Value::as_str).unwrap_or("");
-    let mut sources = Vec::new();
+    let mut sources = Sources::default();
     match format {
         Format::Flatten(each) | Format::Athena(each) => {
             for f in fetched.get("Files").and_then(Value::as_array).into_iter().flatten() {
                 let source = f.get("Source").and_then(Value::as_str).unwrap_or("");
-                sources.push((items.out.len(), source.to_string()));
+                sources.0.push((items.out.len(), source.to_string()));
                 let text = f.get("Body").and_then(Value::as_str).unwrap_or("");
                 if !decode_one(each, pointer, text, &mut items)? {
                     break;
@@ -289,12 +293,12 @@ mod tests {
         ]});
         let read = decode(&Format::Flatten(Box::new(Format::Jsonl)), None, &fetched, 3, 9).unwrap();
         assert_eq!(read.items, [json!(1), json!(2), json!(3)]);
-        let sources: Vec<_> = (0..4).map(|i| read.source_of(i)).collect();
+        let sources: Vec<_> = (0..4).map(|i| read.sources.source_of(i)).collect();
         assert_eq!(
             sources,
             [Some("s3://b/1.jsonl"), Some("s3://b/1.jsonl"), Some("s3://b/2.jsonl"), Some("s3://b/2.jsonl")]
         );
-        assert_eq!(decode(&Format::Jsonl, None, &body("1"), 0, 9).unwrap().source_of(0), None);
+        assert_eq!(decode(&Format::Jsonl, None, &body("1"), 0, 9).unwrap().sources.source_of(0), None);
         let bad = json!({"Files": [{"Source": "s3://b/x.json", "Body": "{}"}]});
         let e = decode(&Format::Athena(Box::new(Format::Json)), None, &bad, 0, 9).unwrap_err();
         assert_eq!(e.cause, "Attempting to map over non-iterable node.");

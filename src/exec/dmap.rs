@@ -39,7 +39,7 @@ pub(super) struct DistRun {
     pub(super) source: String,
     /// Each object's first item and source, when the reader read several (`LOAD_AND_FLATTEN`,
     /// an Athena manifest): their items' `$$.Map.Item.Source`.
-    sources: dmap::reader::Decoded,
+    sources: dmap::reader::Sources,
     /// `MaxItemsPerBatch`, `MaxInputBytesPerBatch`, `BatchInput`.
     batch: Option<(u64, u64, Option<Value>)>,
     /// `ResultWriter`: the bucket and prefix when it exports, and how it transforms.
@@ -197,10 +197,9 @@ impl Execution {
                 dmap::reader::decode(&format, pointer.as_deref(), &fetched, max, limit)
             });
             match items {
-                Ok(mut read) => {
-                    let items = std::mem::take(&mut read.items);
+                Ok(dmap::reader::Decoded { items, sources }) => {
                     if let Some(run) = self.joins[j].dist.as_mut() {
-                        run.sources = read;
+                        run.sources = sources;
                     }
                     self.set_items(j, items)
                 }

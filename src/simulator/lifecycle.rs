@@ -73,10 +73,9 @@ pub struct Budgets {
     /// The most executions running at once in the account ([`DEFAULT_MAX_OPEN_EXECUTIONS`]); a start
     /// past it is AWS's `ExecutionLimitExceeded` (not `StartSyncExecution` from the API: sync
     /// executions do not count against the account's capacity on AWS; a sync child a task starts
-    /// does). AWS's quota is 1,000,000 open executions per
-    /// account and region ("Quotas related to accounts", developer guide), which no process holds:
-    /// the lower default ends a workflow that starts itself (a nested `.sync` chain) with that error
-    /// instead of growing memory.
+    /// does). AWS's quota is 1,000,000 open executions per account and region ("Quotas related to
+    /// accounts", developer guide), which no process holds: the lower default ends a workflow that
+    /// starts itself (a nested `.sync` chain) with that error instead of growing memory.
     pub max_open_executions: usize,
 }
 

@@ -22,6 +22,12 @@ pub const MAX_DATA: usize = 262_144;
 /// The longest state machine or execution name: 80 characters (the model's `Name`).
 pub const MAX_NAME: usize = 80;
 
+/// The longest error name of a failure: 256 characters (`SensitiveError`).
+pub const MAX_ERROR: usize = 256;
+
+/// The longest cause of a failure: 32,768 characters (`SensitiveCause`).
+pub const MAX_CAUSE: usize = 32_768;
+
 /// `ValidationException` when `value` (the request's `field`) is shorter than `min` or longer than
 /// `max` characters.
 pub fn check_length(field: &str, value: &str, min: usize, max: usize, sensitive: bool) -> Result<(), ApiError> {

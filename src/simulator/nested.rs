@@ -166,8 +166,7 @@ pub fn sync_result(describe: &Value, parse_payloads: bool) -> Result<Value, Fail
 /// character: a chain of `.sync` children that fail would otherwise nest each child's description,
 /// escaped again at each level, in its parent's cause.
 fn capped_cause(mut cause: String) -> String {
-    const MAX_CAUSE_CHARS: usize = 32_768;
-    if let Some((at, _)) = cause.char_indices().nth(MAX_CAUSE_CHARS) {
+    if let Some((at, _)) = cause.char_indices().nth(super::limits::MAX_CAUSE) {
         cause.truncate(at);
     }
     cause

@@ -105,7 +105,8 @@ fn check_token(token: &str) -> Result<(), ApiError> {
 
 /// `error` is at most 256 characters and `cause` at most 32768 (`SensitiveError`, `SensitiveCause`).
 pub(super) fn check_error_and_cause(error: Option<&str>, cause: Option<&str>) -> Result<(), ApiError> {
-    for (field, value, max) in [("error", error, 256), ("cause", cause, 32768)] {
+    for (field, value, max) in [("error", error, super::limits::MAX_ERROR), ("cause", cause, super::limits::MAX_CAUSE)]
+    {
         if value.is_some_and(|v| v.chars().count() > max) {
             return Err(ApiError::validation(format!(
                 "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length \
