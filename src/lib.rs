@@ -33,7 +33,7 @@
 //! let result = sim.sync_output(&arn, false).unwrap();
 //! assert_eq!(result["status"], "SUCCEEDED");
 //! assert_eq!(result["output"], r#"{"msg":"Hello, World!"}"#);
-//! let kinds: Vec<&str> = sim.execution(&arn).unwrap().events().iter().map(|e| e.kind).collect();
+//! let kinds: Vec<&str> = sim.execution(&arn).unwrap().history().unwrap().iter().map(|e| e.kind).collect();
 //! assert_eq!(kinds, ["ExecutionStarted", "PassStateEntered", "PassStateExited",
 //!                    "WaitStateEntered", "WaitStateExited", "ExecutionSucceeded"]);
 //! ```

@@ -57,8 +57,8 @@ fn run_fixture(path: &std::path::Path) -> Result<(), String> {
     let arn = common::run_in(&mut sim, &machine, &input, &mut |_| None)?;
     let resp = sim.sync_output(&arn, false).map_err(|e| e.to_string())?;
     let exec = sim.execution(&arn).ok_or("no execution")?;
-    let run_id = exec
-        .events()
+    let events = exec.history()?;
+    let run_id = events
         .iter()
         .find(|e| e.kind == "MapRunStarted")
         .and_then(|e| e.details())
@@ -85,19 +85,19 @@ fn run_fixture(path: &std::path::Path) -> Result<(), String> {
         }
     }
     if let Some(h) = case.get("history") {
-        let got: Vec<&str> = exec.events().iter().map(|e| e.kind).collect();
+        let got: Vec<&str> = events.iter().map(|e| e.kind).collect();
         let want: Vec<&str> = h.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         if got != want {
             problems.push(format!("history {got:?} != {want:?}"));
         }
     }
     if let Some(n) = case.get("event_count").and_then(Value::as_u64) {
-        if exec.events().len() as u64 != n {
-            problems.push(format!("{} events != {n}", exec.events().len()));
+        if events.len() as u64 != n {
+            problems.push(format!("{} events != {n}", events.len()));
         }
     }
     if let Some(last) = case.get("last_events").and_then(Value::as_array) {
-        let got: Vec<&str> = exec.events().iter().rev().take(last.len()).rev().map(|e| e.kind).collect();
+        let got: Vec<&str> = events.iter().rev().take(last.len()).rev().map(|e| e.kind).collect();
         let want: Vec<&str> = last.iter().filter_map(Value::as_str).collect();
         if got != want {
             problems.push(format!("last events {got:?} != {want:?}"));

@@ -57,7 +57,7 @@ pub(super) fn dismantle(v: Value) {
 }
 
 /// How a user raises a budget: the `Simulator` option (JS), the CLI flag and the Rust field.
-fn how_to_raise(option: &str, flag: &str, field: &str) -> String {
+pub(super) fn how_to_raise(option: &str, flag: &str, field: &str) -> String {
     format!("raise it with the Simulator option {option}, the CLI flag {flag} or Budgets::{field}")
 }
 
@@ -89,6 +89,9 @@ impl Execution {
     /// Ends a running execution from outside with `ExecutionFailed` and `failure`: a budget of the
     /// driver ran out (its log records, say). Nothing happens once it has ended.
     pub fn fail(&mut self, failure: crate::error::Failure) {
+        if let Some(t) = &mut self.tape {
+            t.fail(&failure);
+        }
         if self.status == super::Status::Running {
             self.fail_execution(failure);
         }

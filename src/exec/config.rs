@@ -144,6 +144,10 @@ pub struct Config {
     pub max_history_bytes: usize,
     /// What the execution keeps of its history: [`HistoryMode::Keep`] by default.
     pub history: HistoryMode,
+    /// With [`HistoryMode::Stream`] or [`HistoryMode::Discard`]: whether the execution records what
+    /// went in (the times it was polled at, its tasks' answers), to make its whole history again
+    /// when someone reads it ([`Execution::history`](super::Execution::history)). False by default.
+    pub replay: bool,
     /// Which state entered and exited events carry the state's input or output as text (all of
     /// them by default). Fewer when nobody can read the others: an execution that keeps no history
     /// and logs at `ERROR` writes only a Fail state's entry with its input, and without
@@ -179,6 +183,7 @@ impl Config {
             max_transitions: DEFAULT_MAX_TRANSITIONS,
             max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
             history: HistoryMode::Keep,
+            replay: false,
             state_payloads: StatePayloads::All,
             state_cost_ms: 0,
             jsonata: crate::jsonata::Limits::default(),

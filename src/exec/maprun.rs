@@ -132,6 +132,9 @@ impl Execution {
         tolerated_count: Option<u64>,
         tolerated_percentage: Option<f64>,
     ) -> bool {
+        if let Some(t) = &mut self.tape {
+            t.update_map_run(arn, max_concurrency, tolerated_count, tolerated_percentage);
+        }
         let Some(j) = self.joins.iter().position(|j| j.run.as_ref().is_some_and(|r| r.arn == arn)) else {
             return false;
         };

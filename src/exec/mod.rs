@@ -26,6 +26,7 @@ mod failure;
 mod join;
 mod maprun;
 mod redrive;
+mod replay;
 mod sizes;
 mod state;
 mod task;
@@ -276,6 +277,12 @@ pub struct Execution {
     rng: fastrand::Rng,
     /// How many times `RedriveExecution` restarted it.
     redrive_count: u32,
+    /// With [`Config::replay`]: what went in, to make the history again when it is read.
+    tape: Option<Box<replay::Tape>>,
+    /// How many rounds `poll` has made (where it stopped to let its events be logged, for the tape).
+    steps: u64,
+    /// Making a history again: the round at which the execution stopped to let its events be logged.
+    pause_at: Option<u64>,
 }
 
 impl Execution {
@@ -291,6 +298,8 @@ impl Execution {
             .then(|| now.saturating_add(STANDARD_MAX_SECONDS as i64 * 1000))
             .filter(|end| deadline.map_or(true, |d| d > *end));
         let input_text = history::json_text(&input);
+        let tape =
+            (config.replay && config.history != HistoryMode::Keep).then(|| replay::Tape::new(machine.clone(), &config));
         let kept = std::cell::OnceCell::new();
         if machine.may_read_context() {
             let _ = kept.set(input.clone());
@@ -320,6 +329,9 @@ impl Execution {
             failure: None,
             transitions: 0,
             redrive_count: 0,
+            tape,
+            steps: 0,
+            pause_at: None,
         };
         let details = json!({
             "input": ex.input_text,
@@ -336,8 +348,9 @@ impl Execution {
         ex
     }
 
-    /// The history so far: every event, or those recorded since the driver last called
-    /// [`forget_history`](Self::forget_history).
+    /// The events held: every event, or those recorded since the driver last called
+    /// [`forget_history`](Self::forget_history) (none in [`HistoryMode::Discard`]). The whole
+    /// history, also of an execution that makes it when read ([`Config::replay`]): [`history`](Self::history).
     pub fn events(&self) -> &[Event] {
         &self.events
     }
@@ -404,6 +417,9 @@ impl Execution {
 
     /// Advances the execution as far as it can go at time `now` and says what it needs next.
     pub fn poll(&mut self, now: i64) -> Poll {
+        if let Some(t) = &mut self.tape {
+            t.poll(now);
+        }
         if now > self.now {
             self.now = now;
         }
@@ -419,10 +435,8 @@ impl Execution {
             if let Some(req) = self.outgoing.pop_front() {
                 return Poll::Task(Box::new(req));
             }
-            if !self.runnable.is_empty()
-                && (self.transitions >= slice_end
-                    || (self.config.history == HistoryMode::Stream && self.history_bytes > STREAM_FLUSH_BYTES))
-            {
+            self.steps += 1;
+            if !self.runnable.is_empty() && (self.transitions >= slice_end || self.flush_due()) {
                 return Poll::WakeAt(self.now);
             }
             if let Some(f) = self.runnable.pop_front() {
@@ -464,8 +478,23 @@ impl Execution {
         }
     }
 
+    /// Whether a poll stops here for its driver to log the events held ([`HistoryMode::Stream`]).
+    fn flush_due(&mut self) -> bool {
+        if self.pause_at == Some(self.steps) {
+            return true;
+        }
+        let due = self.config.history == HistoryMode::Stream && self.history_bytes > STREAM_FLUSH_BYTES;
+        if let (true, Some(t)) = (due, &mut self.tape) {
+            t.paused(self.steps);
+        }
+        due
+    }
+
     /// Answers a task: its result, or its error and cause.
     pub fn complete_task(&mut self, id: TaskId, result: Result<Value, Failure>, now: i64) {
+        if let Some(t) = &mut self.tape {
+            t.complete(id, &result, now);
+        }
         if self.status != Status::Running {
             // The execution ended (stopped, timed out, failed elsewhere): late answers change nothing.
             return;
@@ -497,6 +526,9 @@ impl Execution {
     /// A heartbeat for a running task (`SendTaskHeartbeat`): its `HeartbeatSeconds` start again.
     /// Returns false when no such task is running.
     pub fn heartbeat(&mut self, id: TaskId, now: i64) -> bool {
+        if let Some(t) = &mut self.tape {
+            t.heartbeat(id, now);
+        }
         if now > self.now {
             self.now = now;
         }
@@ -512,6 +544,9 @@ impl Execution {
 
     /// Stops the execution (`StopExecution`): ABORTED.
     pub fn stop(&mut self, error: Option<&str>, cause: Option<&str>, now: i64) {
+        if let Some(t) = &mut self.tape {
+            t.stop(error, cause, now);
+        }
         if self.status != Status::Running {
             return;
         }

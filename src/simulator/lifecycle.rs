@@ -219,15 +219,20 @@ impl Simulator {
     }
 
     /// An execution's budgets, and what it keeps of its history: everything when it
-    /// [`keeps_history`](Self::keeps_history), else events only until their log records are
-    /// written, or none when its machine logs nothing.
+    /// [`keeps_history`](Self::keeps_history) (an Express execution makes it when it is read,
+    /// [`Config::replay`]), else events only until their log records are written,
+    /// or none when its machine logs nothing.
     pub(super) fn configure(&self, config: &mut Config, logs_nothing: bool) {
         self.budgets.apply(config);
-        config.history = match (self.keeps_history(config.machine_type), logs_nothing) {
+        // An Express execution's history is made when someone reads it (AWS keeps none): as it
+        // runs, its events live only until their log records are written.
+        let replay = config.machine_type == MachineType::Express && self.keeps_history(config.machine_type);
+        config.history = match (self.keeps_history(config.machine_type) && !replay, logs_nothing) {
             (true, _) => HistoryMode::Keep,
             (false, false) => HistoryMode::Stream,
             (false, true) => HistoryMode::Discard,
         };
+        config.replay = replay;
     }
 
     /// Whether an execution keeps its history: Standard always, Express with [`Budgets::express_history`].

@@ -123,7 +123,7 @@ impl Simulator {
                 .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidToken, "Invalid Token: 'Invalid token'"))?,
         };
         let include_data = input.include_execution_data.unwrap_or(true);
-        let mut events: Vec<&Event> = e.exec.events().iter().collect();
+        let mut events: Vec<&Event> = e.exec.history().map_err(ApiError::validation)?.iter().collect();
         if input.reverse_order.unwrap_or(false) {
             events.reverse();
         }

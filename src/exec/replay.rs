@@ -1,0 +1,207 @@
+//! A history made when it is read: with [`Config::replay`] an execution keeps no event once it is
+//! logged (or none at all), only a [`Tape`] of what went in; reading its history runs it again from
+//! the tape.
+//!
+//! An execution is a pure function of its machine, input, configuration and the calls its driver
+//! made (each `poll` with its time, each task's answer, stops and heartbeats, and where a poll
+//! stopped early for its events to be logged): it reads no clock
+//! and no random source but its seeded one. So a second execution, fed the same calls in the same
+//! order, goes through the same states with the same data, and this one keeps every event with its
+//! payload text. An Express test suite that never reads a history pays nothing for it: no state's
+//! input or output becomes text, and an ended execution holds its tape (a few numbers, and its
+//! tasks' answers) instead of its events.
+//!
+//! The history budget ([`Config::max_history_bytes`]) bounds the tape while the execution runs and
+//! the history made when it is read: an execution whose history would be larger still runs to its
+//! end (no history is kept, as on AWS), and reading its history is refused with a message that
+//! names the budget.
+
+use std::cell::OnceCell;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{budget, Config, Execution, HistoryMode, StatePayloads, Status, TaskId};
+use crate::error::Failure;
+use crate::history::Event;
+use crate::model::Machine;
+
+/// One call of the driver.
+#[derive(Debug)]
+enum Call {
+    /// `poll(now)`, this many times in a row.
+    Poll(i64, u32),
+    /// `poll(now)` that stopped at this round of the executor for its driver to log the events held.
+    Paused(i64, u64),
+    Complete(TaskId, Result<Value, Failure>, i64),
+    Heartbeat(TaskId, i64),
+    Stop(Option<String>, Option<String>, i64),
+    Fail(Failure),
+    UpdateMapRun(String, Option<usize>, Option<u64>, Option<f64>),
+}
+
+/// What an execution with [`Config::replay`] keeps to make its history again.
+#[derive(Debug)]
+pub(super) struct Tape {
+    machine: Arc<Machine>,
+    /// The configuration it started with.
+    config: Config,
+    calls: Vec<Call>,
+    /// About how many bytes the calls hold; past the history budget the tape is dropped.
+    bytes: usize,
+    /// The tape went past the history budget: no history can be made.
+    over: bool,
+    /// The history made from the tape, until the next call.
+    made: OnceCell<Result<Vec<Event>, String>>,
+}
+
+/// What a call costs the tape besides its payload: about its size in memory.
+const CALL_BYTES: usize = 64;
+
+impl Tape {
+    pub(super) fn new(machine: Arc<Machine>, config: &Config) -> Box<Tape> {
+        Box::new(Tape {
+            machine,
+            config: config.clone(),
+            calls: Vec::new(),
+            bytes: 0,
+            over: false,
+            made: OnceCell::new(),
+        })
+    }
+
+    fn push(&mut self, call: Call, payload: usize) {
+        self.made = OnceCell::new();
+        if self.over {
+            return;
+        }
+        if let (Call::Poll(now, _), Some(Call::Poll(last, n))) = (&call, self.calls.last_mut()) {
+            if now == last && *n < u32::MAX {
+                *n += 1;
+                return;
+            }
+        }
+        self.bytes = self.bytes.saturating_add(CALL_BYTES + payload);
+        if self.bytes > self.config.max_history_bytes {
+            self.over = true;
+            self.calls = Vec::new();
+        } else {
+            self.calls.push(call);
+        }
+    }
+
+    pub(super) fn poll(&mut self, now: i64) {
+        self.push(Call::Poll(now, 1), 0);
+    }
+
+    pub(super) fn complete(&mut self, id: TaskId, result: &Result<Value, Failure>, now: i64) {
+        if self.over {
+            return;
+        }
+        let size = match result {
+            Ok(v) => crate::json_size::text_len(v),
+            Err(f) => f.error.as_str().len() + f.cause.len(),
+        };
+        self.push(Call::Complete(id, result.clone(), now), size);
+    }
+
+    /// The last poll stopped at round `step` to let its events be logged.
+    pub(super) fn paused(&mut self, step: u64) {
+        let Some(last) = self.calls.last_mut() else { return };
+        if let Call::Poll(now, n) = *last {
+            if n == 1 {
+                *last = Call::Paused(now, step);
+            } else {
+                *last = Call::Poll(now, n - 1);
+                self.push(Call::Paused(now, step), 0);
+            }
+        }
+    }
+
+    pub(super) fn heartbeat(&mut self, id: TaskId, now: i64) {
+        self.push(Call::Heartbeat(id, now), 0);
+    }
+
+    pub(super) fn stop(&mut self, error: Option<&str>, cause: Option<&str>, now: i64) {
+        let size = error.map_or(0, str::len) + cause.map_or(0, str::len);
+        self.push(Call::Stop(error.map(str::to_owned), cause.map(str::to_owned), now), size);
+    }
+
+    pub(super) fn fail(&mut self, failure: &Failure) {
+        self.push(Call::Fail(failure.clone()), failure.error.as_str().len() + failure.cause.len());
+    }
+
+    pub(super) fn update_map_run(&mut self, arn: &str, c: Option<usize>, count: Option<u64>, pct: Option<f64>) {
+        self.push(Call::UpdateMapRun(arn.to_owned(), c, count, pct), arn.len());
+    }
+}
+
+impl Execution {
+    /// The whole history: the events kept, or with [`Config::replay`] the events made again from
+    /// the tape (once, until the next call of the driver), or why they cannot be made.
+    pub fn history(&self) -> Result<&[Event], &str> {
+        let Some(tape) = &self.tape else { return Ok(&self.events) };
+        tape.made.get_or_init(|| self.replay(tape)).as_deref().map_err(String::as_str)
+    }
+
+    /// Runs the execution again from `tape`, keeping every event.
+    fn replay(&self, tape: &Tape) -> Result<Vec<Event>, String> {
+        let max = tape.config.max_history_bytes;
+        if tape.over {
+            return Err(format!(
+                "asl-sim kept no history of this Express execution: its tasks' answers, which it keeps to make the \
+                 history when it is read, went past the simulator's budget of {max} bytes of history ({}).",
+                budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
+            ));
+        }
+        let mut config = tape.config.clone();
+        config.history = HistoryMode::Keep;
+        config.replay = false;
+        config.state_payloads = StatePayloads::All;
+        let input = serde_json::from_str(&self.input_text).map_err(|e| e.to_string())?;
+        let mut again = Execution::new(tape.machine.clone(), input, config);
+        for call in &tape.calls {
+            match call {
+                Call::Poll(now, n) => {
+                    for _ in 0..*n {
+                        again.poll(*now);
+                    }
+                }
+                Call::Paused(now, step) => {
+                    again.pause_at = Some(*step);
+                    again.poll(*now);
+                    again.pause_at = None;
+                }
+                Call::Complete(id, result, now) => again.complete_task(*id, result.clone(), *now),
+                Call::Heartbeat(id, now) => {
+                    again.heartbeat(*id, *now);
+                }
+                Call::Stop(error, cause, now) => again.stop(error.as_deref(), cause.as_deref(), *now),
+                Call::Fail(failure) => again.fail(failure.clone()),
+                Call::UpdateMapRun(arn, c, count, pct) => {
+                    again.update_map_run(arn, *c, *count, *pct);
+                }
+            }
+        }
+        if again.status == self.status && again.last_event == self.last_event {
+            return Ok(again.events);
+        }
+        if again.failure.as_ref().is_some_and(|f| f.cause == budget::history_cause(max))
+            && again.status == Status::Failed
+        {
+            return Err(format!(
+                "The history of this Express execution is larger than the simulator's budget of {max} bytes of history \
+                 ({}); it ran to its end without it, as AWS keeps no history of Express executions.",
+                budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
+            ));
+        }
+        Err(format!(
+            "asl-sim could not make the history of this execution again: the second run ended at event {} ({}), the \
+             execution at event {} ({}). This is a bug of asl-sim: please report it with the definition and the input.",
+            again.last_event.0,
+            again.status.as_str(),
+            self.last_event.0,
+            self.status.as_str()
+        ))
+    }
+}
