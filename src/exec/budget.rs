@@ -112,6 +112,17 @@ impl Execution {
         self.outgoing = Default::default();
         self.tasks = Default::default();
         self.scopes = Vec::new();
+        // The input and output stay as text, values read back from it when asked for (not past
+        // serde_json's nesting limit of 128: a deeper value stays).
+        for cell in [&mut self.input, &mut self.output_value] {
+            if let Some(v) = cell.take() {
+                if nested_deeper_than(&v, 100) {
+                    let _ = cell.set(v);
+                } else {
+                    dismantle(v);
+                }
+            }
+        }
     }
 
     /// A thread has ended: its input is no longer needed.

@@ -101,10 +101,14 @@ impl Execution {
                     // A limit ended the execution while its last state was working.
                     return;
                 }
-                let d = json!({"output": history::json_text(&out), "outputDetails": history::not_truncated()});
+                // Kept as text too: its description needs the text, and once ended the execution
+                // lets go of the value (`release`), a large one taking several times its text's size.
+                let text = history::json_text(&out);
+                let _ = self.output_value.set(out);
+                let d = json!({"output": text.clone(), "outputDetails": history::not_truncated()});
                 self.emit_frame(f, "ExecutionSucceeded", Some(("executionSucceededEventDetails", d)));
                 self.status = Status::Succeeded;
-                self.output = Some(out);
+                self.output = Some(text);
             }
             Some((j, slot)) => {
                 if self.joins[j].done {

@@ -271,7 +271,10 @@ pub struct Execution {
     scopes: Vec<VarScope>,
     now: i64,
     status: Status,
-    output: Option<Value>,
+    /// The output's JSON text, once it succeeded.
+    output: Option<String>,
+    /// The output as a value, read from its text when first asked for.
+    output_value: std::cell::OnceCell<Value>,
     failure: Option<Failure>,
     transitions: u64,
     rng: fastrand::Rng,
@@ -326,6 +329,7 @@ impl Execution {
             now,
             status: Status::Running,
             output: None,
+            output_value: std::cell::OnceCell::new(),
             failure: None,
             transitions: 0,
             redrive_count: 0,
@@ -378,9 +382,15 @@ impl Execution {
         self.status
     }
 
-    /// The output, once the execution succeeded.
+    /// The output, once the execution succeeded (read from its text at the first call).
     pub fn output(&self) -> Option<&Value> {
-        self.output.as_ref()
+        let text = self.output.as_deref()?;
+        Some(self.output_value.get_or_init(|| serde_json::from_str(text).unwrap_or(Value::Null)))
+    }
+
+    /// The output as JSON text, once the execution succeeded.
+    pub fn output_text(&self) -> Option<&str> {
+        self.output.as_deref()
     }
 
     /// The error and cause, once the execution failed or timed out.

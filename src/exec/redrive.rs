@@ -61,6 +61,7 @@ impl Execution {
         self.status = Status::Running;
         self.failure = None;
         self.output = None;
+        self.output_value = std::cell::OnceCell::new();
         let prev = self.events.last().map_or(0, |e| e.id);
         let details = json!({"redriveCount": self.redrive_count});
         let id = self.emit(prev, "ExecutionRedriven", Some(("executionRedrivenEventDetails", details)));

@@ -75,9 +75,9 @@ impl Simulator {
             m.insert("input".into(), json!(exec.input_text()));
         }
         m.insert("inputDetails".into(), json!({"included": !metadata_only}));
-        if let Some(out) = exec.output() {
+        if let Some(out) = exec.output_text() {
             if !metadata_only {
-                m.insert("output".into(), json!(history::json_text(out)));
+                m.insert("output".into(), json!(out));
             }
             m.insert("outputDetails".into(), json!({"included": !metadata_only}));
         }
