@@ -4,7 +4,8 @@
 //!
 //! An execution that ends lets go of its running state at once (threads, their inputs,
 //! variables, timers). What stays is its description (input, output or failure), its history
-//! (always for Standard, as on AWS; for Express only with [`Budgets::express_history`]) and its
+//! (always for Standard, as on AWS; for Express only with [`Budgets::express_history`], as what it
+//! takes to make it again when it is read) and its
 //! log records. Retention drops the oldest ended executions of each machine beyond
 //! [`Retention::executions_per_machine`], once a driver has heard of their end (the
 //! [`Simulator::advance`] after the one that reported them), and the oldest log records of the
@@ -65,8 +66,9 @@ pub struct Budgets {
     /// Virtual milliseconds each state entry takes: 0 (timestamps stay exact). With a cost, a
     /// runaway Express loop times out at its 5-minute limit, as on AWS.
     pub state_cost_ms: u64,
-    /// Whether Express executions keep their history (`GetExecutionHistory` on them, a simulator
-    /// extra): true. AWS keeps none; with false they keep only their log records.
+    /// Whether Express executions have a history (`GetExecutionHistory` on them, a simulator
+    /// extra): true. AWS keeps none; with false they keep only their log records. With true they
+    /// keep what went in and make their history when it is read ([`Config::replay`](crate::exec::Config::replay)).
     pub express_history: bool,
     /// The budgets of each JSONata evaluation.
     pub jsonata: crate::jsonata::Limits,

@@ -34,15 +34,20 @@ export interface SimulatorOptions {
   /** Budget: the most states one execution may enter. Past a budget the execution fails with
    *  `States.Runtime` and a cause naming the budget. Default 1,000,000. */
   maxTransitions?: number;
-  /** Budget: the most bytes of history one execution keeps. Default 67,108,864 (64 MiB). */
+  /** Budget: the most bytes of history one execution keeps (Standard: past it the execution
+   *  fails; Express: `getExecutionHistory` is refused past it, and what the execution keeps to make
+   *  its history, its tasks' answers, is bounded by it). Default 67,108,864 (64 MiB). */
   maxHistoryBytes?: number;
   /** Budget: the most bytes of log records one execution writes. Default 67,108,864 (64 MiB). */
   maxLogBytes?: number;
   /** Virtual milliseconds each state entry takes, so that a runaway Express loop reaches its
    *  5-minute limit as on AWS. Default 0 (timestamps stay exact). */
   stateCostMs?: number;
-  /** Whether Express executions keep their history for `getExecutionHistory` (a simulator extra;
-   *  AWS keeps none). With `false` they keep only their log records. Default `true`. */
+  /** Whether `getExecutionHistory` works on Express executions (a simulator extra; AWS keeps no
+   *  Express history). With `true` an Express execution keeps no events as it runs, only what its
+   *  driver gave it (poll times, task answers), and its history is made again when it is read, so
+   *  runs that nobody reads cost nothing extra. With `false` it keeps only its log records.
+   *  Default `true`. */
   expressHistory?: boolean;
   /** Budget of the account: the most executions running at once; a start past it rejects with
    *  AWS's `ExecutionLimitExceeded` (AWS's quota is 1,000,000), except `startSyncExecution`, whose
