@@ -436,8 +436,8 @@ fn run(o: &Opts) -> Result<ExitCode, String> {
         #[serde(skip_serializing_if = "Option::is_none")]
         events: Option<&'a [asl_sim::history::Event]>,
     }
-    let events = if o.history { Some(exec.history()?) } else { None };
-    let printed = Printed { response: &resp, events };
+    let history = if o.history { Some(exec.history()?) } else { None };
+    let printed = Printed { response: &resp, events: history.as_deref() };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer(&mut out, &printed).map_err(|e| format!("cannot write the result: {e}"))?;
     std::io::Write::write_all(&mut out, b"\n").map_err(|e| format!("cannot write the result: {e}"))?;

@@ -44,6 +44,7 @@ pub use dmap::TaskPurpose;
 pub(crate) use dmap::{map_item, STATE_DATA};
 pub use failure::{error_matches, Fault};
 pub use maprun::{MapRunInfo, MapRunStatus};
+pub use replay::Replay;
 pub use task::{is_activity, is_task_token, payload_size};
 
 use crate::error::{ErrorName, Failure};

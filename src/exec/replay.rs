@@ -16,7 +16,6 @@
 //! end (no history is kept, as on AWS), and reading its history is refused with a message that
 //! names the budget.
 
-use std::cell::OnceCell;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -51,8 +50,6 @@ pub(super) struct Tape {
     bytes: usize,
     /// The tape went past the history budget: no history can be made.
     over: bool,
-    /// The history made from the tape, until the next call.
-    made: OnceCell<Result<Vec<Event>, String>>,
 }
 
 /// What a call costs the tape besides its payload: about its size in memory.
@@ -60,18 +57,10 @@ const CALL_BYTES: usize = 64;
 
 impl Tape {
     pub(super) fn new(machine: Arc<Machine>, config: &Config) -> Box<Tape> {
-        Box::new(Tape {
-            machine,
-            config: config.clone(),
-            calls: Vec::new(),
-            bytes: 0,
-            over: false,
-            made: OnceCell::new(),
-        })
+        Box::new(Tape { machine, config: config.clone(), calls: Vec::new(), bytes: 0, over: false })
     }
 
     fn push(&mut self, call: Call, payload: usize) {
-        self.made = OnceCell::new();
         if self.over {
             return;
         }
@@ -136,16 +125,74 @@ impl Tape {
     }
 }
 
+/// A history being made again: a second run of an execution, and how far into its tape it is.
+/// Brought up to date by [`Execution::replay`], so a driver that reads the history of a running
+/// execution again and again (a page showing it live) runs only what is new each time.
+pub struct Replay {
+    again: Execution,
+    /// The next call of the tape to run.
+    call: usize,
+    /// How many of that call's polls have run (the last call, a poll, may repeat more).
+    polls: u32,
+}
+
+impl std::fmt::Debug for Replay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replay").field("call", &self.call).field("polls", &self.polls).finish_non_exhaustive()
+    }
+}
+
+impl Replay {
+    /// The history made so far, or why it differs from the execution's (`of`): the second run went
+    /// past the history budget, or (a bug) it did not end where the execution is.
+    pub fn history(&self, of: &Execution) -> Result<&[Event], String> {
+        let again = &self.again;
+        if again.status == of.status && again.last_event == of.last_event {
+            return Ok(&again.events);
+        }
+        let max = again.config.max_history_bytes;
+        if again.status == Status::Failed
+            && again.failure.as_ref().is_some_and(|f| f.cause == budget::history_cause(max))
+        {
+            return Err(format!(
+                "The history of this Express execution is larger than the simulator's budget of {max} bytes of history \
+                 ({}); it ran to its end without it, as AWS keeps no history of Express executions.",
+                budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
+            ));
+        }
+        Err(format!(
+            "asl-sim could not make the history of this execution again: the second run is at event {} ({}), the \
+             execution at event {} ({}). This is a bug of asl-sim: please report it with the definition and the input.",
+            again.last_event.0,
+            again.status.as_str(),
+            of.last_event.0,
+            of.status.as_str()
+        ))
+    }
+}
+
 impl Execution {
-    /// The whole history: the events kept, or with [`Config::replay`] the events made again from
-    /// the tape (once, until the next call of the driver), or why they cannot be made.
-    pub fn history(&self) -> Result<&[Event], &str> {
-        let Some(tape) = &self.tape else { return Ok(&self.events) };
-        tape.made.get_or_init(|| self.replay(tape)).as_deref().map_err(String::as_str)
+    /// Whether this execution makes its history when it is read ([`Config::replay`]).
+    pub fn replays_history(&self) -> bool {
+        self.tape.is_some()
     }
 
-    /// Runs the execution again from `tape`, keeping every event.
-    fn replay(&self, tape: &Tape) -> Result<Vec<Event>, String> {
+    /// The whole history: the events kept, or with [`Config::replay`] the events made again from
+    /// the tape, or why they cannot be made.
+    pub fn history(&self) -> Result<std::borrow::Cow<'_, [Event]>, String> {
+        if self.tape.is_none() {
+            return Ok(std::borrow::Cow::Borrowed(&self.events));
+        }
+        let replay = self.replay(None)?;
+        replay.history(self)?;
+        Ok(std::borrow::Cow::Owned(replay.again.events))
+    }
+
+    /// Makes the history again ([`Config::replay`]): from the start, or from `from`, a replay of
+    /// this execution made earlier, brought up to date. Err when it cannot be made (its tape went
+    /// past the history budget) or the execution keeps its events as it runs.
+    pub fn replay(&self, from: Option<Box<Replay>>) -> Result<Box<Replay>, String> {
+        let Some(tape) = &self.tape else { return Err("the execution keeps its history as it runs".into()) };
         let max = tape.config.max_history_bytes;
         if tape.over {
             return Err(format!(
@@ -154,17 +201,32 @@ impl Execution {
                 budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
             ));
         }
-        let mut config = tape.config.clone();
-        config.history = HistoryMode::Keep;
-        config.replay = false;
-        config.state_payloads = StatePayloads::All;
-        let input = serde_json::from_str(&self.input_text).map_err(|e| e.to_string())?;
-        let mut again = Execution::new(tape.machine.clone(), input, config);
-        for call in &tape.calls {
+        let same = |r: &Replay| {
+            let (a, b) = (&r.again.config, &self.config);
+            a.identity.execution_arn == b.identity.execution_arn && a.start_time == b.start_time
+        };
+        let mut r = match from.filter(|r| same(r)) {
+            Some(r) => r,
+            None => {
+                let mut config = tape.config.clone();
+                config.history = HistoryMode::Keep;
+                config.replay = false;
+                config.state_payloads = StatePayloads::All;
+                let input = serde_json::from_str(&self.input_text).map_err(|e| e.to_string())?;
+                Box::new(Replay { again: Execution::new(tape.machine.clone(), input, config), call: 0, polls: 0 })
+            }
+        };
+        let again = &mut r.again;
+        while let Some(call) = tape.calls.get(r.call) {
             match call {
                 Call::Poll(now, n) => {
-                    for _ in 0..*n {
+                    for _ in r.polls..*n {
                         again.poll(*now);
+                    }
+                    r.polls = *n;
+                    if r.call + 1 == tape.calls.len() {
+                        // The last call so far: more polls at the same time may join it.
+                        break;
                     }
                 }
                 Call::Paused(now, step) => {
@@ -182,26 +244,9 @@ impl Execution {
                     again.update_map_run(arn, *c, *count, *pct);
                 }
             }
+            r.call += 1;
+            r.polls = 0;
         }
-        if again.status == self.status && again.last_event == self.last_event {
-            return Ok(again.events);
-        }
-        if again.failure.as_ref().is_some_and(|f| f.cause == budget::history_cause(max))
-            && again.status == Status::Failed
-        {
-            return Err(format!(
-                "The history of this Express execution is larger than the simulator's budget of {max} bytes of history \
-                 ({}); it ran to its end without it, as AWS keeps no history of Express executions.",
-                budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
-            ));
-        }
-        Err(format!(
-            "asl-sim could not make the history of this execution again: the second run ended at event {} ({}), the \
-             execution at event {} ({}). This is a bug of asl-sim: please report it with the definition and the input.",
-            again.last_event.0,
-            again.status.as_str(),
-            self.last_event.0,
-            self.status.as_str()
-        ))
+        Ok(r)
     }
 }

@@ -180,6 +180,10 @@ impl Simulator {
         for arn in &dropped {
             self.executions.remove(arn);
         }
+        let replayed = self.replayed.get_mut();
+        if replayed.as_ref().is_some_and(|(arn, _)| dropped.contains(arn)) {
+            *replayed = None;
+        }
         if !self.tokens.is_empty() {
             self.tokens.retain(|_, (arn, _)| !dropped.contains(arn));
         }

@@ -163,6 +163,10 @@ pub struct Simulator {
     /// How many ended executions and log records the account keeps; see [`lifecycle`].
     pub retention: Retention,
     lifecycle: lifecycle::Lifecycle,
+    /// The history last made again for `GetExecutionHistory` (an Express execution's, see
+    /// [`crate::exec::Replay`]), and its execution: paging through it, or reading a running
+    /// execution again, runs only what is new.
+    replayed: std::cell::RefCell<Option<(String, Box<crate::exec::Replay>)>>,
     /// Running executions by start order (ended ones leave at their next [`Simulator::settle`]).
     running: BTreeMap<u64, String>,
     next_seq: u64,
@@ -210,6 +214,7 @@ impl Simulator {
             budgets: Budgets::default(),
             retention: Retention::default(),
             lifecycle: Default::default(),
+            replayed: Default::default(),
             running: BTreeMap::new(),
             next_seq: 0,
             tokens: HashMap::new(),

@@ -123,17 +123,29 @@ impl Simulator {
                 .ok_or_else(|| ApiError::new(ApiErrorKind::InvalidToken, "Invalid Token: 'Invalid token'"))?,
         };
         let include_data = input.include_execution_data.unwrap_or(true);
-        let mut events: Vec<&Event> = e.exec.history().map_err(ApiError::validation)?.iter().collect();
-        if input.reverse_order.unwrap_or(false) {
-            events.reverse();
+        let page = |all: &[Event]| {
+            let picked: Vec<Value> = if input.reverse_order.unwrap_or(false) {
+                all.iter().rev().skip(start).take(max).map(|ev| history_event(ev, include_data)).collect()
+            } else {
+                all.iter().skip(start).take(max).map(|ev| history_event(ev, include_data)).collect()
+            };
+            let mut out = Map::new();
+            out.insert("events".into(), Value::Array(picked));
+            if start + max < all.len() {
+                out.insert("nextToken".into(), json!(format!("h/{}", start + max)));
+            }
+            Value::Object(out)
+        };
+        if !e.exec.replays_history() {
+            return Ok(page(e.exec.events()));
         }
-        let page: Vec<Value> = events.iter().skip(start).take(max).map(|ev| history_event(ev, include_data)).collect();
-        let mut out = Map::new();
-        out.insert("events".into(), Value::Array(page));
-        if start + max < events.len() {
-            out.insert("nextToken".into(), json!(format!("h/{}", start + max)));
-        }
-        Ok(Value::Object(out))
+        // Made again from the execution's tape, from where the last reading of it left off.
+        let mut cache = self.replayed.borrow_mut();
+        let earlier = cache.take().and_then(|(arn, r)| (arn == input.execution_arn).then_some(r));
+        let replay = e.exec.replay(earlier).map_err(ApiError::validation)?;
+        let out = replay.history(&e.exec).map(page).map_err(ApiError::validation);
+        *cache = Some((input.execution_arn.clone(), replay));
+        out
     }
 }
 
