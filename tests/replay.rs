@@ -318,3 +318,113 @@ fn a_tape_over_the_budget_is_dropped() {
             .to_string())
     );
 }
+
+/// Through the account: an Express machine that logs at `level` (with its data); the execution's
+/// status, its history as `GetExecutionHistory` pages it, and the types of its log records.
+fn through_account(definition: &Value, input: &Value, level: &str) -> Option<(String, Vec<Value>, Vec<String>)> {
+    use asl_sim::simulator::{
+        CreateStateMachineInput, GetExecutionHistoryInput, GetLogEventsInput, LoggingConfiguration,
+    };
+    let mut sim = asl_sim::simulator::Simulator::new("123456789012", "us-east-1", 3);
+    let logging =
+        LoggingConfiguration { level: Some(level.into()), include_execution_data: Some(true), destinations: None };
+    let created = sim
+        .create_state_machine(
+            &CreateStateMachineInput {
+                name: "M".into(),
+                definition: definition.to_string(),
+                machine_type: Some("EXPRESS".into()),
+                logging_configuration: Some(logging),
+                ..Default::default()
+            },
+            common::T0,
+        )
+        .ok()?;
+    let answers = std::cell::Cell::new(0u32);
+    let mut handler = |_: &asl_sim::simulator::HandlerCall| {
+        answers.set(answers.get() + 1);
+        Some(if answers.get() % 3 == 0 {
+            Err(Failure::custom("Lambda.Unknown", "the test's failure"))
+        } else {
+            Ok(json!({"Payload": {"n": answers.get()}, "StatusCode": 200}))
+        })
+    };
+    let arn = common::run_in(&mut sim, created["stateMachineArn"].as_str()?, input, &mut handler).ok()?;
+    // Logged (or not logged at all), its events are gone: its history is made when read.
+    assert!(sim.execution(&arn)?.events().is_empty(), "events held at {level}");
+    let result = sim.sync_output(&arn, false).ok()?;
+    let status = format!("{} {}", result["status"].as_str()?, result["cause"].as_str().unwrap_or_default());
+    let mut events = Vec::new();
+    let mut next_token = None;
+    loop {
+        let page = match sim.get_execution_history(&GetExecutionHistoryInput {
+            execution_arn: arn.clone(),
+            max_results: Some(1000),
+            next_token: next_token.take(),
+            ..Default::default()
+        }) {
+            Ok(page) => page,
+            // Past the history budget (a runaway loop): no history, at any level.
+            Err(e) => {
+                assert!(e.message.starts_with("The history of this Express execution is larger"), "{}", e.message);
+                events.clear();
+                break;
+            }
+        };
+        events.extend(page["events"].as_array().unwrap().iter().cloned());
+        match page["nextToken"].as_str() {
+            Some(t) => next_token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    let logs = sim.get_log_events(&GetLogEventsInput { execution_arn: Some(arn), ..Default::default() }).unwrap()
+        ["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|record| record["type"].as_str().unwrap_or_default().to_string())
+        .collect();
+    Some((status, events, logs))
+}
+
+#[test]
+fn through_the_account_the_history_is_the_same_whatever_the_logs() {
+    // What the executor test checks, through the account's driver: it logs (and lets go of) the
+    // events as it goes at ALL and ERROR, and keeps none with logging OFF.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    let bench = root.join("../shared/bench/workloads");
+    let mut machines: Vec<(String, Value, Value)> = json_files(&root.join("tests/machines"))
+        .into_iter()
+        .map(|p| {
+            let case = read(&p);
+            (p.display().to_string(), case["definition"].clone(), case["input"].clone())
+        })
+        .collect();
+    for name in ["dataflow_heavy", "map_1000", "parallel_fanout"] {
+        let p = bench.join(format!("{name}.asl.json"));
+        if p.exists() {
+            machines.push((name.into(), read(&p), read(&bench.join(format!("{name}.input.json")))));
+        }
+    }
+    for (name, definition, input) in machines {
+        let Some((status, off, no_logs)) = through_account(&definition, &input, "OFF") else { continue };
+        assert!(no_logs.is_empty(), "{name}");
+        for level in ["ALL", "ERROR"] {
+            let (status_logged, logged, records) = through_account(&definition, &input, level).unwrap();
+            if status_logged.contains("The execution's log records exceeded the simulator's budget") {
+                // A runaway loop: its logs, not its history, end it.
+                continue;
+            }
+            assert_eq!((&status_logged, logged.len()), (&status, off.len()), "{name} at {level}");
+            assert!(logged == off, "{name} at {level}: the histories differ");
+            if level == "ALL" && !off.is_empty() && off.len() < 10_000 {
+                let types: Vec<&str> = off.iter().map(|e| e["type"].as_str().unwrap()).collect();
+                assert_eq!(records, types, "{name}: at ALL, a log record per history event");
+            }
+        }
+        checked += 1;
+    }
+    println!("{checked} machines through the account");
+    assert!(checked >= 30, "only {checked}");
+}

@@ -202,8 +202,6 @@ impl Simulator {
     pub(super) fn flush_logs(&mut self, exec_arn: &str) {
         let mut over_budget = false;
         {
-            let Some(machine_type) = self.executions.get(exec_arn).map(|e| e.machine_type) else { return };
-            let keeps_history = self.keeps_history(machine_type);
             let Some(e) = self.executions.get_mut(exec_arn) else { return };
             // The logging of the revision it runs (the machine may have changed, or gone, since).
             let logging = match &e.meta.revision {
@@ -244,7 +242,8 @@ impl Simulator {
                 }
             }
             e.logged = e.exec.last_event().0;
-            if !keeps_history {
+            if e.exec.config().history != crate::exec::HistoryMode::Keep {
+                // Logged; an execution that keeps no history (or makes it when read) lets go.
                 e.exec.forget_history();
             }
             if e.log_bytes > self.budgets.max_log_bytes && e.exec.status() == Status::Running {

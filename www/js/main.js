@@ -246,6 +246,9 @@ function onRunMessage(session, msg, example) {
     case 'logs':
       logs.add(msg);
       break;
+    case 'historyUnavailable':
+      trace.unavailable(msg.name, msg.message);
+      break;
     case 'token':
       callbacks.add(msg, example?.callback?.output ?? {});
       setStatus(`waiting: ${msg.stateName} waits for its task token`, 'running');

@@ -3,7 +3,7 @@
 // tasks, {cmd: 'sendTask', ...}. The worker answers with messages whose `kind` is:
 //   ready {version} | started {executionArn, startDate} | events {events, snapshot, total}
 //   | logs {records, nextToken, nextForwardToken, empty} | token {taskToken, stateName, input}
-//   | consoleTimeout {message, executionArn} | done {result} | error {name, message, diagnostics}
+//   | consoleTimeout {message, executionArn} | historyUnavailable {name, message} | done {result} | error {name, message, diagnostics}
 import init, { Simulator, version } from '../pkg/asl_sim.js';
 import { buildModel } from './model.js';
 import { HistoryReader, placesOf } from './history.js';
@@ -127,8 +127,17 @@ function poll(state) {
   const { sim } = state;
   const fresh = [];
   let nextToken;
-  outer: do {
-    const page = sim.getExecutionHistory({ executionArn: state.arn, maxResults: 1000, reverseOrder: true, nextToken });
+  // An Express history is made when it is read; past the history budget it cannot be (the run goes
+  // on): the events shown so far stay, with the reason.
+  if (!state.historyGone) outer: do {
+    let page;
+    try {
+      page = sim.getExecutionHistory({ executionArn: state.arn, maxResults: 1000, reverseOrder: true, nextToken });
+    } catch (e) {
+      state.historyGone = true;
+      postMessage({ kind: 'historyUnavailable', name: e.name, message: e.message });
+      break;
+    }
     for (const e of page.events) {
       if (e.id <= state.lastId) break outer;
       fresh.push(e);

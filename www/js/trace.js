@@ -22,7 +22,8 @@ export class TraceView {
     this.note = el('span', { class: 'muted' });
     this.body = el('tbody');
     this.more = el('button', { type: 'button', hidden: true, onclick: () => { this.limit += PAGE; this.render(); } }, 'Show more');
-    panel.append(
+    this.gone = el('p', { class: 'warn', id: 'history-unavailable', hidden: true });
+    panel.append(this.gone,
       el('div', { class: 'filters' }, el('label', { class: 'inline' }, 'State ', this.stateFilter),
         el('label', { class: 'inline' }, 'Type ', this.typeFilter), el('label', { class: 'inline' }, 'Scope ', this.scopeFilter), this.note),
       el('div', { class: 'table-wrap' }, el('table', { class: 'trace' },
@@ -65,7 +66,14 @@ export class TraceView {
     fill(this.scopeFilter, [...scopes].sort(), (v) => v.slice(1).replaceAll('/', ' › '));
   }
 
+  /** The rest of the history cannot be read (it went past the simulator's history budget). */
+  unavailable(name, message) {
+    this.gone.replaceChildren(el('strong', { text: `${name}: ` }), message);
+    this.gone.hidden = false;
+  }
+
   clear() {
+    this.gone.hidden = true;
     this.events = [];
     this.info = new Map();
     this.total = 0;
