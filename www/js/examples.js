@@ -144,7 +144,7 @@ export const EXAMPLES = [
   },
   {
     name: 'Runaway loop (a budget ends it)',
-    definition: { Comment: 'Never ends by itself. On AWS it would time out at the Express limit of 5 minutes; here no time passes between states, so the simulator ends it at its budget of 1,000,000 state transitions, with States.Runtime. Its history is made when it is read, up to the budget of 64 MiB.', StartAt: 'Count', States: {
+    definition: { Comment: 'Never ends by itself. On AWS it would time out at the Express limit of 5 minutes; here no time passes between states, so the simulator ends it on a budget, with States.Runtime: its log records\' (64 MiB) with logging ALL, else its 1,000,000 state transitions. Its history is made when it is read, up to 64 MiB.', StartAt: 'Count', States: {
       Count: { Type: 'Pass', Parameters: { 'n.$': 'States.MathAdd($.n, 1)' }, Next: 'Again?' },
       'Again?': { Type: 'Choice', Choices: [{ Variable: '$.n', NumericGreaterThan: -1, Next: 'Count' }], Default: 'Never' },
       Never: { Type: 'Succeed' } } },
