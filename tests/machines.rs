@@ -227,7 +227,7 @@ fn same_seed_same_history_byte_for_byte() {
         "Parameters": {"id.$": "States.UUID()", "r.$": "States.MathRandom(1, 1000)"}, "End": true}}});
     let run = |seed: u64| {
         let (sim, arn) = common::run(&def, MachineType::Standard, &json!({}), seed, &mut |_| None).unwrap();
-        serde_json::to_string(sim.execution(&arn).unwrap().events()).unwrap()
+        serde_json::to_string(&*sim.execution(&arn).unwrap().history().unwrap()).unwrap()
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7), run(8));

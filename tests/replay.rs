@@ -22,6 +22,7 @@ mod common;
 fn drive(exec: &mut Execution, stop_after: Option<usize>, live: bool) -> Vec<Event> {
     let mut logged = Vec::new();
     let mut reading: Option<Box<Replay>> = None;
+    let mut redriven = false;
     let mut now = exec.now();
     let mut waiting = Vec::new();
     let mut answered = 0u64;
@@ -38,7 +39,7 @@ fn drive(exec: &mut Execution, stop_after: Option<usize>, live: bool) -> Vec<Eve
         if live {
             let r = exec.replay(reading.take()).unwrap();
             if let Err(e) = r.history(exec) {
-                assert!(e.starts_with("The history of this Express execution is larger"), "{e}");
+                assert!(e.starts_with("The history of this execution is larger"), "{e}");
             }
             reading = Some(r);
         }
@@ -54,6 +55,13 @@ fn drive(exec: &mut Execution, stop_after: Option<usize>, live: bool) -> Vec<Eve
                 false
             }
             Poll::Idle => true,
+            // A Standard execution that did not succeed is redriven once.
+            Poll::Done if !redriven && exec.not_redrivable().is_none() => {
+                redriven = true;
+                now += 1_000;
+                exec.redrive(now).unwrap();
+                false
+            }
             Poll::Done => break,
         };
         if answer_now {
@@ -61,6 +69,9 @@ fn drive(exec: &mut Execution, stop_after: Option<usize>, live: bool) -> Vec<Eve
                 // The oldest task first; every third fails, every fifth gets a heartbeat first.
                 let req = waiting.remove(0);
                 answered += 1;
+                if req.resource.contains(":activity:") {
+                    exec.activity_started(req.id, Some("worker-1"), now);
+                }
                 now += 250;
                 if answered % 5 == 0 {
                     exec.heartbeat(req.id, now);
@@ -95,7 +106,18 @@ fn run(
     stop: Option<usize>,
     live: bool,
 ) -> (Execution, Vec<Event>) {
-    let mut config: Config = common::config(MachineType::Express);
+    run_as(MachineType::Express, machine, input, mode, stop, live)
+}
+
+fn run_as(
+    machine_type: MachineType,
+    machine: &Arc<asl_sim::model::Machine>,
+    input: &Value,
+    mode: HistoryMode,
+    stop: Option<usize>,
+    live: bool,
+) -> (Execution, Vec<Event>) {
+    let mut config: Config = common::config(machine_type);
     config.history = mode;
     config.replay = mode != HistoryMode::Keep;
     config.state_payloads = if mode == HistoryMode::Discard { StatePayloads::None } else { StatePayloads::All };
@@ -116,6 +138,10 @@ fn check(name: &str, definition: &Value, input: &Value) -> Result<bool, String> 
     let Ok(machine) = asl_sim::model::load(definition) else { return Ok(false) };
     let machine = Arc::new(machine);
     for stop in [None, Some(3)] {
+        // Standard: activities, redrives (of a failed or stopped run) and the 25,000-event limit.
+        let kept = run_as(MachineType::Standard, &machine, input, HistoryMode::Keep, stop, false);
+        let made = run_as(MachineType::Standard, &machine, input, HistoryMode::Discard, stop, false);
+        compare(name, &kept, &made, stop)?;
         let kept = run(&machine, input, HistoryMode::Keep, stop, false);
         compare(name, &kept, &run(&machine, input, HistoryMode::Discard, stop, stop.is_none()), stop)?;
         // Streamed, its polls stop early to log (so a stop lands elsewhere): its own logged events.
@@ -140,7 +166,7 @@ fn compare(
     let budget = "The execution's history exceeded the simulator's budget";
     if ran.failure().is_some_and(|f| f.cause.starts_with(budget)) {
         // Kept as it runs, the history budget ends the run; made when read, it is refused then.
-        let refused = replayed.history().is_err_and(|e| e.starts_with("The history of this Express execution"));
+        let refused = replayed.history().is_err_and(|e| e.starts_with("The history of this execution"));
         assert!(refused, "{name}");
         return Ok(());
     }
@@ -276,12 +302,11 @@ fn a_history_over_the_budget_is_refused_when_read_and_the_run_goes_on() {
     assert_eq!(lazy.output(), Some(&json!({"doc": input["doc"], "i": 19})));
     assert_eq!(
         lazy.history().map(|h| h.len()).map_err(|e| e.to_string()),
-        Err(
-            "The history of this Express execution is larger than the simulator's budget of 1048576 bytes of history \
-             (raise it with the Simulator option maxHistoryBytes, the CLI flag --max-history-bytes or \
-             Budgets::max_history_bytes); it ran to its end without it, as AWS keeps no history of Express executions."
-                .to_string()
-        )
+        Err("The history of this execution is larger than the simulator's budget of 1048576 bytes of history (raise \
+             it with the Simulator option maxHistoryBytes, the CLI flag --max-history-bytes or \
+             Budgets::max_history_bytes); the simulator makes a history when it is read, and the execution ran \
+             without it."
+            .to_string())
     );
 }
 
@@ -312,7 +337,7 @@ fn a_tape_over_the_budget_is_dropped() {
     assert_eq!(exec.status(), Status::Succeeded);
     assert_eq!(
         exec.history().map(|h| h.len()).map_err(|e| e.to_string()),
-        Err("asl-sim kept no history of this Express execution: its tasks' answers, which it keeps to make the \
+        Err("asl-sim kept no history of this execution: the answers of its tasks, which it keeps to make the \
              history when it is read, went past the simulator's budget of 1048576 bytes of history (raise it with \
              the Simulator option maxHistoryBytes, the CLI flag --max-history-bytes or Budgets::max_history_bytes)."
             .to_string())
@@ -366,7 +391,7 @@ fn through_account(definition: &Value, input: &Value, level: &str) -> Option<(St
             Ok(page) => page,
             // Past the history budget (a runaway loop): no history, at any level.
             Err(e) => {
-                assert!(e.message.starts_with("The history of this Express execution is larger"), "{}", e.message);
+                assert!(e.message.starts_with("The history of this execution is larger"), "{}", e.message);
                 events.clear();
                 break;
             }

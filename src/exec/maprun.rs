@@ -89,7 +89,7 @@ impl Execution {
     /// The Map Runs of the execution's Distributed Map states, in the order they started.
     pub fn map_runs(&self) -> Vec<MapRunInfo> {
         let ended = self.status != Status::Running;
-        let end = self.events.last().map_or(self.now, |e| e.timestamp);
+        let end = self.last_event.1;
         self.joins
             .iter()
             .filter_map(|j| {

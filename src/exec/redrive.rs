@@ -12,12 +12,12 @@ use serde_json::json;
 use super::{Execution, MachineType, Phase, Status, TaskId, Timer, MAX_STANDARD_EVENTS};
 
 /// Why an execution cannot be redriven (AWS's `redriveStatusReason`).
-fn not_redrivable_reason(status: Status, machine_type: MachineType, events: usize) -> Option<String> {
+fn not_redrivable_reason(status: Status, machine_type: MachineType, events: u64) -> Option<String> {
     if machine_type == MachineType::Express {
         return Some("Express executions cannot be redriven".into());
     }
     match status {
-        Status::Failed | Status::TimedOut | Status::Aborted if events as u64 >= MAX_STANDARD_EVENTS - 1 => {
+        Status::Failed | Status::TimedOut | Status::Aborted if events >= MAX_STANDARD_EVENTS - 1 => {
             Some("Execution has reached the maximum number of history events and cannot be redriven".into())
         }
         Status::Failed | Status::TimedOut | Status::Aborted => None,
@@ -33,13 +33,16 @@ impl Execution {
 
     /// Why the execution cannot be redriven now, or `None` when it can.
     pub fn not_redrivable(&self) -> Option<String> {
-        not_redrivable_reason(self.status, self.config.machine_type, self.events.len())
+        not_redrivable_reason(self.status, self.config.machine_type, self.last_event.0)
     }
 
     /// `RedriveExecution`: records `ExecutionRedriven` and enters again the top-level state that
     /// failed, timed out or was stopped, with the input it had. Returns AWS's reason when the
     /// execution cannot be redriven.
     pub fn redrive(&mut self, now: i64) -> Result<(), String> {
+        if let Some(t) = &mut self.tape {
+            t.redrive(now);
+        }
         if let Some(reason) = self.not_redrivable() {
             return Err(reason);
         }
@@ -62,7 +65,7 @@ impl Execution {
         self.failure = None;
         self.output = None;
         self.output_value = std::cell::OnceCell::new();
-        let prev = self.events.last().map_or(0, |e| e.id);
+        let prev = self.last_event.0;
         let details = json!({"redriveCount": self.redrive_count});
         let id = self.emit(prev, "ExecutionRedriven", Some(("executionRedrivenEventDetails", details)));
         let Some(top) = self.frames.first_mut() else { return Ok(()) };
@@ -95,6 +98,9 @@ impl Execution {
     /// An activity worker took the task (`GetActivityTask`): records `ActivityStarted` with the
     /// worker's name, and its `HeartbeatSeconds` start from now. False when no such task waits.
     pub fn activity_started(&mut self, id: TaskId, worker_name: Option<&str>, now: i64) -> bool {
+        if let Some(t) = &mut self.tape {
+            t.activity_started(id, worker_name, now);
+        }
         if self.status != Status::Running || !self.tasks.contains_key(&id) {
             return false;
         }

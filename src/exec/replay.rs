@@ -12,9 +12,9 @@
 //! tasks' answers) instead of its events.
 //!
 //! The history budget ([`Config::max_history_bytes`]) bounds the tape while the execution runs and
-//! the history made when it is read: an execution whose history would be larger still runs to its
-//! end (no history is kept, as on AWS), and reading its history is refused with a message that
-//! names the budget.
+//! the history made when it is read: an execution whose history would be larger still runs (AWS's
+//! own limits, such as a Standard execution's 25,000 events, apply as ever), and reading its
+//! history is refused with a message that names the budget.
 
 use std::sync::Arc;
 
@@ -36,6 +36,8 @@ enum Call {
     Heartbeat(TaskId, i64),
     Stop(Option<String>, Option<String>, i64),
     Fail(Failure),
+    Redrive(i64),
+    ActivityStarted(TaskId, Option<String>, i64),
     UpdateMapRun(String, Option<usize>, Option<u64>, Option<f64>),
 }
 
@@ -120,6 +122,14 @@ impl Tape {
         self.push(Call::Fail(failure.clone()), failure.error.as_str().len() + failure.cause.len());
     }
 
+    pub(super) fn redrive(&mut self, now: i64) {
+        self.push(Call::Redrive(now), 0);
+    }
+
+    pub(super) fn activity_started(&mut self, id: TaskId, worker: Option<&str>, now: i64) {
+        self.push(Call::ActivityStarted(id, worker.map(str::to_owned), now), worker.map_or(0, str::len));
+    }
+
     pub(super) fn update_map_run(&mut self, arn: &str, c: Option<usize>, count: Option<u64>, pct: Option<f64>) {
         self.push(Call::UpdateMapRun(arn.to_owned(), c, count, pct), arn.len());
     }
@@ -155,8 +165,8 @@ impl Replay {
             && again.failure.as_ref().is_some_and(|f| f.cause == budget::history_cause(max))
         {
             return Err(format!(
-                "The history of this Express execution is larger than the simulator's budget of {max} bytes of history \
-                 ({}); it ran to its end without it, as AWS keeps no history of Express executions.",
+                "The history of this execution is larger than the simulator's budget of {max} bytes of history ({}); the \
+                 simulator makes a history when it is read, and the execution ran without it.",
                 budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
             ));
         }
@@ -196,7 +206,7 @@ impl Execution {
         let max = tape.config.max_history_bytes;
         if tape.over {
             return Err(format!(
-                "asl-sim kept no history of this Express execution: its tasks' answers, which it keeps to make the \
+                "asl-sim kept no history of this execution: the answers of its tasks, which it keeps to make the \
                  history when it is read, went past the simulator's budget of {max} bytes of history ({}).",
                 budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
             ));
@@ -240,6 +250,12 @@ impl Execution {
                 }
                 Call::Stop(error, cause, now) => again.stop(error.as_deref(), cause.as_deref(), *now),
                 Call::Fail(failure) => again.fail(failure.clone()),
+                Call::Redrive(now) => {
+                    let _ = again.redrive(*now);
+                }
+                Call::ActivityStarted(id, worker, now) => {
+                    again.activity_started(*id, worker.as_deref(), *now);
+                }
                 Call::UpdateMapRun(arn, c, count, pct) => {
                     again.update_map_run(arn, *c, *count, *pct);
                 }

@@ -4,8 +4,8 @@
 //!
 //! An execution that ends lets go of its running state at once (threads, their inputs,
 //! variables, timers). What stays is its description (input, output or failure), its history
-//! (always for Standard, as on AWS; for Express only with [`Budgets::express_history`], as what it
-//! takes to make it again when it is read) and its
+//! (always for Standard, as on AWS; for Express only with [`Budgets::express_history`]), as what it
+//! takes to make it again when it is read, and its
 //! log records. Retention drops the oldest ended executions of each machine beyond
 //! [`Retention::executions_per_machine`], once a driver has heard of their end (the
 //! [`Simulator::advance`] after the one that reported them), and the oldest log records of the
@@ -59,7 +59,8 @@ pub const DEFAULT_LOG_RECORDS: usize = 10_000;
 pub struct Budgets {
     /// The most states one execution may enter: [`DEFAULT_MAX_TRANSITIONS`].
     pub max_transitions: u64,
-    /// The most bytes of history one execution may keep: [`DEFAULT_MAX_HISTORY_BYTES`].
+    /// The most bytes of history made for one execution when it is read (and of the task answers
+    /// it keeps to make it; see [`Config::replay`](crate::exec::Config::replay)): [`DEFAULT_MAX_HISTORY_BYTES`].
     pub max_history_bytes: usize,
     /// The most bytes of log records one execution may write: [`DEFAULT_MAX_LOG_BYTES`].
     pub max_log_bytes: usize,
@@ -67,8 +68,8 @@ pub struct Budgets {
     /// runaway Express loop times out at its 5-minute limit, as on AWS.
     pub state_cost_ms: u64,
     /// Whether Express executions have a history (`GetExecutionHistory` on them, a simulator
-    /// extra): true. AWS keeps none; with false they keep only their log records. With true they
-    /// keep what went in and make their history when it is read ([`Config::replay`](crate::exec::Config::replay)).
+    /// extra): true. AWS keeps none; with false they keep only their log records. Histories, a
+    /// Standard execution's too, are made when read ([`Config::replay`](crate::exec::Config::replay)).
     pub express_history: bool,
     /// The budgets of each JSONata evaluation.
     pub jsonata: crate::jsonata::Limits,
@@ -180,10 +181,7 @@ impl Simulator {
         for arn in &dropped {
             self.executions.remove(arn);
         }
-        let replayed = self.replayed.get_mut();
-        if replayed.as_ref().is_some_and(|(arn, _)| dropped.contains(arn)) {
-            *replayed = None;
-        }
+        self.replayed.get_mut().retain(|(arn, _)| !dropped.contains(arn));
         if !self.tokens.is_empty() {
             self.tokens.retain(|_, (arn, _)| !dropped.contains(arn));
         }
@@ -230,15 +228,10 @@ impl Simulator {
     /// or none when its machine logs nothing.
     pub(super) fn configure(&self, config: &mut Config, logs_nothing: bool) {
         self.budgets.apply(config);
-        // An Express execution's history is made when someone reads it (AWS keeps none): as it
-        // runs, its events live only until their log records are written.
-        let replay = config.machine_type == MachineType::Express && self.keeps_history(config.machine_type);
-        config.history = match (self.keeps_history(config.machine_type) && !replay, logs_nothing) {
-            (true, _) => HistoryMode::Keep,
-            (false, false) => HistoryMode::Stream,
-            (false, true) => HistoryMode::Discard,
-        };
-        config.replay = replay;
+        // A history is made when someone reads it: as the execution runs, its events live only
+        // until their log records are written.
+        config.history = if logs_nothing { HistoryMode::Discard } else { HistoryMode::Stream };
+        config.replay = self.keeps_history(config.machine_type);
     }
 
     /// Whether an execution keeps its history: Standard always, Express with [`Budgets::express_history`].

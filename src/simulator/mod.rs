@@ -163,10 +163,10 @@ pub struct Simulator {
     /// How many ended executions and log records the account keeps; see [`lifecycle`].
     pub retention: Retention,
     lifecycle: lifecycle::Lifecycle,
-    /// The history last made again for `GetExecutionHistory` (an Express execution's, see
-    /// [`crate::exec::Replay`]), and its execution: paging through it, or reading a running
-    /// execution again, runs only what is new.
-    replayed: std::cell::RefCell<Option<(String, Box<crate::exec::Replay>)>>,
+    /// The histories last made again for `GetExecutionHistory` (see [`crate::exec::Replay`]), by
+    /// execution, the most recent last: paging through one, or reading a running execution again,
+    /// runs only what is new. At most [`responses::REPLAYS_KEPT`].
+    replayed: std::cell::RefCell<Vec<(String, Box<crate::exec::Replay>)>>,
     /// Running executions by start order (ended ones leave at their next [`Simulator::settle`]).
     running: BTreeMap<u64, String>,
     next_seq: u64,

@@ -141,13 +141,20 @@ impl Simulator {
         }
         // Made again from the execution's tape, from where the last reading of it left off.
         let mut cache = self.replayed.borrow_mut();
-        let earlier = cache.take().and_then(|(arn, r)| (arn == input.execution_arn).then_some(r));
+        let earlier = cache.iter().position(|(arn, _)| *arn == input.execution_arn).map(|i| cache.remove(i).1);
         let replay = e.exec.replay(earlier).map_err(ApiError::validation)?;
         let out = replay.history(&e.exec).map(page).map_err(ApiError::validation);
-        *cache = Some((input.execution_arn.clone(), replay));
+        if cache.len() >= REPLAYS_KEPT {
+            cache.remove(0);
+        }
+        cache.push((input.execution_arn.clone(), replay));
         out
     }
 }
+
+/// How many histories made again the account keeps for the next reading (of the executions read
+/// last): a client that follows a few running executions at once reads each one's new events only.
+pub const REPLAYS_KEPT: usize = 4;
 
 /// A `GetExecutionHistory` event: `{timestamp (epoch ms), type, id, previousEventId, <key>EventDetails}`.
 pub fn history_event(ev: &Event, include_data: bool) -> Value {

@@ -34,9 +34,9 @@ export interface SimulatorOptions {
   /** Budget: the most states one execution may enter. Past a budget the execution fails with
    *  `States.Runtime` and a cause naming the budget. Default 1,000,000. */
   maxTransitions?: number;
-  /** Budget: the most bytes of history one execution keeps (Standard: past it the execution
-   *  fails; Express: `getExecutionHistory` is refused past it, and what the execution keeps to make
-   *  its history, its tasks' answers, is bounded by it). Default 67,108,864 (64 MiB). */
+  /** Budget: the most bytes of history `getExecutionHistory` makes for one execution (histories
+   *  are made when read; past it the reading is refused, while the execution itself runs on), and
+   *  of the task answers an execution keeps to make it. Default 67,108,864 (64 MiB). */
   maxHistoryBytes?: number;
   /** Budget: the most bytes of log records one execution writes. Default 67,108,864 (64 MiB). */
   maxLogBytes?: number;
@@ -44,10 +44,10 @@ export interface SimulatorOptions {
    *  5-minute limit as on AWS. Default 0 (timestamps stay exact). */
   stateCostMs?: number;
   /** Whether `getExecutionHistory` works on Express executions (a simulator extra; AWS keeps no
-   *  Express history). With `true` an Express execution keeps no events as it runs, only what its
-   *  driver gave it (poll times, task answers), and its history is made again when it is read, so
-   *  runs that nobody reads cost nothing extra. With `false` it keeps only its log records.
-   *  Default `true`. */
+   *  Express history). Like a Standard execution's, the history is made when it is read: an
+   *  execution keeps no events as it runs, only what it was given (poll times, task answers), so
+   *  runs that nobody reads cost nothing extra. With `false` an Express execution keeps only its
+   *  log records. Default `true`. */
   expressHistory?: boolean;
   /** Budget of the account: the most executions running at once; a start past it rejects with
    *  AWS's `ExecutionLimitExceeded` (AWS's quota is 1,000,000), except `startSyncExecution`, whose

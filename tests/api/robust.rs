@@ -59,9 +59,9 @@ fn budget_options_are_whole_numbers() {
     assert_eq!(error_name(&e), "ExecutionLimitExceeded");
 }
 
-/// A history that outgrows its budget ends the execution; with `expressHistory: false` an Express
-/// execution keeps none (`getExecutionHistory` answers what AWS answers for Express) and only its
-/// log records remain.
+/// A history that outgrows its budget cannot be read (the execution runs without it, to AWS's own
+/// payload limit here); with `expressHistory: false` an Express execution has none
+/// (`getExecutionHistory` answers what AWS answers for Express) and only its log records remain.
 #[wasm_bindgen_test]
 async fn history_budgets_and_express_history() {
     let grow = json!({"StartAt": "A", "States": {
@@ -79,11 +79,14 @@ async fn history_budgets_and_express_history() {
         sleep(5).await;
     }
     let d = sim.describe_execution(js(json!({"executionArn": arn}))).unwrap();
-    assert_eq!(text(&d, "status"), "FAILED");
+    assert_eq!((text(&d, "status"), text(&d, "error")), ("FAILED".into(), "States.DataLimitExceeded".into()));
+    let e = sim.get_execution_history(js(json!({"executionArn": arn}))).unwrap_err();
+    assert_eq!(error_name(&e), "ValidationException");
     assert_eq!(
-        text(&d, "cause"),
-        "The execution's history exceeded the simulator's budget of 100000 bytes (raise it with the Simulator option \
-         maxHistoryBytes, the CLI flag --max-history-bytes or Budgets::max_history_bytes)."
+        text(&e, "message"),
+        "The history of this execution is larger than the simulator's budget of 100000 bytes of history (raise it \
+         with the Simulator option maxHistoryBytes, the CLI flag --max-history-bytes or Budgets::max_history_bytes); \
+         the simulator makes a history when it is read, and the execution ran without it."
     );
 
     let quiet = super::sim(json!({"expressHistory": false}));
