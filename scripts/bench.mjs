@@ -3,8 +3,8 @@
 // in the same Node.js process; then the sizes of the wasm builds, cold starts (Node and Chromium)
 // and peak memory. Prints one table. Every run's output is checked against the manifest's
 // reference_output_sha256: a wrong output is reported as WRONG, never as a time.
-// Express machines, virtual clock, logging OFF, and no kept history (as AWS keeps none for an
-// Express execution that logs nothing; the simulator keeps it by default, `expressHistory`).
+// Express machines, virtual clock, logging OFF, the Simulator's default options (an execution's
+// history is made only when someone reads it, which nobody does here).
 //   node scripts/bench.mjs [WORKLOAD...]    BENCH_NO_BUILD=1 reuses dist/package and www/pkg
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -101,14 +101,14 @@ for (const w of names) {
   const times = [];
   let ok = true;
   await warmUp(async () => {
-    const sim = new Simulator({ startDate: 0, expressHistory: false });
+    const sim = new Simulator({ startDate: 0 });
     const { stateMachineArn } = sim.createStateMachine({ name: w, type: 'EXPRESS', definition });
     await sim.startSyncExecution({ stateMachineArn, input });
     sim.free();
   });
   for (const since = performance.now(); !enough(w, times.length, since); ) {
     const t = performance.now();
-    const sim = new Simulator({ startDate: 0, expressHistory: false });
+    const sim = new Simulator({ startDate: 0 });
     const { stateMachineArn } = sim.createStateMachine({ name: w, type: 'EXPRESS', definition });
     const result = await sim.startSyncExecution({ stateMachineArn, input });
     times.push(performance.now() - t);
