@@ -99,16 +99,6 @@ fn drive(exec: &mut Execution, stop_after: Option<usize>, live: bool) -> Vec<Eve
 }
 
 /// An execution run to its end, and its whole history as it ran (kept, or logged as it went).
-fn run(
-    machine: &Arc<asl_sim::model::Machine>,
-    input: &Value,
-    mode: HistoryMode,
-    stop: Option<usize>,
-    live: bool,
-) -> (Execution, Vec<Event>) {
-    run_as(MachineType::Express, machine, input, mode, stop, live)
-}
-
 fn run_as(
     machine_type: MachineType,
     machine: &Arc<asl_sim::model::Machine>,
@@ -142,14 +132,19 @@ fn check(name: &str, definition: &Value, input: &Value) -> Result<bool, String> 
         let kept = run_as(MachineType::Standard, &machine, input, HistoryMode::Keep, stop, false);
         let made = run_as(MachineType::Standard, &machine, input, HistoryMode::Discard, stop, false);
         compare(name, &kept, &made, stop)?;
-        let kept = run(&machine, input, HistoryMode::Keep, stop, false);
-        compare(name, &kept, &run(&machine, input, HistoryMode::Discard, stop, stop.is_none()), stop)?;
+        let kept = run_as(MachineType::Express, &machine, input, HistoryMode::Keep, stop, false);
+        compare(
+            name,
+            &kept,
+            &run_as(MachineType::Express, &machine, input, HistoryMode::Discard, stop, stop.is_none()),
+            stop,
+        )?;
         // Streamed, its polls stop early to log (so a stop lands elsewhere): its own logged events.
         // (Not a runaway machine that a budget ended: the test would hold all it logs.)
         if kept.0.failure().is_some_and(|f| f.cause.contains("simulator's budget")) {
             continue;
         }
-        let streamed = run(&machine, input, HistoryMode::Stream, stop, false);
+        let streamed = run_as(MachineType::Express, &machine, input, HistoryMode::Stream, stop, false);
         compare(name, &streamed, &streamed, stop)?;
     }
     Ok(true)
@@ -248,7 +243,7 @@ fn a_replayed_execution_keeps_no_event_until_read() {
         "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}});
     let machine = Arc::new(asl_sim::model::load(&def).unwrap());
     let input = json!({"doc": "y".repeat(10_000)});
-    let (exec, _) = run(&machine, &input, HistoryMode::Discard, None, false);
+    let (exec, _) = run_as(MachineType::Express, &machine, &input, HistoryMode::Discard, None, false);
     assert_eq!(exec.history_bytes(), 0);
     assert!(exec.events().is_empty(), "no event held");
     let kinds: Vec<&str> = exec.history().unwrap().iter().map(|e| e.kind).collect();
