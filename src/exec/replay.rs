@@ -3,13 +3,15 @@
 //! the tape.
 //!
 //! An execution is a pure function of its machine, input, configuration and the calls its driver
-//! made (each `poll` with its time, each task's answer, stops and heartbeats, and where a poll
-//! stopped early for its events to be logged): it reads no clock
-//! and no random source but its seeded one. So a second execution, fed the same calls in the same
-//! order, goes through the same states with the same data, and this one keeps every event with its
-//! payload text. An Express test suite that never reads a history pays nothing for it: no state's
-//! input or output becomes text, and an ended execution holds its tape (a few numbers, and its
-//! tasks' answers) instead of its events.
+//! made (each `poll` with its time, each task's answer, stops, heartbeats, redrives, activity
+//! starts, Map Run updates, and where a poll stopped early for its events to be logged): it reads
+//! no clock and no random source but its seeded one. So a second execution, fed the same calls in
+//! the same order, goes through the same states with the same data, and this one keeps every event
+//! with its payload text. A test suite that never reads a history pays nothing for it: no state's
+//! input or output becomes text (unless a log level asks for it), and an ended execution holds its
+//! tape (a few numbers, and its tasks' answers) instead of its events. A [`Replay`] kept by the
+//! driver is brought up to date on the next reading, so following a running execution runs only
+//! what is new.
 //!
 //! The history budget ([`Config::max_history_bytes`]) bounds the tape while the execution runs and
 //! the history made when it is read: an execution whose history would be larger still runs (AWS's
