@@ -26,6 +26,7 @@ Steps, in order (each one's output streams through):
   mock shapes            scripts/mock_shapes.py --check: src/teststate/shapes/models.rs is too
   sdk (node)             tests/js/sdk.mjs: the AWS SDK v3 clients through sim.requestHandler()
   sdk (chromium)         tests/js/sdk_browser.mjs: the same, bundled by esbuild, in headless Chromium
+  history (node)         tests/js/history.mjs: histories made when read, read live as tasks answer late
   serve (boto3, aws cli) tests/py/test_serve.py: boto3 and the AWS CLI against `asl-sim serve`
   serve load             tests/py/load.py: 50 clients x 100 executions, and the same load on moto
 
@@ -170,6 +171,8 @@ def main():
         Step("api shapes", [python, "scripts/api_shapes.py", "--check"], 1 * MINUTE),
         Step("mock shapes", [python, "scripts/mock_shapes.py", "--check"], 1 * MINUTE),
         Step("sdk (node)", ["node", "tests/js/sdk.mjs"], 3 * MINUTE, "plain", suites=1, needs=("build nodejs",)),
+        Step("history (node)", ["node", "tests/js/history.mjs"], 3 * MINUTE, "plain", suites=1,
+             needs=("build nodejs",)),
         Step("sdk (chromium)", ["node", "tests/js/sdk_browser.mjs"], 3 * MINUTE, "plain", suites=1,
              needs=("build web",)),
         # The server tests run the debug binary that `cargo test` has just built (a release build
