@@ -43,7 +43,8 @@ impl MachineType {
 /// What an execution does with its history events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HistoryMode {
-    /// Keeps every event (Standard executions; Express ones whose caller wants the history).
+    /// Keeps every event (a history made again from a tape, see [`Config::replay`]; a driver that
+    /// reads the events as they come).
     Keep,
     /// Keeps events only until the driver has written their log records and calls
     /// [`Execution::forget_history`](super::Execution::forget_history): a poll returns early once

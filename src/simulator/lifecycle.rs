@@ -3,10 +3,9 @@
 //! many executions a test suite runs in one process.
 //!
 //! An execution that ends lets go of its running state at once (threads, their inputs,
-//! variables, timers). What stays is its description (input, output or failure), its history
-//! (always for Standard, as on AWS; for Express only with [`Budgets::express_history`]), as what it
-//! takes to make it again when it is read, and its
-//! log records. Retention drops the oldest ended executions of each machine beyond
+//! variables, timers). What stays is its description (input and output as text, or its failure),
+//! what it takes to make its history again when it is read (always for Standard, as AWS keeps
+//! theirs; for Express only with [`Budgets::express_history`]), and its log records. Retention drops the oldest ended executions of each machine beyond
 //! [`Retention::executions_per_machine`], once a driver has heard of their end (the
 //! [`Simulator::advance`] after the one that reported them), and the oldest log records of the
 //! account beyond [`Retention::log_records`].
@@ -222,10 +221,10 @@ impl Simulator {
         &self.logs[i..]
     }
 
-    /// An execution's budgets, and what it keeps of its history: everything when it
-    /// [`keeps_history`](Self::keeps_history) (an Express execution makes it when it is read,
-    /// [`Config::replay`]), else events only until their log records are written,
-    /// or none when its machine logs nothing.
+    /// An execution's budgets, and what it keeps of its history: its events only until their log
+    /// records are written (none when its machine logs nothing), and when it
+    /// [`keeps_history`](Self::keeps_history) the calls to make the history again when it is read
+    /// ([`Config::replay`]).
     pub(super) fn configure(&self, config: &mut Config, logs_nothing: bool) {
         self.budgets.apply(config);
         // A history is made when someone reads it: as the execution runs, its events live only
