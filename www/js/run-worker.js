@@ -127,7 +127,7 @@ function poll(state) {
   const { sim } = state;
   const fresh = [];
   let nextToken;
-  // An Express history is made when it is read; past the history budget it cannot be (the run goes
+  // A history is made when it is read; past the history budget it cannot be (the run goes
   // on): the events shown so far stay, with the reason.
   if (!state.historyGone) outer: do {
     let page;
