@@ -57,8 +57,13 @@ pub(super) fn dismantle(v: Value) {
 }
 
 /// How a user raises a budget: the `Simulator` option (JS), the CLI flag and the Rust field.
-pub(super) fn how_to_raise(option: &str, flag: &str, field: &str) -> String {
+fn how_to_raise(option: &str, flag: &str, field: &str) -> String {
     format!("raise it with the Simulator option {option}, the CLI flag {flag} or Budgets::{field}")
+}
+
+/// How a user raises the history budget.
+pub(super) fn raise_history_budget() -> String {
+    how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
 }
 
 /// The cause when an execution enters more states than its budget allows.
@@ -71,10 +76,7 @@ pub(super) fn transitions_cause(max: u64) -> String {
 
 /// The cause when an execution's kept history grows past its budget.
 pub(super) fn history_cause(max: usize) -> String {
-    format!(
-        "The execution's history exceeded the simulator's budget of {max} bytes ({}).",
-        how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
-    )
+    format!("The execution's history exceeded the simulator's budget of {max} bytes ({}).", raise_history_budget())
 }
 
 /// The cause when an execution writes more log records than the driver's budget allows.

@@ -47,8 +47,8 @@ enum Call {
 #[derive(Debug)]
 pub(super) struct Tape {
     machine: Arc<Machine>,
-    /// The configuration it started with.
-    config: Config,
+    /// The history budget ([`Config::max_history_bytes`]), which the calls' bytes may not pass.
+    max_bytes: usize,
     calls: Vec<Call>,
     /// About how many bytes the calls hold; past the history budget the tape is dropped.
     bytes: usize,
@@ -61,7 +61,7 @@ const CALL_BYTES: usize = 64;
 
 impl Tape {
     pub(super) fn new(machine: Arc<Machine>, config: &Config) -> Box<Tape> {
-        Box::new(Tape { machine, config: config.clone(), calls: Vec::new(), bytes: 0, over: false })
+        Box::new(Tape { machine, max_bytes: config.max_history_bytes, calls: Vec::new(), bytes: 0, over: false })
     }
 
     fn push(&mut self, call: Call, payload: usize) {
@@ -75,7 +75,7 @@ impl Tape {
             }
         }
         self.bytes = self.bytes.saturating_add(CALL_BYTES + payload);
-        if self.bytes > self.config.max_history_bytes {
+        if self.bytes > self.max_bytes {
             self.over = true;
             self.calls = Vec::new();
         } else {
@@ -169,7 +169,7 @@ impl Replay {
             return Err(format!(
                 "The history of this execution is larger than the simulator's budget of {max} bytes of history ({}); the \
                  simulator makes a history when it is read, and the execution ran without it.",
-                budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
+                budget::raise_history_budget()
             ));
         }
         Err(format!(
@@ -205,12 +205,12 @@ impl Execution {
     /// past the history budget) or the execution keeps its events as it runs.
     pub fn replay(&self, from: Option<Box<Replay>>) -> Result<Box<Replay>, String> {
         let Some(tape) = &self.tape else { return Err("the execution keeps its history as it runs".into()) };
-        let max = tape.config.max_history_bytes;
         if tape.over {
             return Err(format!(
                 "asl-sim kept no history of this execution: the answers of its tasks, which it keeps to make the \
-                 history when it is read, went past the simulator's budget of {max} bytes of history ({}).",
-                budget::how_to_raise("maxHistoryBytes", "--max-history-bytes", "max_history_bytes")
+                 history when it is read, went past the simulator's budget of {} bytes of history ({}).",
+                tape.max_bytes,
+                budget::raise_history_budget()
             ));
         }
         let same = |r: &Replay| {
@@ -220,7 +220,8 @@ impl Execution {
         let mut r = match from.filter(|r| same(r)) {
             Some(r) => r,
             None => {
-                let mut config = tape.config.clone();
+                // The configuration it started with (an execution's never changes).
+                let mut config = self.config.clone();
                 config.history = HistoryMode::Keep;
                 config.replay = false;
                 config.state_payloads = StatePayloads::All;
