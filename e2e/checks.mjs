@@ -199,8 +199,11 @@ export const CHECKS = [
     assertEqual(await waitDone(page, 60_000), 'FAILED', 'the runaway loop, logging OFF');
     const ended = await page.textContent('#result');
     assert(ended.includes('budget of 1000000 state transitions'), `the transitions budget in the result: ${ended.slice(0, 400)}`);
+    assert(ended.includes('state transitions: not known') && !ended.includes('(0 transitions)'), `no transitions counted from a history not read: ${ended.slice(0, 400)}`);
     const gone = await page.textContent('#history-unavailable');
     assert(gone.includes('ValidationException') && gone.includes('budget of 67108864 bytes of history'), `the history's end: ${gone}`);
+    await page.click('#tab-events');
+    await shot(env, page, '08b-history-past-its-budget');
     await loadExample(page, 'Hello world');
     await page.click('#run-sync');
     assertEqual(await waitDone(page), 'SUCCEEDED', 'a run after Stop');

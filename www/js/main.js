@@ -247,6 +247,7 @@ function onRunMessage(session, msg, example) {
       logs.add(msg);
       break;
     case 'historyUnavailable':
+      session.historyGone = true;
       trace.unavailable(msg.name, msg.message);
       break;
     case 'token':
@@ -263,7 +264,9 @@ function onRunMessage(session, msg, example) {
     case 'done': {
       session.result = msg.result;
       stopRunning();
-      result.done(msg.result, { type: session.type, region: session.region, transitions: session.transitions, afterConsoleTimeout: msg.result.afterConsoleTimeout });
+      // Counted from the history: not known when it could not be read whole.
+      const transitions = session.historyGone ? null : session.transitions;
+      result.done(msg.result, { type: session.type, region: session.region, transitions, afterConsoleTimeout: msg.result.afterConsoleTimeout });
       showStatuses();
       setStatus(`done: ${msg.result.status}`, msg.result.status === 'SUCCEEDED' ? 'ok' : 'bad');
       break;

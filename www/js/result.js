@@ -28,7 +28,8 @@ export class ResultView {
     this.host.append(el('p', { class: 'warn', id: 'console-timeout' }, el('strong', { text: 'TimeoutError: ' }), message));
   }
 
-  /** The end: a StartSyncExecution-shaped result (or DescribeExecution after a console timeout). */
+  /** The end: a StartSyncExecution-shaped result (or DescribeExecution after a console timeout);
+   *  `transitions` null when they are not known (the history could not be read). */
   done(r, { type, region, transitions, afterConsoleTimeout }) {
     this.host.dataset.status = r.status;
     const ms = r.stopDate && r.startDate ? +new Date(r.stopDate) - +new Date(r.startDate) : NaN;
@@ -41,7 +42,7 @@ export class ResultView {
       const b = r.billingDetails;
       fact('billingDetails', el('span', { title: JSON.stringify(b), text: `${b.billedMemoryUsedInMB} MB, ${b.billedDurationInMilliseconds} ms` }));
     }
-    fact('state transitions', String(transitions));
+    fact('state transitions', transitions === null ? 'not known (its history could not be read)' : String(transitions));
     const cost = el('p', { class: 'cost' });
     const parts = [];
     // After a console timeout DescribeExecution has no billingDetails: bill the duration as AWS
@@ -49,7 +50,7 @@ export class ResultView {
     const billing = r.billingDetails ?? (type === 'EXPRESS' && Number.isFinite(ms)
       ? { billedMemoryUsedInMB: 64, billedDurationInMilliseconds: Math.max(100, Math.ceil(ms / 100) * 100), estimated: true } : null);
     const ex = expressCost(region, billing);
-    const st = standardCost(region, transitions);
+    const st = transitions === null ? null : standardCost(region, transitions);
     const where = PRICES[region]?.name ?? region;
     if (ex) {
       parts.push(`As Express in ${where}: ${usd(ex.total)} (1 request ${usd(ex.request)} + ${ex.gbSeconds.toFixed(4)} GB-s ${usd(ex.duration)}${billing.estimated ? ', 64 MB assumed' : ''})`);
@@ -57,6 +58,7 @@ export class ResultView {
       parts.push(`Express prices for ${where} are not in the table`);
     }
     if (st) parts.push(`as Standard: ${usd(st.total)} (${transitions} transitions)`);
+    else if (transitions === null) parts.push('as Standard: not known (its transitions are counted from its history)');
     cost.textContent = parts.join(' · ');
     cost.title = `Estimated from ${PRICES_SOURCE}; free tiers left out.`;
     const body = r.status === 'SUCCEEDED'

@@ -17,6 +17,7 @@ export class Session {
     this.region = region;
     this.result = null;
     this.running = true;
+    this.historyGone = false; // its history went past the budget: not read whole
   }
 
   /** Events as they arrive (ascending ids). */
